@@ -1,0 +1,57 @@
+# The two commands a newcomer needs:
+#   make run   - set up, migrate, seed the demo organisation if empty, serve on 127.0.0.1:5000
+#   make test  - set up, then ruff, mypy and the whole test suite (SQLite, and PostgreSQL if up)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint typecheck pytest translations bench load clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) translations
+
+translations: $(STAMP)
+	$(FLASK) i18n compile
+
+run: setup
+	scripts/system-packages.sh run
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@$(FLASK) urls 2>/dev/null || true
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+test: setup
+	scripts/system-packages.sh test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+# The long benchmarks and the load test: not part of `make test` (figures in docs/performance.md).
+bench: setup
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/print_cards.py
+	$(BIN)/python bench/import_members.py
+
+load: setup
+	@command -v wrk >/dev/null || { echo "the load test needs wrk (apt-get install wrk)"; exit 1; }
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

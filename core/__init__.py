@@ -1,0 +1,1 @@
+"""Shared plumbing: the database handle, signing keys, language selection and security headers."""

@@ -1,0 +1,1 @@
+"""A deterministic, realistic demo organisation for trying partycard and for benchmarks."""

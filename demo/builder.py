@@ -1,0 +1,553 @@
+"""Build the demo organisation branch by branch and insert it in bulk.
+
+Everything is drawn from one ``random.Random(seed)`` and dated relative to ``today``, so
+a seed and a date give the same organisation every time. The deliberate gaps that the
+branch self-audit must find are listed in :data:`DELIBERATE_GAPS` and docs/demo.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import random
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, text
+
+from demo.names import ETHNICITIES, chinese_name
+from profiles.dues_rates import monthly_dues_cents
+from profiles.enums import (
+    Attendance,
+    Category,
+    DuesBasis,
+    EvaluationStage,
+    Gender,
+    MeetingKind,
+    MemberStatus,
+    Position,
+    Rating,
+)
+from profiles.models import (
+    AttendanceRecord,
+    Branch,
+    ChangeLog,
+    Committee,
+    DuesRecord,
+    Evaluation,
+    GeneralBranch,
+    Meeting,
+    Member,
+    PartyGroup,
+    PointsEntry,
+    PointsRule,
+)
+from profiles.periods import add_months, period_of, periods_between, probation_end
+
+Row = dict[str, Any]
+
+COMMITTEE_NAME = "中共示范区直属机关委员会"
+GENERAL_BRANCH_NAME = "教育局党总支"
+
+# code, name, under the general branch, dues basis of most members
+CORE_BRANCHES: tuple[tuple[str, str, bool, DuesBasis], ...] = (
+    ("ZB01", "机关第一党支部", False, DuesBasis.WAGE),
+    ("ZB02", "机关第二党支部", False, DuesBasis.WAGE),
+    ("ZB03", "综合执法党支部", False, DuesBasis.WAGE),
+    ("ZB04", "社区服务党支部", False, DuesBasis.WAGE),
+    ("ZB05", "离退休干部党支部", True, DuesBasis.PENSION),
+    ("ZB06", "第一中学党支部", True, DuesBasis.WAGE),
+)
+
+DELIBERATE_GAPS = (
+    "ZB01 has no gaps at all (it is the complete branch; it also has a member whose "
+    "probation was extended by 6 months and is not yet due).",
+    "ZB02: no 党课 in the last complete quarter; 李娜 has not paid dues for 4 months.",
+    "ZB03: 张伟 has not paid dues for 7 months; 刘洋 has been absent (缺席) from every "
+    "meeting for 5 months; one member transferred out 3 months ago.",
+    "ZB04: no 支委会 two months ago; 王芳's probation ended about 4 months ago, not converted.",
+    "ZB05: last year's 民主评议 has 3 members not yet rated (stage 民主测评).",
+    "ZB06: its first party group held no 党小组会 last month.",
+)
+
+POINTS_RULES: tuple[tuple[str, str, int], ...] = (
+    ("attend", "参加组织生活", 2),
+    ("absent", "无故缺席组织生活", -2),
+    ("study", "理论学习打卡", 3),
+    ("quiz", "知识竞答首次答对", 3),
+    ("volunteer", "参加志愿服务", 5),
+)
+
+RULE_POINTS = {code: points for code, _, points in POINTS_RULES}
+
+# Kinds whose attendance earns or costs points.
+POINTS_KINDS = frozenset(
+    {MeetingKind.GENERAL, MeetingKind.LECTURE, MeetingKind.THEME_DAY, MeetingKind.LIFE}
+)
+
+COMMITTEE_SEATS = (
+    Position.SECRETARY,
+    Position.ORGANISATION,
+    Position.PUBLICITY,
+    Position.DEPUTY_SECRETARY,
+    Position.DISCIPLINE,
+)
+
+TOPICS: dict[MeetingKind, tuple[str, ...]] = {
+    MeetingKind.GENERAL: (
+        "讨论发展党员", "学习贯彻全会精神", "审议支部工作报告", "预备党员转正表决"
+    ),
+    MeetingKind.COMMITTEE: ("研究支部月度工作", "研究党费收缴", "讨论发展对象", "部署主题党日"),
+    MeetingKind.GROUP: ("学习党章党规", "交流学习心得", "开展谈心谈话"),
+    MeetingKind.LECTURE: ("书记讲党课", "党的历史专题党课", "廉洁从政专题党课"),
+    MeetingKind.THEME_DAY: ("重温入党誓词", "参观红色教育基地", "社区志愿服务", "专题学习研讨"),
+    MeetingKind.LIFE: ("年度组织生活会",),
+    MeetingKind.EVALUATION: ("民主评议党员大会",),
+}
+
+
+@dataclass
+class Summary:
+    """What the demo wrote, and where to look first."""
+
+    branches: int = 0
+    members: int = 0
+    meetings: int = 0
+    attendance: int = 0
+    dues: int = 0
+    points: int = 0
+    evaluations: int = 0
+    branch_codes: list[str] = field(default_factory=list)
+    first_member_number: str = ""
+
+
+@dataclass
+class _Member:
+    """A member being built, with what the generator needs beyond the row."""
+
+    row: Row
+    left_on: dt.date | None = None
+    arrears_months: int = 0
+    absent_months: int = 0
+    skip_eval_year: int | None = None
+
+
+class DemoBuilder:
+    """Generates and inserts the demo organisation; see :func:`build_demo`."""
+
+    def __init__(self, conn: Connection, *, members: int, seed: int, today: dt.date,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.conn = conn
+        self.rng = random.Random(seed)
+        self.today = today
+        self.total_members = members
+        self.start = dt.date(today.year - 1, 1, 1)
+        self.progress = progress or (lambda n: None)
+        self.summary = Summary()
+        self.next_id: dict[str, int] = {}
+        self.rule_ids: dict[str, int] = {}
+        self.used_id_numbers: set[str] = set()
+
+    # -- ids and inserts ---------------------------------------------------------------
+
+    def _id(self, table: str) -> int:
+        self.next_id[table] = self.next_id.get(table, 0) + 1
+        return self.next_id[table]
+
+    def _insert(self, table: Table, rows: Sequence[Row], chunk: int = 20_000) -> None:
+        if not rows:
+            return
+        if self.conn.dialect.name == "postgresql":
+            self._copy(table, rows)
+            return
+        for i in range(0, len(rows), chunk):
+            self.conn.execute(insert(table), list(rows[i:i + chunk]))
+
+    def _copy(self, table: Table, rows: Sequence[Row]) -> None:
+        """PostgreSQL's COPY: several times faster than multi-row INSERT for bulk rows."""
+        columns = list(rows[0])
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                # psycopg would write an Enum's name; the schema stores its value.
+                copy.write_row([v.value if isinstance(v, enum.Enum) else v
+                                for v in (row[c] for c in columns)])
+
+    # -- the organisation --------------------------------------------------------------
+
+    def build(self) -> Summary:
+        """Write the whole organisation; the caller owns the transaction."""
+        self._insert(Committee.__table__, [
+            {"id": 1, "name": COMMITTEE_NAME, "short_name": "示范区直属机关党委"}
+        ])
+        self._insert(GeneralBranch.__table__, [
+            {"id": 1, "committee_id": 1, "name": GENERAL_BRANCH_NAME}
+        ])
+        rules = []
+        for code, name, points in POINTS_RULES:
+            rule_id = self._id("points_rule")
+            self.rule_ids[code] = rule_id
+            rules.append({"id": rule_id, "committee_id": 1, "code": code, "name": name,
+                          "points": points, "active": True})
+        self._insert(PointsRule.__table__, rules)
+
+        for index, size in enumerate(self._branch_sizes()):
+            self._build_branch(index, size)
+        # One change-log line for the whole seed: it also moves the data revision that
+        # cached pages are keyed by.
+        self._insert(ChangeLog.__table__, [{
+            "actor": "demo", "source": "flask demo", "table_name": "*",
+            "record_key": f"{self.summary.members} members", "action": "insert",
+            "changes": "{}"}])
+        self._reset_sequences()
+        return self.summary
+
+    def _branch_sizes(self) -> list[int]:
+        count = max(len(CORE_BRANCHES), round(self.total_members / 25))
+        weights = [self.rng.uniform(0.6, 1.6) for _ in range(count)]
+        scale = self.total_members / sum(weights)
+        sizes = [max(8, int(w * scale)) for w in weights]
+        # Spread the rounding remainder (either sign) so the total is exact.
+        step = 1 if sum(sizes) < self.total_members else -1
+        i = 0
+        while sum(sizes) != self.total_members:
+            if sizes[i % count] + step >= 8:
+                sizes[i % count] += step
+            i += 1
+        return sizes
+
+    def _build_branch(self, index: int, size: int) -> None:
+        if index < len(CORE_BRANCHES):
+            code, name, under_general, basis = CORE_BRANCHES[index]
+        else:
+            code, name, under_general, basis = (
+                f"ZB{index + 1:02d}", f"街道第{index + 1}党支部", False, DuesBasis.WAGE
+            )
+        branch_id = self._id("branch")
+        self._insert(Branch.__table__, [{
+            "id": branch_id, "code": code, "name": name, "committee_id": 1,
+            "general_branch_id": 1 if under_general else None,
+            "founded_on": dt.date(2000 + self.rng.randrange(0, 20), 7, 1),
+            "card_generation": 1,
+        }])
+        group_ids = []
+        for g in range(max(2, size // 12)):
+            gid = self._id("party_group")
+            group_ids.append(gid)
+            self._insert(PartyGroup.__table__, [
+                {"id": gid, "branch_id": branch_id, "name": _group_name(g)}
+            ])
+        meetings = self._schedule_meetings(code, branch_id, group_ids)
+        general_dates = sorted(m["held_on"] for m in meetings if m["kind"] == MeetingKind.GENERAL)
+        members = self._make_members(code, branch_id, size, basis, group_ids, general_dates)
+        self._insert(Member.__table__, [m.row for m in members])
+        self._insert(Meeting.__table__, meetings)
+
+        attendance = list(self._attendance(meetings, members))
+        self._insert(AttendanceRecord.__table__, attendance)
+        dues = [row for m in members for row in self._dues(m)]
+        self._insert(DuesRecord.__table__, dues)
+        secretary = members[0].row["name"]
+        points = list(self._points(meetings, attendance, members, secretary))
+        self._insert(PointsEntry.__table__, points)
+        evaluations = self._evaluations(code, members)
+        self._insert(Evaluation.__table__, evaluations)
+
+        s = self.summary
+        s.branches += 1
+        s.members += len(members)
+        s.meetings += len(meetings)
+        s.attendance += len(attendance)
+        s.dues += len(dues)
+        s.points += len(points)
+        s.evaluations += len(evaluations)
+        s.branch_codes.append(code)
+        if not s.first_member_number:
+            s.first_member_number = members[0].row["number"]
+        self.progress(len(members))
+
+    # -- meetings ----------------------------------------------------------------------
+
+    def _schedule_meetings(self, code: str, branch_id: int, group_ids: list[int]) -> list[Row]:
+        rng, today = self.rng, self.today
+        this_month = today.replace(day=1)
+        last_quarter = period_of(period_of(today, "quarter").first_day - dt.timedelta(days=1),
+                                 "quarter")
+        last_month = _month(add_months(this_month, -1))
+        two_months_ago = _month(add_months(this_month, -2))
+        rows: list[Row] = []
+
+        def add(kind: MeetingKind, year: int, month: int, low: int, high: int,
+                group_id: int | None = None) -> None:
+            held_on = dt.date(year, month, rng.randint(low, high))
+            if held_on > today:
+                return
+            rows.append({"id": self._id("meeting"), "branch_id": branch_id, "group_id": group_id,
+                         "kind": kind, "held_on": held_on, "topic": rng.choice(TOPICS[kind])})
+
+        for year, month in _months(self.start, today):
+            quarter = period_of(dt.date(year, month, 1), "quarter")
+            if not (code == "ZB04" and (year, month) == two_months_ago):
+                add(MeetingKind.COMMITTEE, year, month, 2, 8)
+            add(MeetingKind.THEME_DAY, year, month, 9, 16)
+            for n, gid in enumerate(group_ids):
+                if not (code == "ZB06" and n == 0 and (year, month) == last_month):
+                    add(MeetingKind.GROUP, year, month, 17, 26, gid)
+            if month % 3 == 2:
+                add(MeetingKind.GENERAL, year, month, 5, 25)
+            if month % 3 == 0 and not (code == "ZB02" and quarter == last_quarter):
+                add(MeetingKind.LECTURE, year, month, 8, 24)
+            if month == 1:
+                add(MeetingKind.LIFE, year, month, 10, 18)
+                add(MeetingKind.EVALUATION, year, month, 20, 28)
+        rows.sort(key=lambda r: (r["held_on"], r["id"]))
+        return rows
+
+    # -- members -----------------------------------------------------------------------
+
+    def _make_members(self, code: str, branch_id: int, size: int, basis: DuesBasis,
+                      group_ids: list[int], general_dates: list[dt.date]) -> list[_Member]:
+        rng, today = self.rng, self.today
+        recent_generals = [d for d in general_dates if (today - d).days < 330]
+        members: list[_Member] = []
+        seats = COMMITTEE_SEATS[: 3 if size < 20 else 5]
+        for i in range(size):
+            female = rng.random() < 0.45
+            member_basis = basis
+            if code == "ZB06" and i >= size - 4:
+                member_basis = DuesBasis.FLAT  # student members of the school branch
+            if member_basis is DuesBasis.PENSION:
+                birth = dt.date(rng.randint(1942, 1962), rng.randint(1, 12), rng.randint(1, 28))
+            elif member_basis is DuesBasis.FLAT:
+                birth = dt.date(rng.randint(2004, 2007), rng.randint(1, 12), rng.randint(1, 28))
+            else:
+                birth = dt.date(rng.randint(1966, 2000), rng.randint(1, 12), rng.randint(1, 28))
+            position = seats[i] if i < len(seats) else None
+            probationary = position is None and recent_generals and rng.random() < 0.05
+            if probationary:
+                joined = rng.choice(recent_generals)
+                converted = None
+            else:
+                earliest = birth.replace(year=birth.year + 19)
+                latest = today - dt.timedelta(days=400)
+                span = max(1, (latest - earliest).days)
+                joined = earliest + dt.timedelta(days=rng.randrange(span))
+                converted = probation_end(joined, 0)
+            status = MemberStatus.NORMAL
+            if position is None and rng.random() < (0.08 if code == "ZB03" else 0.02):
+                status = MemberStatus.AWAY
+            base = None
+            if member_basis is DuesBasis.WAGE:
+                base = rng.randint(250, 1600) * 1000  # 2,500 to 16,000 yuan, in fen
+            elif member_basis is DuesBasis.PENSION:
+                base = rng.randint(300, 800) * 1000
+            member_id = self._id("member")
+            row = {
+                "id": member_id,
+                "number": f"DY{member_id:06d}",
+                "name": chinese_name(rng, female),
+                "gender": Gender.FEMALE if female else Gender.MALE,
+                "ethnicity": rng.choice(ETHNICITIES),
+                "birth_date": birth,
+                "id_number": self._unique_id_number(birth, female),
+                "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                "address": f"示范区{rng.choice('东西南北')}{rng.choice(('大街', '路', '巷'))}"
+                           f"{rng.randint(1, 300)}号",
+                "dues_base_cents": base,
+                "branch_id": branch_id,
+                "group_id": group_ids[i % len(group_ids)],
+                "category": Category.PROBATIONARY if probationary else Category.FULL,
+                "position": position,
+                "status": status,
+                "joined_on": joined,
+                "converted_on": converted,
+                "probation_extension_months": 0,
+                "dues_basis": member_basis,
+                "card_generation": 1,
+            }
+            members.append(_Member(row))
+        self._plant_gaps(code, members, general_dates)
+        return members
+
+    def _unique_id_number(self, birth: dt.date, female: bool) -> str:
+        while True:
+            number = _id_number(self.rng, birth, female)
+            if number not in self.used_id_numbers:
+                self.used_id_numbers.add(number)
+                return number
+
+    def _plant_gaps(self, code: str, members: list[_Member], general_dates: list[dt.date]) -> None:
+        """Give named members the situations the self-audit must report."""
+        today = self.today
+        plain = [m for m in members if m.row["position"] is None
+                 and m.row["category"] is Category.FULL and m.row["status"] is MemberStatus.NORMAL]
+
+        def rename(m: _Member, name: str, female: bool) -> None:
+            m.row["name"] = name
+            m.row["gender"] = Gender.FEMALE if female else Gender.MALE
+
+        def general_near(days_ago: int) -> dt.date:
+            target = today - dt.timedelta(days=days_ago)
+            return min(general_dates, key=lambda d: abs((d - target).days))
+
+        if code == "ZB01":
+            # Extended probation (6 months), still inside it: must not raise an alarm.
+            m = plain[-1]
+            m.row.update(category=Category.PROBATIONARY, joined_on=general_near(430),
+                         converted_on=None, probation_extension_months=6)
+        elif code == "ZB02":
+            rename(plain[0], "李娜", True)
+            plain[0].arrears_months = 4
+        elif code == "ZB03":
+            rename(plain[0], "张伟", False)
+            plain[0].arrears_months = 7
+            rename(plain[1], "刘洋", False)
+            plain[1].absent_months = 5
+            left = plain[2]
+            left.row["status"] = MemberStatus.TRANSFERRED_OUT
+            left.left_on = add_months(today.replace(day=1), -3)
+        elif code == "ZB04":
+            rename(plain[0], "王芳", True)
+            plain[0].row.update(category=Category.PROBATIONARY, joined_on=general_near(365 + 125),
+                                converted_on=None)
+        elif code == "ZB05":
+            for m in plain[:3]:
+                m.skip_eval_year = today.year - 1
+
+    # -- records -----------------------------------------------------------------------
+
+    def _expected(self, meeting: Row, members: list[_Member]) -> Iterator[_Member]:
+        held_on = meeting["held_on"]
+        for m in members:
+            if m.row["joined_on"] > held_on or (m.left_on and m.left_on <= held_on):
+                continue
+            if meeting["kind"] is MeetingKind.COMMITTEE and m.row["position"] is None:
+                continue
+            if meeting["kind"] is MeetingKind.GROUP and m.row["group_id"] != meeting["group_id"]:
+                continue
+            yield m
+
+    def _attendance(self, meetings: list[Row], members: list[_Member]) -> Iterator[Row]:
+        rng = self.rng
+        for meeting in meetings:
+            months_ago = ((self.today.year - meeting["held_on"].year) * 12
+                          + self.today.month - meeting["held_on"].month)
+            for m in self._expected(meeting, members):
+                if m.absent_months and months_ago < m.absent_months:
+                    status = Attendance.ABSENT
+                elif m.row["status"] is MemberStatus.AWAY:
+                    status = rng.choices(list(Attendance), weights=(25, 70, 5))[0]
+                else:
+                    status = rng.choices(list(Attendance), weights=(90, 8, 2))[0]
+                yield {"meeting_id": meeting["id"], "member_id": m.row["id"], "status": status}
+
+    def _dues(self, m: _Member) -> Iterator[Row]:
+        rng, today = self.rng, self.today
+        first = max(self.start, m.row["joined_on"])
+        last = min(today, m.left_on - dt.timedelta(days=1)) if m.left_on else today
+        due = monthly_dues_cents(m.row["dues_basis"], m.row["dues_base_cents"])
+        months = _months(first, last)
+        for n, (year, month) in enumerate(months):
+            from_end = len(months) - 1 - n
+            current = (year, month) == (today.year, today.month)
+            unpaid = from_end < m.arrears_months or (current and rng.random() < 0.25)
+            paid_on = None
+            if not unpaid:
+                if current:
+                    paid_on = dt.date(year, month, rng.randint(1, today.day))
+                elif rng.random() < 0.2:
+                    next_month = add_months(dt.date(year, month, 1), 1)
+                    paid_on = min(today, next_month.replace(day=rng.randint(1, 15)))
+                else:
+                    paid_on = dt.date(year, month, rng.randint(1, 28))
+            yield {"member_id": m.row["id"], "month": year * 100 + month, "due_cents": due,
+                   "paid_cents": 0 if unpaid else due, "paid_on": paid_on}
+
+    def _points(self, meetings: list[Row], attendance: list[Row], members: list[_Member],
+                secretary: str) -> Iterator[Row]:
+        rng, today = self.rng, self.today
+        meeting_by_id = {m["id"]: m for m in meetings}
+        for a in attendance:
+            meeting = meeting_by_id[a["meeting_id"]]
+            if meeting["kind"] not in POINTS_KINDS or a["status"] is Attendance.EXCUSED:
+                continue
+            code = "attend" if a["status"] is Attendance.PRESENT else "absent"
+            yield self._entry(a["member_id"], meeting["held_on"], code,
+                              f"{meeting['held_on']:%m月%d日}{meeting['topic']}", secretary)
+        for m in members:
+            first = max(self.start, m.row["joined_on"])
+            last = min(today, m.left_on) if m.left_on else today
+            for year, month in _months(first, last):
+                top = today.day if (year, month) == (today.year, today.month) else 28
+                for _ in range(rng.choice((0, 1, 1, 2))):
+                    yield self._entry(m.row["id"], dt.date(year, month, rng.randint(1, top)),
+                                      "study", "理论学习打卡", "学习平台")
+                if rng.random() < 0.3:
+                    yield self._entry(m.row["id"], dt.date(year, month, rng.randint(1, top)),
+                                      "quiz", "知识竞答首次答对", "学习平台")
+                if rng.random() < 0.1:
+                    yield self._entry(m.row["id"], dt.date(year, month, rng.randint(1, top)),
+                                      "volunteer", "社区志愿服务", secretary)
+
+    def _entry(self, member_id: int, on: dt.date, code: str, reason: str, by: str) -> Row:
+        points = RULE_POINTS[code]
+        return {"id": self._id("points_entry"), "member_id": member_id, "recorded_on": on,
+                "points": points, "rule_id": self.rule_ids[code], "reason": reason,
+                "recorded_by": by}
+
+    def _evaluations(self, code: str, members: list[_Member]) -> list[Row]:
+        rows: list[Row] = []
+        for year in (self.today.year - 2, self.today.year - 1):
+            year_end = dt.date(year, 12, 31)
+            eligible = [m for m in members if m.row["joined_on"] <= year_end
+                        and not (m.left_on and m.left_on <= year_end)]
+            # 优秀 for at most a sixth, so the one-third rule never trips by chance.
+            excellent = set(self.rng.sample(range(len(eligible)), len(eligible) // 6))
+            for n, m in enumerate(eligible):
+                if m.skip_eval_year == year:
+                    stage, rating = EvaluationStage.ASSESSMENT, None
+                else:
+                    stage = EvaluationStage.DECIDED
+                    rating = Rating.EXCELLENT if n in excellent else Rating.QUALIFIED
+                    if n == len(eligible) - 1 and len(eligible) >= 20:
+                        rating = Rating.BASICALLY_QUALIFIED
+                rows.append({"id": self._id("evaluation"), "member_id": m.row["id"],
+                             "year": year, "stage": stage, "rating": rating})
+        return rows
+
+    def _reset_sequences(self) -> None:
+        """Explicit ids leave PostgreSQL's sequences behind; move them past the demo's rows."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        for table in ("committee", "general_branch", "points_rule", "branch", "party_group",
+                      "member", "meeting", "points_entry", "evaluation"):
+            self.conn.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            ))
+
+
+def _months(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    """Every (year, month) from ``first``'s month to ``last``'s."""
+    return [(p.year, p.number) for p in periods_between(first, last, "month")]
+
+
+def _month(day: dt.date) -> tuple[int, int]:
+    return day.year, day.month
+
+
+def _group_name(index: int) -> str:
+    """第一党小组 … 第十党小组, then 第11党小组 and on."""
+    numerals = "一二三四五六七八九十"
+    return f"第{numerals[index] if index < len(numerals) else index + 1}党小组"
+
+
+def _id_number(rng: random.Random, birth: dt.date, female: bool) -> str:
+    """A syntactically valid 18-digit resident ID (GB 11643 check digit); private data."""
+    region = rng.choice(("110105", "310104", "440305", "330106", "510107"))
+    sex_digit = rng.randrange(0, 10, 2) + (0 if female else 1)  # odd for men, even for women
+    body = f"{region}{birth:%Y%m%d}{rng.randrange(100):02d}{sex_digit}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    return body + check

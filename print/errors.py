@@ -1,0 +1,7 @@
+"""The one error the print module raises for anything a user can fix."""
+
+from __future__ import annotations
+
+
+class PrintError(Exception):
+    """Printing cannot go on; the message says why and what to do."""

@@ -1,0 +1,293 @@
+"""The branch self-audit: one pure function per rule, over plain data, no database.
+
+Each rule returns :class:`Finding` values; ``profiles.audit_text`` turns them into the
+checklist lines. Cadences and thresholds come from :class:`AuditSettings` (app config).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from profiles.enums import MeetingKind
+from profiles.periods import Cadence, Period, add_months, months_since, periods_between
+
+DEFAULT_CADENCES: dict[str, Cadence | None] = {
+    MeetingKind.GENERAL.value: "quarter",
+    MeetingKind.COMMITTEE.value: "month",
+    MeetingKind.GROUP.value: "month",
+    MeetingKind.LECTURE.value: "quarter",
+    MeetingKind.THEME_DAY.value: "month",
+    MeetingKind.LIFE.value: "year",
+    MeetingKind.EVALUATION.value: "year",
+}
+
+# Config keys and their defaults; registered in app.py so instance config can override them.
+CONFIG_DEFAULTS: dict[str, Any] = {
+    "AUDIT_CADENCES": DEFAULT_CADENCES,  # kind -> "month" | "quarter" | "year" | None (off)
+    "AUDIT_LOOKBACK_MONTHS": 12,  # complete periods ending this many months back are checked
+    "DUES_WARN_MONTHS": 3,
+    "DUES_CRITICAL_MONTHS": 6,  # 自行脱党 (Party Constitution art. 9)
+    "ABSENCE_WARN_MONTHS": 3,
+    "EXCELLENT_MAX_SHARE": "1/3",  # 优秀 normally at most a third of the branch
+    "EVALUATION_DUE_MONTH": 3,  # year Y's 民主评议 must be decided by the end of this month of Y+1
+}
+
+WARNING, CRITICAL = "warning", "critical"
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Cadences per meeting kind and the thresholds the rules use."""
+
+    cadences: Mapping[MeetingKind, Cadence | None]
+    lookback_months: int = 12
+    dues_warn_months: int = 3
+    dues_critical_months: int = 6
+    absence_warn_months: int = 3
+    excellent_max_share: Fraction = Fraction(1, 3)
+    evaluation_due_month: int = 3
+
+
+def settings_from_config(config: Mapping[str, Any]) -> AuditSettings:
+    """Read the audit settings from app config, falling back to the defaults."""
+    def get(key: str) -> Any:
+        return config.get(key, CONFIG_DEFAULTS[key])
+
+    cadences = {**DEFAULT_CADENCES, **get("AUDIT_CADENCES")}
+    return AuditSettings(
+        cadences={MeetingKind(k): v for k, v in cadences.items()},
+        lookback_months=int(get("AUDIT_LOOKBACK_MONTHS")),
+        dues_warn_months=int(get("DUES_WARN_MONTHS")),
+        dues_critical_months=int(get("DUES_CRITICAL_MONTHS")),
+        absence_warn_months=int(get("ABSENCE_WARN_MONTHS")),
+        excellent_max_share=Fraction(str(get("EXCELLENT_MAX_SHARE"))),
+        evaluation_due_month=int(get("EVALUATION_DUE_MONTH")),
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One checklist line: which rule, how serious, and the values the line shows."""
+
+    rule: str
+    severity: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+# -- the plain data the rules read ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """A meeting that took place (group meetings carry their group)."""
+
+    kind: MeetingKind
+    held_on: dt.date
+    group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """A party group of the branch."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class MemberArrears:
+    """Consecutive unpaid dues months ending at the current month."""
+
+    name: str
+    unpaid_months: int
+
+
+@dataclass(frozen=True)
+class Probationer:
+    """A probationary member not yet converted."""
+
+    name: str
+    joined_on: dt.date
+    probation_ends: dt.date
+
+
+@dataclass(frozen=True)
+class MemberAbsence:
+    """The first meeting a member missed (缺席) after last attending or being excused."""
+
+    name: str
+    absent_since: dt.date
+
+
+@dataclass(frozen=True)
+class EvaluationCounts:
+    """Last year's evaluation: members who should be evaluated, decided, rated 优秀."""
+
+    year: int
+    eligible: int
+    decided: int
+    excellent: int
+
+
+@dataclass(frozen=True)
+class AuditInput:
+    """Everything the audit of one branch needs (active members only)."""
+
+    founded_on: dt.date | None
+    groups: Sequence[GroupRef]
+    meetings: Sequence[HeldMeeting]
+    arrears: Sequence[MemberArrears]
+    probationers: Sequence[Probationer]
+    absences: Sequence[MemberAbsence]
+    evaluation: EvaluationCounts
+
+
+# -- the rules ----------------------------------------------------------------------
+
+
+def audit_window(today: dt.date, lookback_months: int) -> tuple[dt.date, dt.date]:
+    """Complete periods ending in this window are checked; the running one never is."""
+    return add_months(today, -lookback_months), today - dt.timedelta(days=1)
+
+
+def complete_periods(cadence: Cadence, today: dt.date, lookback_months: int,
+                     founded_on: dt.date | None = None) -> list[Period]:
+    """Periods that have ended within the look-back window (and after the founding)."""
+    start, end = audit_window(today, lookback_months)
+    return [p for p in periods_between(start, end, cadence)
+            if start <= p.last_day <= end and (founded_on is None or p.first_day >= founded_on)]
+
+
+def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
+                    cadences: Mapping[MeetingKind, Cadence | None], today: dt.date,
+                    lookback_months: int, founded_on: dt.date | None = None) -> list[Finding]:
+    """Each complete period in which a kind (党小组会: a group) held no meeting."""
+    held = list(meetings)
+    findings = []
+    for kind in MeetingKind:
+        cadence = cadences.get(kind)
+        if cadence is None:
+            continue
+        owners: Sequence[GroupRef | None] = groups if kind is MeetingKind.GROUP else [None]
+        for period in complete_periods(cadence, today, lookback_months, founded_on):
+            for owner in owners:
+                if not any(m.kind is kind and period.contains(m.held_on)
+                           and (owner is None or m.group_id == owner.id) for m in held):
+                    params: dict[str, Any] = {"kind": kind, "period": period}
+                    if owner is not None:
+                        params["group"] = owner.name
+                    findings.append(Finding("meeting_missed", WARNING, params))
+    return findings
+
+
+def dues_arrears(arrears: Iterable[MemberArrears], warn_months: int,
+                 critical_months: int) -> list[Finding]:
+    """Members with ``warn_months``+ consecutive unpaid months; critical from the 自行脱党 line."""
+    findings = []
+    for a in sorted(arrears, key=lambda a: (-a.unpaid_months, a.name)):
+        if a.unpaid_months >= warn_months:
+            severity = CRITICAL if a.unpaid_months >= critical_months else WARNING
+            findings.append(Finding("dues_unpaid", severity, {
+                "name": a.name, "months": a.unpaid_months, "limit": critical_months}))
+    return findings
+
+
+def probation_overdue(probationers: Iterable[Probationer], today: dt.date) -> list[Finding]:
+    """Probationary members whose probation (with any extension) has ended unconverted."""
+    return [Finding("probation_overdue", WARNING, {"name": p.name, "ended": p.probation_ends})
+            for p in sorted(probationers, key=lambda p: p.probation_ends)
+            if p.probation_ends < today]
+
+
+def evaluation_missing(counts: EvaluationCounts, today: dt.date,
+                       due_month: int = 12) -> list[Finding]:
+    """Members not rated (stage short of 支部评定) in last year's 民主评议, once it is due."""
+    missing = counts.eligible - counts.decided
+    if missing <= 0 or (today.year, today.month) <= (counts.year + 1, due_month):
+        return []
+    return [Finding("evaluation_missing", WARNING, {"year": counts.year, "count": missing})]
+
+
+def absent_from_life(absences: Iterable[MemberAbsence], today: dt.date,
+                     warn_months: int, critical_months: int) -> list[Finding]:
+    """Members absent (缺席, not 请假) from every meeting for ``warn_months``+ months."""
+    findings = []
+    for a in sorted(absences, key=lambda a: (a.absent_since, a.name)):
+        months = months_since(a.absent_since, today)
+        if months >= warn_months:
+            severity = CRITICAL if months >= critical_months else WARNING
+            findings.append(Finding("absent", severity, {
+                "name": a.name, "months": months, "limit": critical_months}))
+    return findings
+
+
+def too_many_excellent(counts: EvaluationCounts, max_share: Fraction) -> list[Finding]:
+    """More than ``max_share`` of the branch rated 优秀 last year."""
+    if counts.eligible and Fraction(counts.excellent, counts.eligible) > max_share:
+        return [Finding("excellent_share", WARNING, {
+            "year": counts.year, "count": counts.excellent, "total": counts.eligible})]
+    return []
+
+
+def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list[Finding]:
+    """Every rule over one branch, critical findings first."""
+    findings = [
+        *missed_meetings(data.meetings, data.groups, settings.cadences, today,
+                         settings.lookback_months, data.founded_on),
+        *dues_arrears(data.arrears, settings.dues_warn_months, settings.dues_critical_months),
+        *probation_overdue(data.probationers, today),
+        *evaluation_missing(data.evaluation, today, settings.evaluation_due_month),
+        *absent_from_life(data.absences, today, settings.absence_warn_months,
+                          settings.dues_critical_months),
+        *too_many_excellent(data.evaluation, settings.excellent_max_share),
+    ]
+    return sorted(findings, key=lambda f: f.severity != CRITICAL)
+
+
+@dataclass(frozen=True)
+class CadenceCell:
+    """How many meetings a period saw; ``complete`` is False for the running period."""
+
+    period: Period
+    held: int
+    complete: bool
+
+
+@dataclass(frozen=True)
+class CadenceRow:
+    """One kind (or, for 党小组会, one group) against its cadence this year."""
+
+    kind: MeetingKind
+    cadence: Cadence
+    group: str | None
+    cells: list[CadenceCell]
+
+    @property
+    def missed(self) -> int:
+        """Complete periods without a meeting."""
+        return sum(1 for c in self.cells if c.complete and not c.held)
+
+
+def cadence_table(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
+                  cadences: Mapping[MeetingKind, Cadence | None],
+                  today: dt.date) -> list[CadenceRow]:
+    """Meetings held this year per kind and period, up to the running period."""
+    held = [m for m in meetings if m.held_on.year == today.year and m.held_on <= today]
+    rows = []
+    for kind in MeetingKind:
+        cadence = cadences.get(kind)
+        if cadence is None:
+            continue
+        owners: Sequence[GroupRef | None] = groups if kind is MeetingKind.GROUP else [None]
+        periods = periods_between(dt.date(today.year, 1, 1), today, cadence)
+        for owner in owners:
+            mine = [m for m in held if m.kind is kind
+                    and (owner is None or m.group_id == owner.id)]
+            cells = [CadenceCell(p, sum(1 for m in mine if p.contains(m.held_on)),
+                                 p.last_day < today) for p in periods]
+            rows.append(CadenceRow(kind, cadence, owner.name if owner else None, cells))
+    return rows

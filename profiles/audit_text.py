@@ -1,0 +1,97 @@
+"""The checklist lines and period names, in the request's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask_babel
+from flask_babel import get_locale
+
+from profiles.audit import Finding
+from profiles.labels import label
+from profiles.periods import Period
+
+
+def gettext(text: str, **variables: Any) -> str:
+    """Translate ``text`` (typed wrapper; the name keeps pybabel's default keywords)."""
+    return str(flask_babel.gettext(text, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Translate with a plural form (typed wrapper)."""
+    return str(flask_babel.ngettext(singular, plural, num, **variables))
+
+
+def locale_code() -> str:
+    """"zh" or "en", for :func:`profiles.labels.label`."""
+    return str(get_locale() or "zh")
+
+
+def period_label(period: Period) -> str:
+    """E.g. "2026年第3季度" / "2026 Q3", "2026年10月" / "2026-10", "2025年" / "2025"."""
+    if period.cadence == "year":
+        return gettext("%(year)d", year=period.year)
+    if period.cadence == "quarter":
+        return gettext("%(year)d Q%(quarter)d", year=period.year, quarter=period.number)
+    return gettext("%(year)d-%(month)02d", year=period.year, month=period.number)
+
+
+def short_period_label(period: Period) -> str:
+    """The period within its year: "Q3", "10", or the year."""
+    if period.cadence == "quarter":
+        return gettext("Q%(quarter)d", quarter=period.number)
+    if period.cadence == "month":
+        return str(period.number)
+    return str(period.year)
+
+
+def cadence_label(cadence: str) -> str:
+    """"monthly", "quarterly" or "yearly"."""
+    return {"month": gettext("monthly"), "quarter": gettext("quarterly"),
+            "year": gettext("yearly")}[cadence]
+
+
+def rule_label(finding: Finding) -> str:
+    """The rule a checklist line comes from, as a short tag."""
+    return {
+        "meeting_missed": gettext("Meeting cadence"),
+        "dues_unpaid": gettext("Party dues"),
+        "probation_overdue": gettext("Probation"),
+        "evaluation_missing": gettext("Democratic evaluation"),
+        "excellent_share": gettext("Democratic evaluation"),
+        "absent": gettext("Organisational life"),
+    }[finding.rule]
+
+
+def describe(finding: Finding) -> str:
+    """One checklist line for a finding."""
+    p = finding.params
+    if finding.rule == "meeting_missed":
+        kind = label(p["kind"], locale_code())
+        if "group" in p:
+            return gettext("%(period)s: no %(kind)s held by %(group)s",
+                           period=period_label(p["period"]), kind=kind, group=p["group"])
+        return gettext("%(period)s: no %(kind)s held", period=period_label(p["period"]),
+                       kind=kind)
+    if finding.rule == "dues_unpaid":
+        return ngettext(
+            "%(name)s: dues unpaid for %(num)d month (%(limit)d means leaving the party)",
+            "%(name)s: dues unpaid for %(num)d months (%(limit)d means leaving the party)",
+            p["months"], name=p["name"], limit=p["limit"])
+    if finding.rule == "probation_overdue":
+        return gettext("%(name)s: probation ended %(date)s, not yet converted",
+                       name=p["name"], date=p["ended"].isoformat())
+    if finding.rule == "evaluation_missing":
+        return ngettext("%(year)d democratic evaluation: %(num)d member not rated",
+                        "%(year)d democratic evaluation: %(num)d members not rated",
+                        p["count"], year=p["year"])
+    if finding.rule == "absent":
+        return ngettext(
+            "%(name)s: absent from organisational life for %(num)d month",
+            "%(name)s: absent from organisational life for %(num)d months",
+            p["months"], name=p["name"])
+    if finding.rule == "excellent_share":
+        return gettext("%(year)d democratic evaluation: %(count)d of %(total)d rated excellent "
+                       "(more than a third)", year=p["year"], count=p["count"],
+                       total=p["total"])
+    raise ValueError(f"unknown audit rule {finding.rule!r}")

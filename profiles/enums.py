@@ -1,0 +1,87 @@
+"""Fixed value sets of the domain; stored as these codes, shown through ``profiles.labels``."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Category(enum.StrEnum):
+    """正式党员 / 预备党员."""
+
+    FULL = "full"
+    PROBATIONARY = "probationary"
+
+
+class Position(enum.StrEnum):
+    """Branch committee positions (支委); a member without one has ``None``."""
+
+    SECRETARY = "secretary"  # 书记
+    DEPUTY_SECRETARY = "deputy_secretary"  # 副书记
+    ORGANISATION = "organisation"  # 组织委员
+    PUBLICITY = "publicity"  # 宣传委员
+    DISCIPLINE = "discipline"  # 纪检委员
+    YOUTH = "youth"  # 青年委员
+    UNITED_FRONT = "united_front"  # 统战委员
+
+
+class MemberStatus(enum.StrEnum):
+    """正常 / 流动 / 失联 / 已转出."""
+
+    NORMAL = "normal"
+    AWAY = "away"
+    LOST_CONTACT = "lost_contact"
+    TRANSFERRED_OUT = "transferred_out"
+
+
+class Gender(enum.StrEnum):
+    """男 / 女."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+
+class DuesBasis(enum.StrEnum):
+    """What the monthly dues are computed from."""
+
+    WAGE = "wage"  # fixed monthly after-tax wage
+    PENSION = "pension"  # retirees
+    FLAT = "flat"  # students, unemployed, basic living allowance: 0.2 yuan
+
+
+class MeetingKind(enum.StrEnum):
+    """三会一课 and the other kinds of organisational life."""
+
+    GENERAL = "general"  # 支部党员大会
+    COMMITTEE = "committee"  # 支委会
+    GROUP = "group"  # 党小组会
+    LECTURE = "lecture"  # 党课
+    THEME_DAY = "theme_day"  # 主题党日
+    LIFE = "life"  # 组织生活会
+    EVALUATION = "evaluation"  # 民主评议党员
+
+
+class Attendance(enum.StrEnum):
+    """出席 / 请假 / 缺席."""
+
+    PRESENT = "present"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+
+
+class EvaluationStage(enum.StrEnum):
+    """个人自评 → 党员互评 → 民主测评 → 支部评定, in order."""
+
+    SELF = "self"
+    PEER = "peer"
+    ASSESSMENT = "assessment"
+    DECIDED = "decided"
+
+
+class Rating(enum.StrEnum):
+    """优秀 / 合格 / 基本合格 / 不合格."""
+
+    EXCELLENT = "excellent"
+    QUALIFIED = "qualified"
+    BASICALLY_QUALIFIED = "basically_qualified"
+    UNQUALIFIED = "unqualified"
+

@@ -1,0 +1,92 @@
+"""Calendar arithmetic for pages and audits: months as YYYYMM, quarters, probation ends."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+Cadence = Literal["month", "quarter", "year"]
+
+
+def month_index(year: int, month: int) -> int:
+    """A running month number, so month differences are plain subtraction."""
+    return year * 12 + month - 1
+
+
+def yyyymm(day: dt.date) -> int:
+    """The YYYYMM integer of a date's month (how dues months are stored)."""
+    return day.year * 100 + day.month
+
+
+def months_since(start: dt.date, today: dt.date) -> int:
+    """Calendar months from ``start``'s month to ``today``'s, both counted."""
+    return month_index(today.year, today.month) - month_index(start.year, start.month) + 1
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    index = month_index(day.year, day.month) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def probation_end(joined_on: dt.date, extension_months: int) -> dt.date:
+    """When a probation ends: one year after admission plus any extension."""
+    return add_months(joined_on, 12 + extension_months)
+
+
+def full_years(start: dt.date, today: dt.date) -> int:
+    """Whole years from ``start`` to ``today`` (years of membership)."""
+    years = today.year - start.year
+    return years - 1 if (today.month, today.day) < (start.month, start.day) else years
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A month, quarter or year: ``number`` is the month or quarter (0 for a year)."""
+
+    year: int
+    number: int
+    cadence: Cadence
+
+    @property
+    def first_day(self) -> dt.date:
+        """The period's first day."""
+        if self.cadence == "year":
+            return dt.date(self.year, 1, 1)
+        month = self.number if self.cadence == "month" else 3 * self.number - 2
+        return dt.date(self.year, month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The period's last day."""
+        if self.cadence == "year":
+            return dt.date(self.year, 12, 31)
+        month = self.number if self.cadence == "month" else 3 * self.number
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in the period."""
+        return self.first_day <= day <= self.last_day
+
+
+def period_of(day: dt.date, cadence: Cadence) -> Period:
+    """The period of ``cadence`` containing ``day``."""
+    if cadence == "year":
+        return Period(day.year, 0, "year")
+    if cadence == "quarter":
+        return Period(day.year, (day.month - 1) // 3 + 1, "quarter")
+    return Period(day.year, day.month, "month")
+
+
+def periods_between(start: dt.date, end: dt.date, cadence: Cadence) -> list[Period]:
+    """Every period of ``cadence`` overlapping ``start``..``end``, in order."""
+    periods = []
+    period = period_of(start, cadence)
+    while period.first_day <= end:
+        periods.append(period)
+        period = period_of(period.last_day + dt.timedelta(days=1), cadence)
+    return periods

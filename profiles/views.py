@@ -1,0 +1,49 @@
+"""The public pages that are not reached by a code (the front page), and template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+
+from profiles import labels
+from profiles.audit_text import (
+    cadence_label,
+    describe,
+    locale_code,
+    period_label,
+    rule_label,
+    short_period_label,
+)
+from profiles.enums import EvaluationStage, Rating
+from profiles.periods import Period
+
+bp = Blueprint("profiles", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    """Explain what the site is; there is deliberately no index of members or branches."""
+    return render_template("profiles/index.html")
+
+
+def _label(value: Any) -> str:
+    return labels.label(value, locale_code())
+
+
+def _month(yyyymm: int) -> str:
+    return period_label(Period(yyyymm // 100, yyyymm % 100, "month"))
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+@bp.app_context_processor
+def helpers() -> dict[str, Any]:
+    """Formatting helpers the page templates use (no business rules in them)."""
+    return {"label": _label, "describe": describe, "rule_label": rule_label,
+            "period_label": period_label,
+            "short_period_label": short_period_label, "cadence_label": cadence_label,
+            "month_label": _month, "percent": _percent,
+            "lang": locale_code, "stages": EvaluationStage, "ratings": Rating}

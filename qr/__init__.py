@@ -1,0 +1,1 @@
+"""Signed tokens, the URLs and QR images made from them, and the routes they open."""

@@ -1,0 +1,92 @@
+"""``flask qr url ...``, ``flask card reissue ...`` and ``flask urls``."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from core.db import db
+from profiles.models import Branch, Member
+from profiles.queries import CardRef, find_branch_card_by_code, find_member_card_by_number
+from profiles.writes import NotFound, reissue_branch_card, reissue_member_card
+from qr.links import card_url
+from qr.tokens import Kind
+
+qr_cli = AppGroup("qr", help="The URLs the codes encode.")
+url_cli = AppGroup("url", help="Print the URL in a member's or branch's code.")
+qr_cli.add_command(url_cli)
+card_cli = AppGroup("card", help="Member and branch cards.")
+
+
+def _url(kind: Kind, card: CardRef) -> str:
+    config = current_app.config
+    return card_url(config["BASE_URL"], config["SIGNING_KEYS"], kind, card.record_id,
+                    card.generation)
+
+
+@url_cli.command("member")
+@click.argument("number")
+def member_url_command(number: str) -> None:
+    """Print the URL in the code of member NUMBER (党员编号)."""
+    card = find_member_card_by_number(number)
+    if card is None:
+        raise click.ClickException(f"No member with number {number}.")
+    click.echo(_url("member", card))
+
+
+@url_cli.command("branch")
+@click.argument("code")
+def branch_url_command(code: str) -> None:
+    """Print the URL in the code of branch CODE."""
+    card = find_branch_card_by_code(code)
+    if card is None:
+        raise click.ClickException(f"No branch with code {code}.")
+    click.echo(_url("branch", card))
+
+
+@card_cli.command("reissue")
+@click.argument("number", required=False)
+@click.option("--branch", "branch_code", help="Reissue the branch's card (poster) instead.")
+def reissue_command(number: str | None, branch_code: str | None) -> None:
+    """Issue a new card for member NUMBER (or --branch CODE); the old card then says replaced."""
+    if (number is None) == (branch_code is None):
+        raise click.UsageError("Give a member NUMBER or --branch CODE (one of them).")
+    try:
+        if branch_code is not None:
+            generation = reissue_branch_card(branch_code, getpass.getuser())
+            card = find_branch_card_by_code(branch_code)
+            kind: Kind = "branch"
+        else:
+            assert number is not None
+            generation = reissue_member_card(number, getpass.getuser())
+            card = find_member_card_by_number(number)
+            kind = "member"
+    except NotFound as exc:
+        raise click.ClickException(f"Not found: {exc}.") from None
+    assert card is not None
+    click.echo(f"Card generation {generation}; older cards now open a 'replaced' page.")
+    click.echo(_url(kind, card))
+
+
+@click.command("urls")
+@with_appcontext
+def urls_command() -> None:
+    """Print one member URL and one branch URL to open (李娜 of ZB02 in the demo)."""
+    branch = db.session.execute(
+        select(Branch.id, Branch.card_generation, Branch.name)
+        .order_by((Branch.code == "ZB02").desc(), Branch.code).limit(1)
+    ).first()
+    if branch is None:
+        raise click.ClickException("No branch yet: run `flask --app app demo` first.")
+    member = db.session.execute(
+        select(Member.id, Member.card_generation, Member.name)
+        .where(Member.branch_id == branch[0])
+        .order_by((Member.name == "李娜").desc(), Member.id).limit(1)
+    ).first()
+    if member is not None:
+        click.echo(f"Member {member[2]}: {_url('member', CardRef(*member))}")
+    click.echo(f"Branch {branch[2]}: {_url('branch', CardRef(*branch))}")

@@ -1,0 +1,201 @@
+"""The routes a code opens: ``/M/<token>`` and ``/B/<token>`` (any case), and their images.
+
+Each view loads (404 for any bad token or unknown record, always the same plain page),
+checks the card generation (an older card gives 410), then renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
+
+from core.cache import cache
+from core.clock import today
+from profiles.audit import cadence_table, run_audit, settings_from_config
+from profiles.queries import branch_card, branch_page, member_card, member_page, member_photo
+from profiles.queries.cards import CardRef
+from qr.images import qr_png, qr_svg
+from qr.links import SHORT_KIND, normalise_base_url
+from qr.tokens import BadToken, Kind, TokenData, make_token, read_token
+
+bp = Blueprint("qr", __name__)
+
+PRIVATE = "private, no-store"  # a token page is one person's record: never in shared caches
+IMMUTABLE = 31_536_000  # a year: the image of a token never changes
+
+
+def _add(rule: str, endpoint: str, view: Callable[[str], Response | str]) -> None:
+    """Register ``rule`` for both the uppercase kind the codes use and lowercase."""
+    bp.add_url_rule(rule, endpoint, view)
+    bp.add_url_rule(rule.replace("/M/", "/m/").replace("/B/", "/b/"), endpoint, view)
+
+
+def _token(kind: Kind, token: str) -> TokenData:
+    try:
+        return read_token(current_app.config["SIGNING_KEYS"], kind, token)
+    except BadToken:
+        abort(404)
+
+
+def _current(data: TokenData, card: CardRef | None) -> CardRef:
+    """The record's card if the token is its current generation; 404 or 410 otherwise."""
+    if card is None or data.generation > card.generation:
+        abort(404)  # a generation never issued is as unknown as a forged token
+    if data.generation < card.generation:
+        abort(410)
+    return card
+
+
+def _private(body: str) -> Response:
+    response = Response(body, mimetype="text/html")
+    response.headers["Cache-Control"] = PRIVATE
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"  # a card is not for search engines
+    return response
+
+
+def _canonical(kind: Kind, record_id: int, generation: int) -> str:
+    """The token the newest key makes for a card: one spelling per card, for links."""
+    return make_token(current_app.config["SIGNING_KEYS"], kind, record_id, generation)
+
+
+def _link(kind: Kind, record_id: int, generation: int) -> str:
+    """The relative link to another record's page (works behind any host)."""
+    return url_for(f"qr.{kind}", token=_canonical(kind, record_id, generation))
+
+
+def _page_key(kind: Kind, card: CardRef) -> str:
+    """Cache key of a rendered page: it changes with the card, the data and the reader."""
+    return (f"page:{kind}:{card.record_id}:{card.generation}:{card.revision}:"
+            f"{get_locale()}:{today().isoformat()}")
+
+
+def _cached(kind: Kind, card: CardRef, render: Callable[[], str]) -> Response:
+    """The page from the cache, or rendered and stored; 404 if the record vanished."""
+    key = _page_key(kind, card)
+    body = cache.get(key)
+    if body is None:
+        body = render()
+        cache.set(key, body)
+    return _private(body)
+
+
+def member(token: str) -> Response:
+    """The read-only member page."""
+    data = _token("member", token)
+    card = _current(data, member_card(data.record_id))
+
+    def render() -> str:
+        page = member_page(card.record_id, today())
+        if page is None:
+            abort(404)
+        h = page.header
+        # The canonical token, so the cached page is the same whichever valid token opened it.
+        canonical = _canonical("member", h.id, card.generation)
+        return render_template(
+            "profiles/member.html", page=page,
+            hidden=set(current_app.config.get("HIDDEN_SECTIONS") or ()),
+            branch_url=_link("branch", h.branch_id, h.branch_generation),
+            qr_url=url_for("qr.member_svg", token=canonical),
+            photo_url=url_for("qr.member_photo", token=canonical) if h.has_photo else None,
+        )
+
+    return _cached("member", card, render)
+
+
+def branch(token: str) -> Response:
+    """The read-only branch page with its self-audit checklist."""
+    data = _token("branch", token)
+    card = _current(data, branch_card(data.record_id))
+
+    def render() -> str:
+        settings = settings_from_config(current_app.config)
+        day = today()
+        page = branch_page(card.record_id, day, settings.lookback_months)
+        if page is None:
+            abort(404)
+        links = {m.id: _link("member", m.id, m.generation) for m in page.members}
+        return render_template(
+            "profiles/branch.html", page=page, links=links,
+            findings=run_audit(page.audit, settings, day),
+            cadences=cadence_table(page.audit.meetings, page.audit.groups, settings.cadences,
+                                   day),
+            qr_url=url_for("qr.branch_svg",
+                           token=_canonical("branch", card.record_id, card.generation)),
+        )
+
+    return _cached("branch", card, render)
+
+
+def member_photo_view(token: str) -> Response:
+    """The member's photo, for the current card only."""
+    data = _token("member", token)
+    _current(data, member_card(data.record_id))
+    photo = member_photo(data.record_id)
+    if photo is None:
+        abort(404)
+    response = Response(photo[1], mimetype=photo[0])
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _image(kind: Kind, token: str, fmt: str) -> Response:
+    """The code of a validly signed token; no database needed, so it caches forever."""
+    _token(kind, token)
+    # A valid token has one spelling (read_token refuses others), so its uppercase is the
+    # text printed on the card, whichever key signed it.
+    url = f"{normalise_base_url(current_app.config['BASE_URL'])}/{SHORT_KIND[kind]}/{token.upper()}"
+    if fmt == "svg":
+        response = Response(qr_svg(url), mimetype="image/svg+xml")
+    else:
+        response = Response(qr_png(url), mimetype="image/png")
+    response.set_etag(hashlib.sha256(f"{fmt}:{url}".encode()).hexdigest()[:32])
+    response.cache_control.public = True
+    response.cache_control.max_age = IMMUTABLE
+    response.cache_control.immutable = True
+    response.make_conditional(request)  # answers If-None-Match with 304, in place
+    return response
+
+
+def member_svg(token: str) -> Response:
+    """A member's code as SVG."""
+    return _image("member", token, "svg")
+
+
+def member_png(token: str) -> Response:
+    """A member's code as PNG."""
+    return _image("member", token, "png")
+
+
+def branch_svg(token: str) -> Response:
+    """A branch's code as SVG."""
+    return _image("branch", token, "svg")
+
+
+def branch_png(token: str) -> Response:
+    """A branch's code as PNG."""
+    return _image("branch", token, "png")
+
+
+_add("/M/<token>", "member", member)
+_add("/B/<token>", "branch", branch)
+_add("/M/<token>.svg", "member_svg", member_svg)
+_add("/M/<token>.png", "member_png", member_png)
+_add("/B/<token>.svg", "branch_svg", branch_svg)
+_add("/B/<token>.png", "branch_png", branch_png)
+_add("/M/<token>/photo", "member_photo", member_photo_view)
+
+
+@bp.app_errorhandler(404)
+def not_found(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """The same plain page for every kind of not found: no hint of what was wrong."""
+    return render_template("errors/404.html"), 404, {"Cache-Control": PRIVATE}
+
+
+@bp.app_errorhandler(410)
+def replaced(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """An older card generation: the card was replaced by a new one."""
+    return render_template("errors/410.html"), 410, {"Cache-Control": PRIVATE}

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: import members and records from .xlsx/.csv, export a branch."""

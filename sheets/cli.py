@@ -1,0 +1,160 @@
+"""``flask import ...``, ``flask template ...`` and ``flask export branch ...``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale, gettext
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from core.clock import today
+from sheets.audit import default_actor
+from sheets.columns import COLUMNS
+from sheets.dues import import_dues
+from sheets.evaluations import import_evaluations
+from sheets.export import BranchNotFound, export_branch
+from sheets.meetings import import_meetings
+from sheets.members import import_members
+from sheets.points import import_points
+from sheets.problems import SheetRefused
+from sheets.report import outcome_lines, refused_lines
+from sheets.templates import write_template
+
+import_cli = AppGroup("import", help="Import members and records from .xlsx or .csv files.")
+
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _lang_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                        help="Language of the output (default: Chinese).")(fn)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar that appears only for large files."""
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= 2000:
+            bar = click.progressbar(length=total, label=gettext("Checking rows"), file=None)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _run(kind: str, path: Path, lang: str | None, **options: Any) -> None:
+    importer = IMPORTERS[kind]
+    locale = lang or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
+    with force_locale(locale):
+        click.echo(gettext("Reading %(file)s …", file=path.name), err=True)
+        try:
+            with _progress() as progress:
+                outcome = importer(path, today=today(), progress=progress, **options)
+        except SheetRefused as refused:
+            for line in refused_lines(path.name, refused.problems):
+                click.echo(line, err=True)
+            raise SystemExit(1) from None
+        except (OperationalError, IntegrityError):
+            # Another writer (a second import, say) got there first: the transaction was
+            # rolled back whole, so the file can simply be imported again.
+            click.echo(gettext("The database was busy or was changed by another import at the "
+                               "same time; nothing was written. Run the import again."), err=True)
+            raise SystemExit(1) from None
+        for line in outcome_lines(outcome, COLUMNS[kind]):
+            click.echo(line)
+
+
+@import_cli.command("members")
+@click.argument("file", type=FILE)
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option("--create-branches", is_flag=True,
+              help="Create branches and party groups the file names but the database lacks.")
+@click.option("--actor", default=None, help="Who is importing (default: the OS user).")
+@_lang_option
+@with_appcontext
+def members_command(file: Path, dry_run: bool, create_branches: bool, actor: str | None,
+                    lang: str | None) -> None:
+    """Import a member roster (.xlsx or .csv): all rows or none."""
+    _run("members", file, lang, dry_run=dry_run, create_branches=create_branches,
+         actor=actor or default_actor())
+
+
+def _record_command(kind: str, help_text: str, extra: Callable[..., Any] | None = None) -> None:
+    def command(file: Path, dry_run: bool, actor: str | None, lang: str | None,
+                **options: Any) -> None:
+        _run(kind, file, lang, dry_run=dry_run, actor=actor or default_actor(), **options)
+
+    command.__doc__ = help_text
+    command = with_appcontext(command)
+    command = _lang_option(command)
+    command = click.option("--actor", default=None,
+                           help="Who is importing (default: the OS user).")(command)
+    command = click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")(
+        command)
+    if extra is not None:
+        command = extra(command)
+    command = click.argument("file", type=FILE)(command)
+    import_cli.command(kind, help=help_text)(command)
+
+
+_record_command("meetings", "Import meetings with attendance (one row per member and meeting).")
+_record_command("dues", "Import dues payments (one row per member and month).")
+_record_command("points", "Import points entries (entries already recorded are not repeated).",
+                click.option("--create-rules", is_flag=True,
+                             help="Add points rules the file names but the database lacks."))
+_record_command("evaluations", "Import democratic evaluations (one row per member and year).")
+
+IMPORTERS: dict[str, Callable[..., Any]] = {
+    "members": import_members, "meetings": import_meetings, "dues": import_dues,
+    "points": import_points, "evaluations": import_evaluations,
+}
+
+
+@click.command("template")
+@click.argument("name", type=click.Choice(list(COLUMNS)))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsx file to write.")
+@_lang_option
+@with_appcontext
+def template_command(name: str, output: Path, lang: str | None) -> None:
+    """Write a blank import template (headers, example row, drop-down lists)."""
+    write_template(name, output)
+    with force_locale(lang or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+        click.echo(gettext("Template written to %(file)s.", file=str(output)))
+
+
+export_cli = AppGroup("export", help="Export records to spreadsheets.")
+
+
+@export_cli.command("branch")
+@click.argument("code")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsx file to write.")
+@_lang_option
+@with_appcontext
+def export_branch_command(code: str, output: Path, lang: str | None) -> None:
+    """Export a branch: members, attendance, dues, points and evaluations, one sheet each."""
+    with force_locale(lang or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+        try:
+            counts = export_branch(code, output, today())
+        except BranchNotFound:
+            raise click.ClickException(
+                gettext("No branch has the code '%(value)s'.", value=code)) from None
+        click.echo(gettext(
+            "%(file)s: %(members)s members, %(meetings)s attendance rows, %(dues)s dues "
+            "months, %(points)s points entries, %(evaluations)s evaluations.",
+            file=str(output), **counts))

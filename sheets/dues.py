@@ -1,0 +1,84 @@
+"""Dues payments: one row per member and month. The due amount may be left out; it is then
+kept from the database or computed from the member's basis (profiles.dues_rates)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from core.db import db
+from profiles.dues_rates import monthly_dues_cents
+from profiles.models import DuesRecord, Member
+from sheets.audit import Change
+from sheets.cells import Cells
+from sheets.outcome import Outcome
+from sheets.records import MemberFinder, bulk_writer, first_time, row_is_clean, run_import
+
+
+def import_dues(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+                progress: Callable[[int, int], None] | None = None, **_: Any) -> Outcome:
+    """Import dues payments; raises SheetRefused (nothing written) on any problem."""
+    return run_import("dues", path, _plan, dry_run=dry_run, actor=actor, progress=progress)
+
+
+def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
+    finder = MemberFinder()
+    bases = {m.id: (m.dues_basis, m.dues_base_cents) for m in db.session.execute(
+        select(Member.id, Member.dues_basis, Member.dues_base_cents)).all()}
+    existing = {(d.member_id, d.month): d for d in db.session.scalars(select(DuesRecord))}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
+    for cells in rows:
+        before = len(cells.problems)
+        person = finder.find(cells, finder.branch_code(cells))
+        month = cells.month("month", required=True)
+        due = cells.cents("due")
+        paid = cells.cents("paid", required=True)
+        paid_on = cells.date("paid_on")
+        if paid and paid_on is None:
+            cells.report("paid_on", "A payment needs the date it was paid.")
+        if paid == 0 and paid_on is not None:
+            cells.report("paid_on", "Nothing was paid, so there is no payment date; clear it.")
+        if person is None or month is None:
+            continue
+        first_time(cells, "month", (person.id, month), seen,
+                   "This member's dues for this month are already in row %(other)s.")
+        if not row_is_clean(cells, before):
+            continue
+        old = existing.get((person.id, month))
+        if due is None:
+            due = old.due_cents if old is not None else _computed(cells, *bases[person.id])
+            if due is None:
+                continue
+        values = {"member_id": person.id, "month": month, "due_cents": due,
+                  "paid_cents": paid, "paid_on": paid_on}
+        key = f"{person.number} {month // 100}-{month % 100:02d}"
+        label = person.name
+        if old is None:
+            inserts.append(values)
+            outcome.changes.append(Change("insert", "dues", key, label, cells.row, {
+                "due": (None, due), "paid": (None, paid), "paid_on": (None, paid_on)}))
+            continue
+        fields = {f: (o, n) for f, o, n in (("due", old.due_cents, due),
+                                             ("paid", old.paid_cents, paid),
+                                             ("paid_on", old.paid_on, paid_on)) if o != n}
+        if fields:
+            updates.append(values)
+            outcome.changes.append(Change("update", "dues", key, label, cells.row, fields))
+        else:
+            outcome.unchanged += 1
+
+    return bulk_writer(DuesRecord, inserts, updates)
+
+
+def _computed(cells: Cells, basis: Any, base_cents: int | None) -> int | None:
+    try:
+        return monthly_dues_cents(basis, base_cents)
+    except ValueError:
+        cells.report("due", "The due amount cannot be computed (the member has no wage or "
+                     "pension on record); fill in 应缴金额.")
+        return None

@@ -1,0 +1,67 @@
+"""Democratic evaluation (民主评议党员): one row per member and year, stage and rating."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from core.db import db
+from profiles.enums import EvaluationStage, Rating
+from profiles.models import Evaluation
+from sheets.audit import Change
+from sheets.cells import Cells
+from sheets.outcome import Outcome
+from sheets.records import MemberFinder, bulk_writer, first_time, row_is_clean, run_import
+
+
+def import_evaluations(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+                       progress: Callable[[int, int], None] | None = None,
+                       **_: Any) -> Outcome:
+    """Import evaluations; raises SheetRefused (nothing written) on any problem."""
+    return run_import("evaluations", path, _plan, dry_run=dry_run, actor=actor,
+                      progress=progress)
+
+
+def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
+    finder = MemberFinder()
+    existing = {(e.member_id, e.year): e for e in db.session.scalars(select(Evaluation))}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
+    for cells in rows:
+        before = len(cells.problems)
+        person = finder.find(cells, finder.branch_code(cells))
+        year = cells.integer("year", required=True)
+        if year is not None and not 1921 <= year <= 2200:
+            cells.report("year", "Not a plausible year: %(value)s.", value=year)
+        stage = cells.choice("stage", EvaluationStage, required=True)
+        rating = cells.choice("rating", Rating)
+        if rating is not None and stage is not None and stage is not EvaluationStage.DECIDED:
+            cells.report("rating", "A rating is given only at the stage 支部评定; clear it or "
+                         "set the stage to 支部评定.")
+        if person is None or year is None:
+            continue
+        first_time(cells, "year", (person.id, year), seen,
+                   "This member's evaluation for this year is already in row %(other)s.")
+        if stage is None or not row_is_clean(cells, before):
+            continue
+        old = existing.get((person.id, year))
+        key, label = f"{person.number} {year}", person.name
+        if old is None:
+            inserts.append({"member_id": person.id, "year": year, "stage": stage,
+                            "rating": rating})
+            outcome.changes.append(Change("insert", "evaluation", key, label, cells.row,
+                                          {"stage": (None, stage), "rating": (None, rating)}))
+            continue
+        fields = {f: (o, n) for f, o, n in (("stage", old.stage, stage),
+                                             ("rating", old.rating, rating)) if o != n}
+        if fields:
+            updates.append({"id": old.id, "stage": stage, "rating": rating})
+            outcome.changes.append(Change("update", "evaluation", key, label, cells.row, fields))
+        else:
+            outcome.unchanged += 1
+
+    return bulk_writer(Evaluation, inserts, updates)

@@ -1,0 +1,132 @@
+"""Meetings with attendance: one row per member per meeting (or a meeting with no member).
+
+A meeting is identified by branch, kind, date and (for 党小组会) group; attendance by
+meeting and member. New ones are inserted, changed statuses and topics updated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from core.db import db
+from profiles.enums import Attendance, MeetingKind
+from profiles.labels import label
+from profiles.models import AttendanceRecord, Branch, Meeting, PartyGroup
+from sheets.audit import Change
+from sheets.cells import Cells
+from sheets.outcome import Outcome
+from sheets.records import MemberFinder, first_time, row_is_clean, run_import
+
+MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
+
+
+def import_meetings(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+                    progress: Callable[[int, int], None] | None = None,
+                    **_: Any) -> Outcome:
+    """Import meetings and attendance; raises SheetRefused (nothing written) on any problem."""
+    return run_import("meetings", path, _plan, dry_run=dry_run, actor=actor, progress=progress)
+
+
+def _key_text(key: MeetingKey) -> str:
+    code, kind, held_on, group = key
+    return " ".join(filter(None, (code, held_on.isoformat(), label(kind), group)))
+
+
+def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
+    finder = MemberFinder()
+    branches = {b.code: b.id for b in db.session.scalars(select(Branch))}
+    groups = {(g.branch_id, g.name): g.id for g in db.session.scalars(select(PartyGroup))}
+    meetings: dict[MeetingKey, Meeting] = {}
+    codes = {v: k for k, v in branches.items()}
+    group_names = {v: k[1] for k, v in groups.items()}
+    for m in db.session.scalars(select(Meeting)):
+        meetings.setdefault((codes[m.branch_id], m.kind, m.held_on,
+                             group_names.get(m.group_id or 0, "")), m)
+    attendance = {(r.meeting_id, r.member_id): r.status for r in db.session.execute(
+        select(AttendanceRecord.meeting_id, AttendanceRecord.member_id,
+               AttendanceRecord.status)).all()}
+    new_meetings: dict[MeetingKey, dict[str, Any]] = {}
+    topics: dict[int, str] = {}
+    new_attendance: list[tuple[MeetingKey, int, Attendance]] = []
+    changed_attendance: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
+    for cells in rows:
+        before = len(cells.problems)
+        code = finder.branch_code(cells)
+        kind = cells.choice("kind", MeetingKind, required=True)
+        held_on = cells.date("held_on", required=True)
+        group = cells.text("group", max_length=60)
+        topic = cells.text("topic")
+        person = finder.find(cells, code, required=False)
+        status = cells.choice("attendance", Attendance, required=person is not None)
+        if code == "" and person is not None:
+            code = person.branch_code
+        elif code == "":
+            cells.report("branch", "Say which branch held the meeting (支部编号 or 所在支部).")
+        if person is not None and code and person.branch_code != code:
+            cells.report("name", "%(value)s is a member of another branch.", value=person.name)
+        if kind is MeetingKind.GROUP and not group:
+            cells.report("group", "A 党小组会 needs the party group.")
+        elif kind is not None and kind is not MeetingKind.GROUP and group:
+            cells.report("group", "Only a 党小组会 belongs to a party group; clear this cell.")
+        elif group and code and (branches[code], group) not in groups:
+            cells.report("group", "Branch %(branch)s has no party group '%(value)s'.",
+                         branch=finder.branch_names[code], value=group)
+        if person is not None and code and kind is not None and held_on is not None:
+            first_time(cells, "name", ((code, kind, held_on, group), person.id), seen,
+                       "This member's attendance at this meeting is already in row %(other)s.")
+        if not row_is_clean(cells, before) or not code or kind is None or held_on is None:
+            continue
+        key: MeetingKey = (code, kind, held_on, group)
+        existing = meetings.get(key)
+        if existing is None and key not in new_meetings:
+            new_meetings[key] = {"branch_id": branches[code], "kind": kind, "held_on": held_on,
+                                 "group_id": groups.get((branches[code], group)),
+                                 "topic": topic}
+            outcome.changes.append(Change("insert", "meeting", _key_text(key), "",
+                                          cells.row, {"topic": (None, topic)}))
+        elif existing is not None and topic and topic != existing.topic \
+                and existing.id not in topics:
+            topics[existing.id] = topic
+            outcome.changes.append(Change("update", "meeting", _key_text(key), "",
+                                          cells.row, {"topic": (existing.topic, topic)}))
+        if person is None or status is None:
+            continue
+        record_key = f"{person.number} {_key_text(key)}"
+        old = attendance.get((existing.id, person.id)) if existing is not None else None
+        if old is None:
+            new_attendance.append((key, person.id, status))
+            outcome.changes.append(Change("insert", "attendance", record_key, person.name,
+                                          cells.row, {"attendance": (None, status)}))
+        elif old != status:
+            assert existing is not None
+            changed_attendance.append({"meeting_id": existing.id, "member_id": person.id,
+                                       "status": status})
+            outcome.changes.append(Change("update", "attendance", record_key, person.name,
+                                          cells.row, {"attendance": (old, status)}))
+        else:
+            outcome.unchanged += 1
+
+    def write() -> None:
+        ids = {key: m.id for key, m in meetings.items()}
+        for key, values in new_meetings.items():
+            meeting = Meeting(**values)
+            db.session.add(meeting)
+            db.session.flush()
+            ids[key] = meeting.id
+        for meeting_id, topic in topics.items():
+            db.session.execute(update(Meeting).where(Meeting.id == meeting_id)
+                               .values(topic=topic))
+        if new_attendance:
+            db.session.execute(insert(AttendanceRecord), [
+                {"meeting_id": ids[key], "member_id": member_id, "status": status}
+                for key, member_id, status in new_attendance])
+        if changed_attendance:
+            db.session.execute(update(AttendanceRecord), changed_attendance)
+
+    return write

@@ -1,0 +1,255 @@
+"""Member import: parse and check every row, plan inserts and updates, apply in one transaction.
+
+Rows are matched to members by 党员编号; a row without one is matched by name + branch +
+入党日期, and a new member from such a row gets the next free number ``DY`` + six digits.
+Only the columns present in the file are compared and written; an empty cell in a
+present column clears an optional field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from core.db import db
+from profiles.models import Member
+from sheets.audit import Change, record_changes
+from sheets.cells import data_rows
+from sheets.columns import MEMBER_COLUMNS, SHEET_NAMES
+from sheets.headers import find_header
+from sheets.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
+from sheets.orgs import OrgIndex
+from sheets.outcome import Outcome
+from sheets.problems import Problem, SheetRefused, problem
+from sheets.readers import read_table
+
+GENERATED = re.compile(r"^DY(\d+)$")
+
+
+def import_members(path: Path, *, dry_run: bool = False, create_branches: bool = False,
+                   actor: str = "unknown", today: dt.date | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Import a member roster; raises SheetRefused (nothing written) if any row is wrong."""
+    table = read_table(path, (SHEET_NAMES["members"],))
+    header = find_header(table.rows, MEMBER_COLUMNS, table.name)
+    problems: list[Problem] = []
+    rows = []
+    for cells in data_rows(table, header, problems):
+        rows.append(parse_member_row(cells, today or dt.date.today()))
+        if progress and len(rows) % 500 == 0:
+            progress(cells.row - header.row, len(table.rows) - header.row)
+    if not rows and not problems:
+        raise SheetRefused([problem("The sheet has a header but no data rows.", header.row)])
+    orgs = OrgIndex.load()
+    existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
+    outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
+    inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
+    if problems:
+        raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
+    outcome.side_changes = orgs.planned_changes()
+    if not dry_run and (outcome.changes or outcome.side_changes):
+        try:
+            orgs.create_planned()
+            _apply(inserts, updates, orgs)
+            record_changes(outcome.side_changes + outcome.changes, actor,
+                           f"import members {path.name}")
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+    return outcome
+
+
+def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
+          create_branches: bool, problems: list[Problem],
+          outcome: Outcome) -> tuple[list[MemberRow], list[tuple[dict[str, Any], MemberRow]]]:
+    by_number = {m["number"]: m for m in existing}
+    branch_codes = {b.id: code for code, b in orgs.by_code.items()}
+    group_names = {gid: name for (_, name), gid in orgs.groups.items()}
+    by_key: dict[tuple[Any, ...], dict[str, Any]] = {
+        (m["name"], branch_codes[m["branch_id"]], m["joined_on"]): m for m in existing}
+    by_id_number = {m["id_number"]: m for m in existing if m["id_number"]}
+    next_number = 1 + max((int(g.group(1)) for n in by_number
+                           if (g := GENERATED.match(n))), default=0)
+    seen: dict[Any, int] = {}
+    bad_rows = {p.row for p in problems}  # rows whose cells did not parse: not planned
+    inserts: list[MemberRow] = []
+    updates: list[tuple[dict[str, Any], MemberRow]] = []
+    taken: list[tuple[MemberRow, dict[str, Any]]] = []
+    new_id_numbers: dict[int, str | None] = {}  # member id -> 身份证号 the file gives
+    for row in rows:
+        before = len(problems)
+        code = _resolve_branch(row, orgs, create_branches)
+        number = row.values.get("number") or ""
+        key = (row.values["name"], code, row.values.get("joined_on"))
+        if not _first_in_file(row, number, key, seen):
+            continue
+        id_number = row.values.get("id_number")
+        if id_number and ("id", id_number) in seen:
+            row.cells.report("id_number", "The same ID number is in row %(other)s.",
+                             other=seen[("id", id_number)])
+        elif id_number:
+            seen[("id", id_number)] = row.cells.row
+        if code is not None:
+            _resolve_group(row, code, orgs, create_branches)
+        if code is None or row.cells.row in bad_rows or len(problems) > before:
+            continue
+        current = by_number.get(number) if number else by_key.get(key)
+        holder = by_id_number.get(id_number) if id_number else None
+        if holder is not None and holder is not current:
+            taken.append((row, holder))  # fine if the file gives the holder another number
+        if current is not None and "id_number" in row.values:
+            new_id_numbers[current["id"]] = row.values["id_number"]
+        if current is None:
+            if not number:
+                row.values["number"] = number = f"DY{next_number:06d}"
+                next_number += 1
+            inserts.append(row)
+            outcome.changes.append(Change("insert", "member", number, row.values["name"],
+                                          row.cells.row, _new_fields(row, orgs, code)))
+            continue
+        changed = _changed_fields(current, row, code, orgs, branch_codes, group_names)
+        if changed:
+            updates.append((current, row))
+            outcome.changes.append(Change("update", "member", current["number"],
+                                          row.values["name"], row.cells.row, changed))
+        else:
+            outcome.unchanged += 1
+    for row, holder in taken:
+        if new_id_numbers.get(holder["id"], holder["id_number"]) == holder["id_number"]:
+            row.cells.report("id_number", "This ID number belongs to member %(number)s "
+                             "(%(name)s) already.", number=holder["number"], name=holder["name"])
+    outcome.created = ([f"{b.code} {b.name}" for b in orgs.new_branches.values()]
+                       + [f"{orgs.branch_name(c)} {g}" for c, g in sorted(orgs.new_groups)])
+    return inserts, updates
+
+
+def _first_in_file(row: MemberRow, number: str, key: tuple[Any, ...],
+                   seen: dict[Any, int]) -> bool:
+    """Whether this row's member has not appeared in an earlier row of the file."""
+    if number:
+        if ("number", number) in seen:
+            row.cells.report("number", "党员编号 %(value)s is also in row %(other)s.",
+                             value=number, other=seen[("number", number)])
+            return False
+        seen[("number", number)] = row.cells.row
+        return True
+    if key in seen:
+        row.cells.report("name", "%(name)s with the same branch and 入党日期 is also in "
+                         "row %(other)s.", name=row.values["name"], other=seen[key])
+        return False
+    seen[key] = row.cells.row
+    return True
+
+
+def _resolve_branch(row: MemberRow, orgs: OrgIndex, create: bool) -> str | None:
+    if not row.branch_name:
+        return None
+    code = orgs.branch_code(row.branch_code, row.branch_name)
+    if code is not None:
+        if orgs.branch_name(code) != row.branch_name:
+            row.cells.report("branch", "Branch %(code)s is called %(name)s, not %(value)s; "
+                             "correct one of the two cells.", code=code,
+                             name=orgs.branch_name(code), value=row.branch_name)
+            return None
+        return code
+    if not row.branch_code and orgs.ambiguous(row.branch_name):
+        row.cells.report("branch", "Several branches are called '%(value)s'; add a 支部编号 "
+                         "column to say which.", value=row.branch_name)
+        return None
+    if not create:
+        row.cells.report("branch", "Branch '%(value)s' does not exist. Check the name, or "
+                         "import with --create-branches to create it.", value=row.branch_name)
+        return None
+    committee = row.committee or (next(iter(orgs.committees)) if len(orgs.committees) == 1
+                                  else "")
+    if not committee:
+        row.cells.report("branch", "Cannot tell which committee the new branch '%(value)s' "
+                         "belongs to; add a 上级党组织 column.", value=row.branch_name)
+        return None
+    return orgs.plan_branch(row.branch_code, row.branch_name, committee)
+
+
+def _resolve_group(row: MemberRow, code: str, orgs: OrgIndex, create: bool) -> None:
+    if not row.group or (code, row.group) in orgs.groups or (code, row.group) in orgs.new_groups:
+        return
+    if create:
+        orgs.new_groups.add((code, row.group))
+    else:
+        row.cells.report("group", "Branch %(branch)s has no party group '%(value)s'. Check the "
+                         "name, or import with --create-branches to create it.",
+                         branch=orgs.branch_name(code), value=row.group)
+
+
+def _new_fields(row: MemberRow, orgs: OrgIndex, code: str) -> dict[str, tuple[Any, Any]]:
+    fields: dict[str, tuple[Any, Any]] = {f: (None, v) for f, v in row.values.items()
+                                          if v is not None}
+    fields["branch"] = (None, orgs.branch_name(code))
+    if row.group:
+        fields["group"] = (None, row.group)
+    return fields
+
+
+def _changed_fields(current: dict[str, Any], row: MemberRow, code: str, orgs: OrgIndex,
+                    branch_codes: dict[int, str],
+                    group_names: dict[int, str]) -> dict[str, tuple[Any, Any]]:
+    changed: dict[str, tuple[Any, Any]] = {}
+    for field, new in row.values.items():
+        old = current[ATTRIBUTES[field]]
+        if field == "number" and not new:
+            continue
+        if old != new:
+            changed[field] = (old, new)
+    old_code = branch_codes[current["branch_id"]]
+    if old_code != code:
+        changed["branch"] = (orgs.branch_name(old_code), orgs.branch_name(code))
+    old_group = group_names.get(current["group_id"]) if current["group_id"] else None
+    new_group = row.group if row.group is not None else (old_group if old_code == code else None)
+    if old_group != (new_group or None):
+        changed["group"] = (old_group, new_group or None)
+    return changed
+
+
+def _apply(inserts: list[MemberRow], updates: list[tuple[dict[str, Any], MemberRow]],
+           orgs: OrgIndex) -> None:
+    def attributes(row: MemberRow) -> dict[str, Any]:
+        values = {ATTRIBUTES[f]: v for f, v in row.values.items() if f != "number" or v}
+        code = orgs.branch_code(row.branch_code, row.branch_name) or row.branch_code
+        values["branch_id"] = orgs.by_code[code].id
+        if row.group is not None:
+            values["group_id"] = orgs.groups.get((code, row.group)) if row.group else None
+        return values
+
+    new_rows = []
+    for row in inserts:
+        values = {**DEFAULTS, **attributes(row)}
+        new_rows.append(values)
+    _batched(insert(Member), new_rows)
+    changed = []
+    for current, row in updates:
+        values = attributes(row)
+        if row.group is None and values["branch_id"] != current["branch_id"]:
+            values["group_id"] = None  # a group belongs to the old branch
+        changed.append({"id": current["id"], **values})
+    # Clear changing ID numbers first, so two members may swap or pass one on.
+    moving = [c["id"] for c in changed if "id_number" in c]
+    for start in range(0, len(moving), 2000):
+        db.session.execute(
+            update(Member).where(Member.id.in_(moving[start:start + 2000]))
+            .values(id_number=None), execution_options={"synchronize_session": False})
+    _batched(update(Member), changed)
+
+
+def _batched(statement: Any, rows: list[dict[str, Any]]) -> None:
+    """Execute in batches of rows sharing one column set, so executemany groups them."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for batch in groups.values():
+        for start in range(0, len(batch), 2000):
+            db.session.execute(statement, batch[start:start + 2000])

@@ -1,0 +1,112 @@
+"""Branches and party groups named in a file: found in one query each, or planned to be created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from core.db import db
+from profiles.models import Branch, Committee, PartyGroup
+from sheets.audit import Change
+
+
+@dataclass
+class NewBranch:
+    """A branch the import will create (only with --create-branches)."""
+
+    code: str
+    name: str
+    committee: str  # name of an existing or new committee
+
+
+@dataclass
+class OrgIndex:
+    """Every branch and group, loaded once; and what the import will add."""
+
+    by_code: dict[str, Branch]
+    by_name: dict[str, list[Branch]]
+    groups: dict[tuple[str, str], int]  # (branch code, group name) -> id
+    committees: dict[str, int]
+    new_branches: dict[str, NewBranch] = field(default_factory=dict)  # by code
+    new_groups: set[tuple[str, str]] = field(default_factory=set)
+    new_committees: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls) -> OrgIndex:
+        """Three queries, whatever the size of the file."""
+        branches = list(db.session.scalars(select(Branch)))
+        codes = {b.id: b.code for b in branches}
+        by_name: dict[str, list[Branch]] = {}
+        for b in branches:
+            by_name.setdefault(b.name, []).append(b)
+        groups = {(codes[g.branch_id], g.name): g.id
+                  for g in db.session.scalars(select(PartyGroup))}
+        committees = {c.name: c.id for c in db.session.scalars(select(Committee))}
+        return cls({b.code: b for b in branches}, by_name, groups, committees)
+
+    def branch_code(self, code: str, name: str) -> str | None:
+        """The code of the branch a row names (by code, else by unique name), or None."""
+        if code:
+            if code in self.by_code or code in self.new_branches:
+                return code
+            return None
+        found = self.by_name.get(name, [])
+        if len(found) == 1:
+            return found[0].code
+        planned = [b.code for b in self.new_branches.values() if b.name == name]
+        return planned[0] if len(planned) == 1 and not found else None
+
+    def ambiguous(self, name: str) -> bool:
+        """Whether several branches carry this name (the file must then give 支部编号)."""
+        return len(self.by_name.get(name, [])) > 1
+
+    def plan_branch(self, code: str, name: str, committee: str) -> str:
+        """Plan a new branch; a code is made up when the file gives none."""
+        if not code:
+            n = len(self.by_code) + len(self.new_branches) + 1
+            while f"ZB{n:02d}" in self.by_code or f"ZB{n:02d}" in self.new_branches:
+                n += 1
+            code = f"ZB{n:02d}"
+        self.new_branches[code] = NewBranch(code, name, committee)
+        if committee not in self.committees:
+            self.new_committees.add(committee)
+        return code
+
+    def branch_name(self, code: str) -> str:
+        """The name of an existing or planned branch."""
+        if code in self.by_code:
+            return self.by_code[code].name
+        return self.new_branches[code].name
+
+    def planned_changes(self) -> list[Change]:
+        """Change-log entries for the committees, branches and groups to be created."""
+        changes = [Change("insert", "committee", name, name, 0, {"name": (None, name)})
+                   for name in sorted(self.new_committees)]
+        changes += [Change("insert", "branch", b.code, b.name, 0,
+                           {"code": (None, b.code), "name": (None, b.name),
+                            "committee": (None, b.committee)})
+                    for b in self.new_branches.values()]
+        changes += [Change("insert", "party_group", f"{code} {name}", name, 0,
+                           {"branch": (None, code), "name": (None, name)})
+                    for code, name in sorted(self.new_groups)]
+        return changes
+
+    def create_planned(self) -> None:
+        """Insert the planned committees, branches and groups (ids filled in by flush)."""
+        for name in sorted(self.new_committees):
+            committee = Committee(name=name)
+            db.session.add(committee)
+            db.session.flush()
+            self.committees[name] = committee.id
+        for new in self.new_branches.values():
+            branch = Branch(code=new.code, name=new.name,
+                            committee_id=self.committees[new.committee])
+            db.session.add(branch)
+            self.by_code[new.code] = branch
+        db.session.flush()
+        for code, name in sorted(self.new_groups):
+            group = PartyGroup(branch_id=self.by_code[code].id, name=name)
+            db.session.add(group)
+            db.session.flush()
+            self.groups[(code, name)] = group.id

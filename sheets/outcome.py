@@ -1,0 +1,32 @@
+"""What an import did (or, in a dry run, would do)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sheets.audit import Change
+
+
+@dataclass
+class Outcome:
+    """The changes an import made, and how many rows were already up to date."""
+
+    kind: str  # members, meetings, dues, points, evaluations
+    filename: str
+    rows: int
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    created: list[str] = field(default_factory=list)  # branches, groups, rules made on the way
+    # Change-log entries for what is created on the way (logged, not counted or listed).
+    side_changes: list[Change] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def inserted(self) -> int:
+        """How many records are new."""
+        return sum(1 for c in self.changes if c.action == "insert")
+
+    @property
+    def updated(self) -> int:
+        """How many existing records changed."""
+        return sum(1 for c in self.changes if c.action == "update")

@@ -1,0 +1,107 @@
+"""Points entries. The ledger is append-only, so an import only ever adds entries: an entry
+already in the database (same member, date, points, rule and reason) is not added again,
+and a file holding it twice adds a second copy only if the database holds fewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from core.db import db
+from profiles.models import Branch, PointsEntry, PointsRule
+from sheets.audit import Change
+from sheets.cells import Cells
+from sheets.outcome import Outcome
+from sheets.records import MemberFinder, row_is_clean, run_import
+
+EntryKey = tuple[int, dt.date, int, str, str]  # member, date, points, rule name, reason
+
+
+def import_points(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+                  create_rules: bool = False,
+                  progress: Callable[[int, int], None] | None = None, **_: Any) -> Outcome:
+    """Import points entries; raises SheetRefused (nothing written) on any problem."""
+    def planner(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
+        return _plan(rows, outcome, actor, create_rules)
+
+    return run_import("points", path, planner, dry_run=dry_run, actor=actor, progress=progress)
+
+
+def _plan(rows: list[Cells], outcome: Outcome, actor: str,
+          create_rules: bool) -> Callable[[], None]:
+    finder = MemberFinder()
+    committee_of = {code: committee for code, committee in db.session.execute(
+        select(Branch.code, Branch.committee_id))}
+    rules: dict[tuple[int, str], PointsRule] = {}
+    for known in db.session.scalars(select(PointsRule)):
+        rules[(known.committee_id, known.code)] = known
+        rules.setdefault((known.committee_id, known.name), known)
+    rule_names = {r.id: r.name for r in rules.values()}
+    ledger = db.session.execute(select(PointsEntry.member_id, PointsEntry.recorded_on,
+                                       PointsEntry.points, PointsEntry.rule_id,
+                                       PointsEntry.reason))
+    in_db = Counter[EntryKey]((member_id, on, points, rule_names.get(rule_id or 0, ""), reason)
+                              for member_id, on, points, rule_id, reason in ledger)
+    in_file: Counter[EntryKey] = Counter()
+    new_rules: dict[tuple[int, str], int] = {}  # (committee, name) -> points
+    entries: list[tuple[EntryKey, int, str]] = []  # key, committee, recorded_by
+    for cells in rows:
+        before = len(cells.problems)
+        person = finder.find(cells, finder.branch_code(cells))
+        recorded_on = cells.date("recorded_on", required=True)
+        points = cells.integer("points", required=True)
+        if points == 0:
+            cells.report("points", "An entry of 0 points records nothing.")
+        rule_text = cells.text("rule", max_length=120)
+        reason = cells.text("reason", max_length=200) or rule_text
+        if not reason:
+            cells.report("reason", "Give the reason (事由) or the rule.")
+        recorded_by = cells.text("recorded_by", max_length=60) or actor
+        if person is None or recorded_on is None or points is None \
+                or not row_is_clean(cells, before):
+            continue
+        committee = committee_of[person.branch_code]
+        rule = rules.get((committee, rule_text)) if rule_text else None
+        if rule_text and rule is None:
+            if not create_rules:
+                cells.report("rule", "No points rule '%(value)s'. Check the name, or import "
+                             "with --create-rules to add it.", value=rule_text)
+                continue
+            new_rules.setdefault((committee, rule_text), points)
+        key: EntryKey = (person.id, recorded_on, points, rule.name if rule else rule_text, reason)
+        in_file[key] += 1
+        if in_file[key] <= in_db[key]:
+            outcome.unchanged += 1
+            continue
+        entries.append((key, committee, recorded_by))
+        outcome.changes.append(Change(
+            "insert", "points_entry", f"{person.number} {recorded_on.isoformat()}",
+            f"{person.name} {points:+d} {reason}", cells.row,
+            {"points": (None, points), "reason": (None, reason)}))
+    outcome.created = [f"{name} ({points:+d})" for (_, name), points in new_rules.items()]
+    outcome.side_changes = [Change("insert", "points_rule", name, name, 0,
+                                  {"name": (None, name), "points": (None, points)})
+                           for (_, name), points in new_rules.items()]
+
+    def write() -> None:
+        ids = {key: rule.id for key, rule in rules.items()}
+        taken = {code for (_, code) in rules}
+        for (committee, name), points in new_rules.items():
+            code = next(f"import{n}" for n in range(1, 10_000) if f"import{n}" not in taken)
+            taken.add(code)
+            made = PointsRule(committee_id=committee, code=code, name=name, points=points)
+            db.session.add(made)
+            db.session.flush()
+            ids[(committee, name)] = made.id
+        db.session.execute(insert(PointsEntry), [
+            {"member_id": key[0], "recorded_on": key[1], "points": key[2],
+             "rule_id": ids[(committee, key[3])] if key[3] else None, "reason": key[4],
+             "recorded_by": recorded_by}
+            for key, committee, recorded_by in entries])
+
+    return write

@@ -1,0 +1,80 @@
+"""Console text for an import: the problems of a refused file, or what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import get_locale, gettext, ngettext
+
+from profiles.labels import label
+from sheets.audit import Change, mask
+from sheets.columns import Column
+from sheets.outcome import Outcome
+from sheets.problems import Problem
+from sheets.values import yuan
+
+MAX_LISTED = 200  # changes listed one by one; beyond that only counted
+MONEY = frozenset({"due", "paid"})
+
+
+def refused_lines(filename: str, problems: Sequence[Problem]) -> list[str]:
+    """The refusal and every problem, one per line."""
+    head = ngettext("%(file)s was refused; nothing was written. %(num)d problem:",
+                    "%(file)s was refused; nothing was written. %(num)d problems:",
+                    len(problems), file=filename)
+    return [str(head), *(f"  {p}" for p in problems)]
+
+
+def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
+    """A summary, then one line per changed record (private values masked)."""
+    lines = []
+    if outcome.dry_run:
+        lines.append(gettext("Dry run: nothing was written. This is what the import would do."))
+    lines.append(gettext("%(file)s: %(rows)s rows; %(new)s new, %(changed)s changed, "
+                         "%(same)s unchanged.", file=outcome.filename, rows=outcome.rows,
+                         new=outcome.inserted, changed=outcome.updated, same=outcome.unchanged))
+    if not outcome.changes:
+        lines.append(gettext("No changes: the database already holds what the file says."))
+        return lines
+    for created in outcome.created:
+        lines.append("  " + gettext("Created: %(what)s", what=created))
+    names = _names(columns)
+    for change in outcome.changes[:MAX_LISTED]:
+        lines.append("  " + _change_line(change, names))
+    if len(outcome.changes) > MAX_LISTED:
+        lines.append("  " + gettext("… and %(num)s more.", num=len(outcome.changes) - MAX_LISTED))
+    return lines
+
+
+def _names(columns: Sequence[Column]) -> dict[str, str]:
+    english = str(get_locale() or "zh").startswith("en")
+    names = {c.field: c.en if english else c.zh for c in columns}
+    names["dues_base"] = names.get("dues_base", "dues_base")
+    return names
+
+
+def _change_line(change: Change, names: dict[str, str]) -> str:
+    where = gettext("row %(row)s", row=change.row)
+    if change.action == "insert":
+        return str(gettext("New %(key)s %(label)s (%(where)s)", key=change.key,
+                           label=change.label, where=where)).replace("  ", " ")
+    parts = [f"{names.get(f, f)} {_shown(f, old)} → {_shown(f, new)}"
+             for f, (old, new) in change.fields.items()]
+    return str(gettext("Changed %(key)s %(label)s (%(where)s): %(fields)s", key=change.key,
+                       label=change.label, where=where, fields="; ".join(parts))
+               ).replace("  ", " ")
+
+
+def _shown(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return str(gettext("(empty)"))
+    if field in MONEY and isinstance(value, int):
+        return f"{yuan(value):.2f}"
+    if isinstance(value, enum.StrEnum):
+        return label(value, str(get_locale() or "zh"))
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    return str(mask(field, value))

@@ -1,0 +1,235 @@
+"""Fixtures: every database test runs on SQLite and, where it answers, on PostgreSQL.
+
+The schema is built once per session by the real Alembic migrations (into a SQLite
+template file and a throw-away PostgreSQL database); each test then gets a fresh copy
+(SQLite) or truncated tables (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from core.db import database_uri, db
+from tests import factories
+
+TODAY = dt.date(2026, 11, 21)
+BASE_URL = "https://pc.example.org"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PARTYCARD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ("sqlite", "postgresql")
+TABLES = ("change_log", "points_entry", "points_rule", "evaluation", "dues", "attendance",
+          "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
+          "committee")
+
+
+def _postgres_reachable() -> str | None:
+    """None if PostgreSQL answers, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure means "skip PostgreSQL", with the reason shown
+        return f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc.__class__.__name__}"
+
+
+POSTGRES_SKIP_REASON = _postgres_reachable()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    pg = "yes" if POSTGRES_SKIP_REASON is None else f"SKIPPED ({POSTGRES_SKIP_REASON})"
+    return f"partycard databases: sqlite yes; postgresql {pg}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    counts = {backend: 0 for backend in BACKENDS}
+    for report in terminalreporter.stats.get("passed", []):
+        for backend in BACKENDS:
+            if f"[{backend}" in report.nodeid or f"-{backend}" in report.nodeid:
+                counts[backend] += 1
+    line = ", ".join(f"{b}: {n} passed" for b, n in counts.items())
+    if POSTGRES_SKIP_REASON:
+        line += f" (postgresql skipped: {POSTGRES_SKIP_REASON})"
+    terminalreporter.write_line(f"partycard database tests — {line}")
+
+
+def make_app(database_url: str, instance: Path, **config: Any) -> Flask:
+    """A testing app on ``database_url`` with the suite's fixed date and base URL."""
+    settings = {"TESTING": True, "DATABASE_URL": database_url, "BASE_URL": BASE_URL,
+                "TODAY": TODAY.isoformat()}
+    settings.update(config)
+    return create_app(settings, instance_path=str(instance))
+
+
+def release_db(app: Flask) -> None:
+    """Return the session's connection, then close the pool (in that order, or it leaks)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _migrate(database_url: str, instance: Path, seed_demo: bool = False) -> None:
+    from flask_migrate import upgrade
+
+    app = make_app(database_url, instance)
+    with app.app_context():
+        upgrade()
+        if seed_demo:
+            from demo.builder import DemoBuilder
+
+            with db.engine.begin() as conn:
+                DemoBuilder(conn, members=150, seed=2026, today=TODAY).build()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Migrated SQLite files: one empty, one with the demo organisation."""
+    root = tmp_path_factory.mktemp("templates")
+    files = {}
+    for name, seed in (("empty", False), ("demo", True)):
+        path = root / f"{name}.sqlite3"
+        _migrate(f"sqlite:///{path}", root / "instance", seed_demo=seed)
+        files[name] = path
+    return files
+
+
+def _postgres_database(instance: Path, seed_demo: bool) -> Iterator[str]:
+    if POSTGRES_SKIP_REASON:
+        pytest.skip(POSTGRES_SKIP_REASON)
+    name = f"partycard_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(database_uri(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        _migrate(url, instance, seed_demo=seed_demo)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty PostgreSQL database for the session (tables truncated per test)."""
+    yield from _postgres_database(tmp_path_factory.mktemp("pg-instance"), seed_demo=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL database holding the demo organisation; tests must only read it."""
+    yield from _postgres_database(tmp_path_factory.mktemp("pg-demo-instance"), seed_demo=True)
+
+
+def _truncate(url: str) -> None:
+    engine = create_engine(database_uri(url))
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path,
+                 sqlite_templates: dict[str, Path]) -> Iterator[str]:
+    """An empty, migrated database of each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(sqlite_templates["empty"], path)
+        yield f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        yield url
+        _truncate(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path,
+                      sqlite_templates: dict[str, Path]) -> str:
+    """A database holding the demo organisation (seed 2026, built around TODAY)."""
+    if request.param == "sqlite":
+        path = tmp_path / "demo.sqlite3"
+        shutil.copy(sqlite_templates["demo"], path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_demo_url")
+    return url
+
+
+def _app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(database_url, tmp_path / "instance")
+    yield app
+    release_db(app)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """A testing app on an empty database."""
+    yield from _app(database_url, tmp_path)
+
+
+@pytest.fixture
+def demo_app(demo_database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """A testing app on the demo organisation. On PostgreSQL the data is shared: read only."""
+    yield from _app(demo_database_url, tmp_path)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app: Flask) -> FlaskClient:
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context on the empty database, for model-level tests."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def make_branch(ctx: None) -> Callable[..., Any]:
+    """Factory: a committee (shared) and a branch with two party groups."""
+    return factories.make_branch
+
+
+@pytest.fixture
+def make_member(ctx: None) -> Callable[..., Any]:
+    """Factory: a member of a branch, with sensible defaults for every field."""
+    return factories.make_member
+
+
+@pytest.fixture
+def make_meeting(ctx: None) -> Callable[..., Any]:
+    """Factory: a meeting with attendance rows for the given members."""
+    return factories.make_meeting
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Compile the translation catalogs once, so the suite never depends on a stale .mo."""
+    from core.i18n import compile_catalogs
+
+    compile_catalogs(Path(__file__).resolve().parent.parent / "translations")
