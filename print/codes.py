@@ -9,6 +9,8 @@ from qr.matrix import QRMatrix
 
 MIN_MODULE_MM = 0.5  # phone cameras lose codes whose modules print smaller than this
 MIN_CODE_MM = 20.0
+# zxing-cpp 3 names the classic QR code "Model 2" and uses "QRCode" for the whole family.
+QR_MODEL_2 = getattr(zxingcpp.BarcodeFormat, "QRCodeModel2", zxingcpp.BarcodeFormat.QRCode)
 
 
 def print_matrix(url: str) -> QRMatrix:
@@ -17,7 +19,7 @@ def print_matrix(url: str) -> QRMatrix:
     zxing-cpp's C++ encoder is ~20x faster than qrcode's mask search, which dominates a
     1000-card run; it may pick another (equally valid) mask than ``qr.matrix``.
     """
-    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    code = zxingcpp.create_barcode(url, QR_MODEL_2, ec_level="M")
     # zxingcpp.Image exposes the buffer protocol; its stubs do not say so.
     image = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]
     side = image.shape[0] if image.shape else 0

@@ -10,6 +10,8 @@ purpose="${1:-run}"
 missing=()
 fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+# WeasyPrint subsets fonts with HarfBuzz; without it, it warns (an error under our pytest settings).
+ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
 if [ "$purpose" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
@@ -29,5 +31,5 @@ fi
 echo "partycard needs these system packages: ${missing[*]}" >&2
 echo "Install them, e.g. on Debian/Ubuntu: sudo apt-get install ${missing[*]}" >&2
 echo "(fonts-noto-cjk is the CJK font printing needs; any font with Chinese glyphs will do:" >&2
-echo " see docs/printing.md)" >&2
+echo " see docs/print.md)" >&2
 exit 1

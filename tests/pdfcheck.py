@@ -6,7 +6,17 @@ import io
 
 import pypdfium2 as pdfium
 import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
+
+# zxing-cpp 3 made ``QRCode`` a family that also matches Micro QR and rMQR: a few glyph
+# strokes can then decode as a tiny Micro QR ("296"). We print and serve full Model 2 codes.
+QR_MODEL_2 = getattr(zxingcpp.BarcodeFormat, "QRCodeModel2", zxingcpp.BarcodeFormat.QRCode)
+
+
+def decode_image(image: Image.Image) -> list[str]:
+    """The text of every full-size (Model 2) QR code a scanner finds in ``image``."""
+    return [code.text for code in zxingcpp.read_barcodes(image, formats=QR_MODEL_2)]
 
 
 def decode_pages(pdf: bytes, dpi: int = 150) -> list[list[str]]:
@@ -15,8 +25,7 @@ def decode_pages(pdf: bytes, dpi: int = 150) -> list[list[str]]:
     found = []
     for page in document:
         image = page.render(scale=dpi / 72, grayscale=True).to_pil()
-        codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-        found.append([code.text for code in codes])
+        found.append(decode_image(image))
         page.close()
     document.close()
     return found
