@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from core.db import db
 from profiles.enums import Attendance, Category, EvaluationStage, MeetingKind, MemberStatus
@@ -78,6 +79,50 @@ def test_demo_reset_replaces_the_data(app: Flask) -> None:
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Member)) == 60
     assert _snapshot(app) != before
+
+
+def _foreign_keys() -> dict[str, list[Any]]:
+    inspector = inspect(db.engine)
+    return {table: sorted((fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"])
+                          for fk in inspector.get_foreign_keys(table))
+            for table in inspector.get_table_names()}
+
+
+def test_demo_leaves_every_foreign_key_in_force(app: Flask) -> None:
+    # On PostgreSQL the seed drops the bulk tables' foreign keys and re-adds them.
+    with app.app_context():
+        before = _foreign_keys()
+        assert sum(len(keys) for keys in before.values()) >= 10
+    assert _seed(app, "--members", "60").exit_code == 0
+    with app.app_context():
+        assert _foreign_keys() == before
+        with pytest.raises(IntegrityError):
+            db.session.execute(text("INSERT INTO attendance (meeting_id, member_id, status) "
+                                    "SELECT MIN(id), 999999, 'present' FROM meeting"))
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_a_failed_seed_keeps_the_foreign_keys(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from demo.builder import DemoBuilder
+
+    build_branch = DemoBuilder._build_branch
+
+    def fail_on_third(self: DemoBuilder, index: int, size: int) -> None:
+        # Mid-load: on PostgreSQL the foreign keys are dropped at this point.
+        if index == 2:
+            raise RuntimeError("disk full")
+        build_branch(self, index, size)
+
+    with app.app_context():
+        before = _foreign_keys()
+    monkeypatch.setattr(DemoBuilder, "_build_branch", fail_on_third)
+    result = _seed(app, "--members", "60")
+    assert isinstance(result.exception, RuntimeError)
+    with app.app_context():
+        db.session.remove()
+        assert _foreign_keys() == before
+        assert db.session.scalar(select(func.count()).select_from(Member)) == 0
 
 
 def test_demo_shape(demo_app: Flask) -> None:
