@@ -14,12 +14,13 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from core.db import db
+from profiles.attendees import Invitee, should_attend
 from profiles.enums import Attendance, MeetingKind
 from profiles.labels import label
-from profiles.models import AttendanceRecord, Branch, Meeting, PartyGroup
+from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
 from sheets.audit import Change
 from sheets.cells import Cells
-from sheets.outcome import Outcome
+from sheets.outcome import Outcome, Unlisted
 from sheets.records import MemberFinder, first_time, row_is_clean, run_import
 
 MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
@@ -50,6 +51,8 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     attendance = {(r.meeting_id, r.member_id): r.status for r in db.session.execute(
         select(AttendanceRecord.meeting_id, AttendanceRecord.member_id,
                AttendanceRecord.status)).all()}
+    # Who each meeting the file names has attendance for, in the database or the file.
+    listed: dict[MeetingKey, set[int]] = {}
     new_meetings: dict[MeetingKey, dict[str, Any]] = {}
     topics: dict[int, str] = {}
     new_attendance: list[tuple[MeetingKey, int, Attendance]] = []
@@ -84,6 +87,9 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             continue
         key: MeetingKey = (code, kind, held_on, group)
         existing = meetings.get(key)
+        names = listed.setdefault(key, set())
+        if person is not None:
+            names.add(person.id)
         if existing is None and key not in new_meetings:
             new_meetings[key] = {"branch_id": branches[code], "kind": kind, "held_on": held_on,
                                  "group_id": groups.get((branches[code], group)),
@@ -111,6 +117,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                                           cells.row, {"attendance": (old, status)}))
         else:
             outcome.unchanged += 1
+    outcome.unlisted = _unlisted(listed, meetings, attendance, branches, groups)
 
     def write() -> None:
         ids = {key: m.id for key, m in meetings.items()}
@@ -130,3 +137,36 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             db.session.execute(update(AttendanceRecord), changed_attendance)
 
     return write
+
+
+def _unlisted(listed: dict[MeetingKey, set[int]], meetings: dict[MeetingKey, Meeting],
+              attendance: dict[tuple[int, int], Attendance], branches: dict[str, int],
+              groups: dict[tuple[int, str], int]) -> list[Unlisted]:
+    """Members who should attend a meeting of the file but have no attendance state.
+
+    They would count neither as attending nor as absent, so the report names them
+    (a sign-in sheet often lists only those present).
+    """
+    if not listed:
+        return []
+    by_id = {meetings[key].id: ids for key, ids in listed.items() if key in meetings}
+    for meeting_id, member_id in attendance:
+        if meeting_id in by_id:
+            by_id[meeting_id].add(member_id)
+    branch_ids = {branches[key[0]] for key in listed}
+    members: dict[int, list[Invitee]] = {}
+    for row in db.session.execute(
+            select(Member.id, Member.name, Member.group_id, Member.position, Member.status,
+                   Member.joined_on, Member.branch_id)
+            .where(Member.branch_id.in_(branch_ids)).order_by(Member.name, Member.id)).all():
+        members.setdefault(row.branch_id, []).append(Invitee(*row[:6]))
+    found = []
+    for key in sorted(listed, key=lambda k: (k[0], k[2], k[1], k[3])):
+        code, kind, held_on, group = key
+        branch_id = branches[code]
+        expected = should_attend(kind, groups.get((branch_id, group)), held_on,
+                                 members.get(branch_id, []))
+        missing = [m.name for m in expected if m.id not in listed[key]]
+        if missing:
+            found.append(Unlisted(_key_text(key), missing, recorded=len(listed[key])))
+    return found

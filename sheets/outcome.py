@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from sheets.audit import Change
 
 
+@dataclass(frozen=True)
+class Unlisted:
+    """A meeting whose attendance leaves out members who should attend."""
+
+    meeting: str
+    names: list[str]
+    recorded: int  # members with an attendance state
+
+
 @dataclass
 class Outcome:
     """The changes an import made, and how many rows were already up to date."""
@@ -20,6 +29,7 @@ class Outcome:
     # Change-log entries for what is created on the way (logged, not counted or listed).
     side_changes: list[Change] = field(default_factory=list)
     dry_run: bool = False
+    unlisted: list[Unlisted] = field(default_factory=list)  # meetings imports only
 
     @property
     def inserted(self) -> int:

@@ -17,6 +17,7 @@ from sheets.problems import Problem
 from sheets.values import yuan
 
 MAX_LISTED = 200  # changes listed one by one; beyond that only counted
+MAX_NAMES = 20  # names listed per meeting in the note on missing attendance
 MONEY = frozenset({"due", "paid"})
 
 
@@ -38,7 +39,7 @@ def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
                          new=outcome.inserted, changed=outcome.updated, same=outcome.unchanged))
     if not outcome.changes:
         lines.append(gettext("No changes: the database already holds what the file says."))
-        return lines
+        return lines + unlisted_lines(outcome)
     for created in outcome.created:
         lines.append("  " + gettext("Created: %(what)s", what=created))
     names = _names(columns)
@@ -46,6 +47,27 @@ def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
         lines.append("  " + _change_line(change, names))
     if len(outcome.changes) > MAX_LISTED:
         lines.append("  " + gettext("… and %(num)s more.", num=len(outcome.changes) - MAX_LISTED))
+    return lines + unlisted_lines(outcome)
+
+
+def unlisted_lines(outcome: Outcome) -> list[str]:
+    """A note per meeting that leaves out members who should attend (not an error)."""
+    if not outcome.unlisted:
+        return []
+    lines = [str(gettext("Note: members who should attend these meetings have no attendance "
+                         "state, so they count neither as present nor as absent. Add a row "
+                         "for each (出席, 请假 or 缺席) and import again:"))]
+    for item in outcome.unlisted:
+        if not item.recorded:
+            lines.append("  " + gettext("%(meeting)s: no attendance recorded (%(num)s members "
+                                        "should attend).", meeting=item.meeting,
+                                        num=len(item.names)))
+            continue
+        shown = "、".join(item.names[:MAX_NAMES])
+        if len(item.names) > MAX_NAMES:
+            shown += " " + gettext("and %(num)s others", num=len(item.names) - MAX_NAMES)
+        lines.append("  " + gettext("%(meeting)s: %(num)s not in the file: %(names)s",
+                                    meeting=item.meeting, num=len(item.names), names=shown))
     return lines
 
 

@@ -11,7 +11,15 @@ import pytest
 from sqlalchemy import func, select, text
 
 from core.db import db
-from profiles.enums import Attendance, EvaluationStage, MeetingKind, Rating
+from profiles.enums import (
+    Attendance,
+    Category,
+    EvaluationStage,
+    MeetingKind,
+    MemberStatus,
+    Position,
+    Rating,
+)
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -78,6 +86,34 @@ def test_meetings_with_attendance(people: list[Member], tmp_path: Path) -> None:
     assert [(c.action, c.fields) for c in outcome.changes] == [
         ("update", {"attendance": (Attendance.EXCUSED, Attendance.PRESENT)})]
     assert db.session.scalar(select(func.count()).select_from(AttendanceRecord)) == 3
+
+
+def test_members_left_out_of_a_meeting_are_named(people: list[Member], tmp_path: Path,
+                                                 make_member: Callable[..., Member]) -> None:
+    branch = people[0].branch
+    group = branch.groups[0]
+    for person, position in zip(people, (Position.SECRETARY, None), strict=True):
+        person.position, person.group_id = position, group.id
+    make_member(branch, number="DY000003", name="王五", status=MemberStatus.TRANSFERRED_OUT)
+    make_member(branch, number="DY000004", name="赵六", joined_on=dt.date(2026, 6, 1),
+                category=Category.PROBATIONARY, converted_on=None)
+    db.session.commit()
+    rows = [MEETING_HEADER,
+            # a sign-in sheet listing only who came: 李四 is missing
+            ["ZB01", "支部党员大会", "2026-05-10", "", "", "DY000001", "张三", "出席"],
+            ["ZB01", "支委会", "2026-05-12", "", "", "DY000001", "张三", "出席"],  # complete
+            ["ZB01", "党课", "2026-05-15", "", "党课", "", "", ""]]  # no attendance at all
+    outcome = import_meetings(xlsx(tmp_path / "m.xlsx", rows))
+    assert [(u.meeting, u.names, u.recorded) for u in outcome.unlisted] == [
+        ("ZB01 2026-05-10 支部党员大会", ["李四"], 1),
+        ("ZB01 2026-05-15 党课", ["张三", "李四"], 0)]
+    # The database's rows count too: a second file with 李四 alone completes the meeting,
+    # and 赵六 (joined later) and 王五 (transferred out) are never expected.
+    rows = [MEETING_HEADER, ["ZB01", "支部党员大会", "2026-05-10", "", "", "", "李四", "请假"],
+            ["ZB01", "支部党员大会", "2026-06-10", "", "", "", "李四", "出席"]]
+    outcome = import_meetings(xlsx(tmp_path / "m2.xlsx", rows))
+    assert [(u.meeting, u.names) for u in outcome.unlisted] == [
+        ("ZB01 2026-06-10 支部党员大会", ["张三", "赵六"])]
 
 
 def test_bad_meetings_file_is_refused(people: list[Member], tmp_path: Path) -> None:
@@ -179,3 +215,14 @@ def test_record_commands_dry_run_and_refusal(app: Any, people: list[Member],
     assert result.exit_code == 1
     assert "第3行 G列（姓名）: 该党员本次会议的出勤情况在第2行已有（重复）。" in result.output
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
+    partial = xlsx(tmp_path / "p.xlsx", [
+        MEETING_HEADER, ["ZB01", "支委会", "2026-05-21", "", "", "DY000001", "", "出席"],
+        ["ZB01", "主题党日", "2026-05-22", "", "", "", "", ""]])
+    people[0].position = Position.SECRETARY
+    people[1].position = Position.PUBLICITY
+    db.session.commit()
+    result = runner.invoke(args=["import", "meetings", str(partial)])
+    assert result.exit_code == 0, result.output
+    assert "提示：以下会议中有应参会党员没有出勤记录" in result.output
+    assert "ZB01 2026-05-21 支委会：1 人未在文件中：李四" in result.output
+    assert "ZB01 2026-05-22 主题党日：未记录出勤（应参会 2 人）。" in result.output

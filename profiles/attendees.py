@@ -1,0 +1,40 @@
+"""Who should attend a meeting: the brief's rule, as one pure function."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from profiles.enums import MeetingKind, MemberStatus, Position
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """The member fields the rule reads."""
+
+    id: int
+    name: str
+    group_id: int | None
+    position: Position | None
+    status: MemberStatus
+    joined_on: dt.date
+
+
+def should_attend(kind: MeetingKind, group_id: int | None, held_on: dt.date,
+                  members: Iterable[Invitee]) -> list[Invitee]:
+    """The branch members expected at a meeting: 支委会 the committee, 党小组会 the group.
+
+    Members who had not yet joined on the day, and members transferred out, are not
+    expected; members working away (流动) are, since they may send an excuse.
+    """
+    expected = []
+    for m in members:
+        if m.status is MemberStatus.TRANSFERRED_OUT or m.joined_on > held_on:
+            continue
+        if kind is MeetingKind.COMMITTEE and m.position is None:
+            continue
+        if kind is MeetingKind.GROUP and m.group_id != group_id:
+            continue
+        expected.append(m)
+    return expected
