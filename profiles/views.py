@@ -27,10 +27,6 @@ def index() -> str:
     return render_template("profiles/index.html")
 
 
-def _label(value: Any) -> str:
-    return labels.label(value, locale_code())
-
-
 def _month(yyyymm: int) -> str:
     return period_label(Period(yyyymm // 100, yyyymm % 100, "month"))
 
@@ -42,7 +38,12 @@ def _percent(part: int, whole: int) -> str:
 @bp.app_context_processor
 def helpers() -> dict[str, Any]:
     """Formatting helpers the page templates use (no business rules in them)."""
-    return {"label": _label, "describe": describe, "rule_label": rule_label,
+    code = locale_code()  # once per page: a page shows dozens of labels
+
+    def label(value: Any) -> str:
+        return labels.label(value, code)
+
+    return {"label": label, "describe": describe, "rule_label": rule_label,
             "period_label": period_label,
             "short_period_label": short_period_label, "cadence_label": cadence_label,
             "month_label": _month, "percent": _percent,

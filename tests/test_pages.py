@@ -16,7 +16,7 @@ from profiles.enums import Category, Position
 from profiles.models import Branch, ChangeLog, Member, MemberPhoto
 from qr.tokens import make_token
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import TODAY, make_app
 from tests.pages_helpers import count_statements, path, seed_branch, token
 
 
@@ -242,6 +242,37 @@ def test_member_page_shows_what_the_brief_lists(app: Flask, client: FlaskClient)
     response = client.get(photo)
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert client.get(f"{path(app, 'member', member_id)}/photo").status_code == 404
+
+
+def test_points_totals_and_rank_in_the_branch(app: Flask) -> None:
+    from profiles.enums import MemberStatus
+    from profiles.models import PointsEntry
+    from profiles.queries.member import member_page
+
+    with app.app_context():
+        branch = factories.make_branch()
+        a, b, c = (factories.make_member(branch, name=n) for n in ("甲", "乙", "丙"))
+        gone = factories.make_member(branch, name="丁", status=MemberStatus.TRANSFERRED_OUT)
+        other_branch = factories.make_member(factories.make_branch(), name="戊")
+        ledger = [
+            (a, dt.date(2026, 1, 1), 5), (a, dt.date(2025, 12, 31), 7),  # year boundary
+            (a, dt.date(2024, 12, 31), 100),  # two years ago: not shown
+            (a, TODAY, 1), (a, TODAY + dt.timedelta(days=1), 50),  # tomorrow: not yet
+            (b, dt.date(2026, 6, 1), 9), (b, dt.date(2025, 6, 1), 40),
+            (c, dt.date(2026, 2, 1), -3),
+            (gone, dt.date(2026, 3, 1), 99),  # transferred out: not ranked
+            (other_branch, dt.date(2026, 3, 1), 99),
+        ]
+        for member, day, points in ledger:
+            db.session.add(PointsEntry(member_id=member.id, recorded_on=day, points=points,
+                                       reason="测试", recorded_by="测试"))
+        db.session.commit()
+        summary = {m.name: member_page(m.id, TODAY).points for m in (a, b, c, gone)}
+    assert {n: (p.this_year, p.last_year, p.rank, p.ranked) for n, p in summary.items()} == {
+        "甲": (6, 7, 2, 3), "乙": (9, 40, 1, 3), "丙": (-3, 0, 3, 3),
+        # A transferred-out member's own page still ranks them against the active members.
+        "丁": (99, 0, 1, 4)}
+    assert [line.points for line in summary["甲"].latest] == [1, 5, 7, 100]
 
 
 def test_front_page_lists_nobody(app: Flask, client: FlaskClient) -> None:

@@ -244,7 +244,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_points_entry'))
     )
     with op.batch_alter_table('points_entry', schema=None) as batch_op:
-        batch_op.create_index('ix_points_entry_member_on', ['member_id', 'recorded_on'], unique=False)
+        batch_op.create_index('ix_points_entry_member_on', ['member_id', 'recorded_on', 'points'], unique=False)
 
     # ### end Alembic commands ###
 

@@ -40,7 +40,8 @@ class PointsEntry(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "points_entry"
     __table_args__ = (
         CheckConstraint("points <> 0", name="points_not_zero"),
-        Index("ix_points_entry_member_on", "member_id", "recorded_on"),
+        # With points in the index, a branch's totals are read from the index alone.
+        Index("ix_points_entry_member_on", "member_id", "recorded_on", "points"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

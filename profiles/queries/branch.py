@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select
 
-from core.db import db
 from profiles.audit import (
     AuditInput,
     EvaluationCounts,
@@ -39,6 +38,7 @@ from profiles.models import (
     PointsEntry,
 )
 from profiles.periods import add_months, probation_end, yyyymm
+from profiles.queries.run import run
 
 RANKING_SIZE = 10
 ACTIVE = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
@@ -168,7 +168,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
 
 
 def _header(branch_id: int) -> BranchHeader | None:
-    row = db.session.execute(
+    row = run(
         select(Branch.id, Branch.code, Branch.name, Committee.name, GeneralBranch.name,
                Branch.founded_on)
         .join(Committee, Committee.id == Branch.committee_id)
@@ -179,7 +179,7 @@ def _header(branch_id: int) -> BranchHeader | None:
 
 
 def _members(branch_id: int) -> list[MemberLine]:
-    rows = db.session.execute(
+    rows = run(
         select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
                Member.status, PartyGroup.name)
         .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
@@ -193,7 +193,7 @@ def _members(branch_id: int) -> list[MemberLine]:
 
 
 def _groups(branch_id: int) -> list[GroupRef]:
-    rows = db.session.execute(
+    rows = run(
         select(PartyGroup.id, PartyGroup.name).where(PartyGroup.branch_id == branch_id)
         .order_by(PartyGroup.id)
     ).all()
@@ -202,7 +202,7 @@ def _groups(branch_id: int) -> list[GroupRef]:
 
 def _meetings(branch_id: int, since: dt.date, today: dt.date) -> list[HeldMeeting]:
     # One row per meeting in the window: bounded by the cadence, not by the branch's history.
-    rows = db.session.execute(
+    rows = run(
         select(Meeting.kind, Meeting.held_on, Meeting.group_id)
         .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
                Meeting.held_on <= today)
@@ -212,7 +212,7 @@ def _meetings(branch_id: int, since: dt.date, today: dt.date) -> list[HeldMeetin
 
 
 def _rates(branch_id: int, today: dt.date) -> list[KindRate]:
-    rows = db.session.execute(
+    rows = run(
         select(Meeting.kind, func.count(func.distinct(Meeting.id)),
                func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
                func.sum(case((AttendanceRecord.status == Attendance.EXCUSED, 1), else_=0)),
@@ -232,7 +232,7 @@ def _collection(branch_id: int, today: dt.date) -> DuesCollection:
     month = yyyymm(today)
     current = DuesRecord.month == month
     settled = DuesRecord.paid_cents >= DuesRecord.due_cents
-    row = db.session.execute(
+    row = run(
         select(
             func.coalesce(func.sum(case((current, DuesRecord.due_cents), else_=0)), 0),
             func.coalesce(func.sum(case((current, DuesRecord.paid_cents), else_=0)), 0),
@@ -260,7 +260,7 @@ def _arrears(branch_id: int, today: dt.date) -> list[MemberArrears]:
         .group_by(DuesRecord.member_id)
         .subquery()
     )
-    rows = db.session.execute(
+    rows = run(
         select(Member.name, func.count())
         .join(DuesRecord, DuesRecord.member_id == Member.id)
         .outerjoin(last_settled, last_settled.c.member_id == Member.id)
@@ -273,7 +273,7 @@ def _arrears(branch_id: int, today: dt.date) -> list[MemberArrears]:
 
 
 def _probationers(branch_id: int) -> list[tuple[MemberLine, dt.date, int]]:
-    rows = db.session.execute(
+    rows = run(
         select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
                Member.status, PartyGroup.name, Member.joined_on,
                Member.probation_extension_months)
@@ -292,7 +292,7 @@ def _absences(branch_id: int, today: dt.date) -> list[MemberAbsence]:
         .group_by(AttendanceRecord.member_id)
         .subquery()
     )
-    rows = db.session.execute(
+    rows = run(
         select(Member.name, func.min(Meeting.held_on))
         .join(AttendanceRecord, AttendanceRecord.member_id == Member.id)
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
@@ -306,7 +306,7 @@ def _absences(branch_id: int, today: dt.date) -> list[MemberAbsence]:
 
 
 def _evaluation(branch_id: int, year: int) -> EvaluationProgress:
-    rows = db.session.execute(
+    rows = run(
         select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
         .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id, Evaluation.year == year))
         .where(Member.branch_id == branch_id, ACTIVE, Member.joined_on <= dt.date(year, 12, 31))
@@ -323,7 +323,7 @@ def _evaluation(branch_id: int, year: int) -> EvaluationProgress:
 
 def _ranking(branch_id: int, today: dt.date) -> list[RankLine]:
     total = func.sum(PointsEntry.points)
-    rows = db.session.execute(
+    rows = run(
         select(Member.id, Member.name, Member.card_generation, total)
         .join(PointsEntry, PointsEntry.member_id == Member.id)
         .where(Member.branch_id == branch_id, ACTIVE,

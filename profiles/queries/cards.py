@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 
-from core.db import db
 from profiles.models import Branch, ChangeLog, Member, MemberPhoto
+from profiles.queries.run import run
 
 # Ids are 32-bit integers in the schema; a larger one can only be a bad token.
 MAX_ID = 2**31 - 1
@@ -39,7 +39,7 @@ def member_card(member_id: int) -> CardRef | None:
     """The member's card reference, or None if there is no such member."""
     if not 0 < member_id <= MAX_ID:
         return None
-    row = db.session.execute(_MEMBER_CARD, {"id": member_id}).first()
+    row = run(_MEMBER_CARD, {"id": member_id}).first()
     return CardRef(*row) if row else None
 
 
@@ -47,13 +47,13 @@ def branch_card(branch_id: int) -> CardRef | None:
     """The branch's card reference, or None if there is no such branch."""
     if not 0 < branch_id <= MAX_ID:
         return None
-    row = db.session.execute(_BRANCH_CARD, {"id": branch_id}).first()
+    row = run(_BRANCH_CARD, {"id": branch_id}).first()
     return CardRef(*row) if row else None
 
 
 def find_member_card_by_number(number: str) -> CardRef | None:
     """The card reference of the member with this 党员编号."""
-    row = db.session.execute(
+    row = run(
         select(Member.id, Member.card_generation, Member.name).where(Member.number == number)
     ).first()
     return CardRef(*row) if row else None
@@ -61,7 +61,7 @@ def find_member_card_by_number(number: str) -> CardRef | None:
 
 def find_branch_card_by_code(code: str) -> CardRef | None:
     """The card reference of the branch with this code."""
-    row = db.session.execute(
+    row = run(
         select(Branch.id, Branch.card_generation, Branch.name).where(Branch.code == code)
     ).first()
     return CardRef(*row) if row else None
@@ -71,7 +71,7 @@ def member_photo(member_id: int) -> tuple[str, bytes] | None:
     """The member's photo as (content type, bytes), if there is one."""
     if not 0 < member_id <= MAX_ID:
         return None
-    row = db.session.execute(
+    row = run(
         select(MemberPhoto.content_type, MemberPhoto.data).where(
             MemberPhoto.member_id == member_id)
     ).first()

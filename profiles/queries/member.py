@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy import Date, and_, bindparam, case, exists, func, select
 
-from core.db import db
 from profiles.enums import (
     Attendance,
     Category,
@@ -29,6 +28,7 @@ from profiles.models import (
     PointsEntry,
 )
 from profiles.periods import full_years, probation_end, yyyymm
+from profiles.queries.run import run
 
 LATEST = 5  # latest meetings and points entries shown
 
@@ -176,23 +176,27 @@ _LATEST_MEETINGS = (
 )
 
 _THIS_YEAR_POINTS = func.coalesce(func.sum(case(
-    (and_(PointsEntry.recorded_on >= bindparam("this_start"),
-          PointsEntry.recorded_on <= bindparam("today")), PointsEntry.points), else_=0)), 0)
+    (PointsEntry.recorded_on >= bindparam("this_start"), PointsEntry.points), else_=0)), 0)
 _LAST_YEAR_POINTS = func.coalesce(func.sum(case(
-    (and_(PointsEntry.recorded_on >= bindparam("last_start"),
-          PointsEntry.recorded_on < bindparam("this_start")), PointsEntry.points), else_=0)), 0)
+    (PointsEntry.recorded_on < bindparam("this_start"), PointsEntry.points), else_=0)), 0)
+# Only this year's entries count for the ranking; the member's own last year is read too.
+# The range starts per row, so the covering index (member, date, points) answers it all.
+_POINTS_FROM = case((Member.id == bindparam("member"), bindparam("last_start", type_=Date)),
+                    else_=bindparam("this_start", type_=Date))
 # Every active member of the branch, with their totals (0 without entries), one statement.
 _POINTS_TOTALS = (
     select(Member.id, _THIS_YEAR_POINTS, _LAST_YEAR_POINTS)
     .outerjoin(PointsEntry, and_(PointsEntry.member_id == Member.id,
-                                 PointsEntry.recorded_on >= bindparam("last_start")))
+                                 PointsEntry.recorded_on >= _POINTS_FROM,
+                                 PointsEntry.recorded_on <= bindparam("today")))
     .where(Member.branch_id == bindparam("branch"),
            (Member.status != MemberStatus.TRANSFERRED_OUT) | (Member.id == bindparam("member")))
     .group_by(Member.id)
 )
 _LATEST_POINTS = (
     select(PointsEntry.recorded_on, PointsEntry.points, PointsEntry.reason)
-    .where(PointsEntry.member_id == bindparam("member"))
+    .where(PointsEntry.member_id == bindparam("member"),
+           PointsEntry.recorded_on <= bindparam("today"))
     .order_by(PointsEntry.recorded_on.desc(), PointsEntry.id.desc())
     .limit(LATEST)
 )
@@ -212,7 +216,7 @@ _DUES = (
 
 
 def _header(member_id: int, today: dt.date) -> MemberHeader | None:
-    row = db.session.execute(_HEADER, {"member": member_id}).first()
+    row = run(_HEADER, {"member": member_id}).first()
     if row is None:
         return None
     probationary = row.category is Category.PROBATIONARY
@@ -226,7 +230,7 @@ def _header(member_id: int, today: dt.date) -> MemberHeader | None:
 
 
 def _attendance(member_id: int, years: tuple[int, int]) -> dict[int, list[KindAttendance]]:
-    rows = db.session.execute(_ATTENDANCE, {
+    rows = run(_ATTENDANCE, {
         "member": member_id, "this_start": dt.date(years[0], 1, 1), "this_year": years[0],
         "last_year": years[1], "last_start": dt.date(years[1], 1, 1),
         "this_end": dt.date(years[0], 12, 31),
@@ -242,31 +246,31 @@ def _attendance(member_id: int, years: tuple[int, int]) -> dict[int, list[KindAt
 
 
 def _latest_meetings(member_id: int) -> list[MeetingLine]:
-    rows = db.session.execute(_LATEST_MEETINGS, {"member": member_id}).all()
+    rows = run(_LATEST_MEETINGS, {"member": member_id}).all()
     return [MeetingLine(*row) for row in rows]
 
 
 def _points(member_id: int, branch_id: int, today: dt.date) -> PointsSummary:
     this_start, last_start = dt.date(today.year, 1, 1), dt.date(today.year - 1, 1, 1)
-    totals = db.session.execute(_POINTS_TOTALS, {
+    totals = run(_POINTS_TOTALS, {
         "member": member_id, "branch": branch_id, "this_start": this_start,
         "last_start": last_start, "today": today,
     }).all()
     mine = next((int(this), int(last)) for i, this, last in totals if i == member_id)
     rank = 1 + sum(1 for i, t, _ in totals if i != member_id and int(t) > mine[0])
-    latest = db.session.execute(_LATEST_POINTS, {"member": member_id}).all()
+    latest = run(_LATEST_POINTS, {"member": member_id, "today": today}).all()
     return PointsSummary(mine[0], mine[1], rank, len(totals),
                          [PointsLine(*row) for row in latest])
 
 
 def _evaluations(member_id: int, today: dt.date) -> list[EvaluationLine]:
-    rows = db.session.execute(_EVALUATIONS, {"member": member_id,
+    rows = run(_EVALUATIONS, {"member": member_id,
                                              "since": today.year - 2}).all()
     return [EvaluationLine(*row) for row in rows]
 
 
 def _dues(member_id: int, today: dt.date) -> DuesSummary:
-    rows = db.session.execute(_DUES, {"member": member_id, "month": yyyymm(today)}).all()
+    rows = run(_DUES, {"member": member_id, "month": yyyymm(today)}).all()
     unpaid = [month for month, settled in rows if not settled]
     settled = [month for month, ok in rows if ok and (not unpaid or month < unpaid[0])]
     return DuesSummary(paid_through=settled[-1] if settled else None, unpaid=unpaid)
