@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, scoped_session
 from print.cards import CardValues
 from print.errors import PrintError
 from print.poster import PosterValues
+from profiles.collation import name_key
 from profiles.enums import MemberStatus
 from profiles.labels import label
 from profiles.models import Branch, Committee, Member, MemberPhoto
@@ -51,8 +52,9 @@ def card_values(session: AnySession, base_url: str, keys: Sequence[str], org_nam
     if branch_id is not None:
         photo_query = photo_query.where(Member.branch_id == branch_id)
     photos = {mid: (kind, data) for mid, kind, data in session.execute(photo_query)}
-    # Sorted here, not in SQL: SQLite and PostgreSQL collate Chinese differently.
-    rows.sort(key=lambda row: (row[3], row[0].name, row[0].number))
+    # Sorted here, not in SQL: SQLite and PostgreSQL collate Chinese differently, and
+    # neither by pinyin, which is how a secretary hands the cards out.
+    rows.sort(key=lambda row: (row[3], name_key(row[0].name), row[0].number))
     cards = []
     for member, branch_name, committee_name, _code in rows:
         kind, data = photos.get(member.id, ("image/jpeg", None))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from profiles.collation import name_key
 from profiles.enums import MeetingKind
 from profiles.periods import Cadence, Period, add_months, months_since, periods_between
 
@@ -188,7 +189,7 @@ def dues_arrears(arrears: Iterable[MemberArrears], warn_months: int,
                  critical_months: int) -> list[Finding]:
     """Members with ``warn_months``+ consecutive unpaid months; critical from the 自行脱党 line."""
     findings = []
-    for a in sorted(arrears, key=lambda a: (-a.unpaid_months, a.name)):
+    for a in sorted(arrears, key=lambda a: (-a.unpaid_months, name_key(a.name))):
         if a.unpaid_months >= warn_months:
             severity = CRITICAL if a.unpaid_months >= critical_months else WARNING
             findings.append(Finding("dues_unpaid", severity, {
@@ -199,7 +200,7 @@ def dues_arrears(arrears: Iterable[MemberArrears], warn_months: int,
 def probation_overdue(probationers: Iterable[Probationer], today: dt.date) -> list[Finding]:
     """Probationary members whose probation (with any extension) has ended unconverted."""
     return [Finding("probation_overdue", WARNING, {"name": p.name, "ended": p.probation_ends})
-            for p in sorted(probationers, key=lambda p: p.probation_ends)
+            for p in sorted(probationers, key=lambda p: (p.probation_ends, name_key(p.name)))
             if p.probation_ends < today]
 
 
@@ -216,7 +217,7 @@ def absent_from_life(absences: Iterable[MemberAbsence], today: dt.date,
                      warn_months: int, critical_months: int) -> list[Finding]:
     """Members absent (缺席, not 请假) from every meeting for ``warn_months``+ months."""
     findings = []
-    for a in sorted(absences, key=lambda a: (a.absent_since, a.name)):
+    for a in sorted(absences, key=lambda a: (a.absent_since, name_key(a.name))):
         months = months_since(a.absent_since, today)
         if months >= warn_months:
             severity = CRITICAL if months >= critical_months else WARNING

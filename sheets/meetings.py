@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 
 from core.db import db
 from profiles.attendees import Invitee, should_attend
+from profiles.collation import name_key
 from profiles.enums import Attendance, MeetingKind
 from profiles.labels import label
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
@@ -158,7 +159,7 @@ def _unlisted(listed: dict[MeetingKey, set[int]], meetings: dict[MeetingKey, Mee
     for row in db.session.execute(
             select(Member.id, Member.name, Member.group_id, Member.position, Member.status,
                    Member.joined_on, Member.branch_id)
-            .where(Member.branch_id.in_(branch_ids)).order_by(Member.name, Member.id)).all():
+            .where(Member.branch_id.in_(branch_ids))).all():
         members.setdefault(row.branch_id, []).append(Invitee(*row[:6]))
     found = []
     for key in sorted(listed, key=lambda k: (k[0], k[2], k[1], k[3])):
@@ -166,7 +167,7 @@ def _unlisted(listed: dict[MeetingKey, set[int]], meetings: dict[MeetingKey, Mee
         branch_id = branches[code]
         expected = should_attend(kind, groups.get((branch_id, group)), held_on,
                                  members.get(branch_id, []))
-        missing = [m.name for m in expected if m.id not in listed[key]]
+        missing = sorted((m.name for m in expected if m.id not in listed[key]), key=name_key)
         if missing:
             found.append(Unlisted(_key_text(key), missing, recorded=len(listed[key])))
     return found

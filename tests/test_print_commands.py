@@ -16,6 +16,7 @@ from print.batch import render_cards_batched
 from print.data import card_values
 from print.fonts import find_cjk_font
 from print.presets import get_preset
+from profiles.collation import name_key
 from profiles.enums import MemberStatus
 from profiles.models import Branch, Member, MemberPhoto
 from qr.links import card_url, normalise_base_url
@@ -93,8 +94,8 @@ def test_everyone_sorted_by_branch_then_name_in_two_queries(demo_app: Flask) -> 
         cards = card_values(db.session, "https://pc.example.org", ["k"], None)
         assert len(statements) == 2
         branch_code = {b.name: b.code for b in db.session.scalars(select(Branch))}
-        keys = [(branch_code[c.branch], c.name) for c in cards]
-        assert keys == sorted(keys)
+        keys = [(branch_code[c.branch], name_key(c.name)) for c in cards]
+        assert keys == sorted(keys)  # branch code, then pinyin
         assert {c.organisation for c in cards} == {"中共示范区直属机关委员会"}
 
 

@@ -106,7 +106,7 @@ def test_members_left_out_of_a_meeting_are_named(people: list[Member], tmp_path:
     outcome = import_meetings(xlsx(tmp_path / "m.xlsx", rows))
     assert [(u.meeting, u.names, u.recorded) for u in outcome.unlisted] == [
         ("ZB01 2026-05-10 支部党员大会", ["李四"], 1),
-        ("ZB01 2026-05-15 党课", ["张三", "李四"], 0)]
+        ("ZB01 2026-05-15 党课", ["李四", "张三"], 0)]
     # The database's rows count too: a second file with 李四 alone completes the meeting,
     # and 赵六 (joined later) and 王五 (transferred out) are never expected.
     rows = [MEETING_HEADER, ["ZB01", "支部党员大会", "2026-05-10", "", "", "", "李四", "请假"],

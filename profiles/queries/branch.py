@@ -16,6 +16,7 @@ from profiles.audit import (
     MemberArrears,
     Probationer,
 )
+from profiles.collation import name_key
 from profiles.enums import (
     Attendance,
     Category,
@@ -189,7 +190,7 @@ def _members(branch_id: int) -> list[MemberLine]:
     lines = [MemberLine(*row) for row in rows]
     # Committee first in protocol order, then everyone else by name.
     return sorted(lines, key=lambda m: (
-        positions.index(m.position) if m.position else len(positions), m.name, m.id))
+        positions.index(m.position) if m.position else len(positions), name_key(m.name), m.id))
 
 
 def _groups(branch_id: int) -> list[GroupRef]:
@@ -334,6 +335,8 @@ def _ranking(branch_id: int, today: dt.date) -> list[RankLine]:
         .limit(RANKING_SIZE)
     ).all()
     lines: list[RankLine] = []
+    # Ties in pinyin order (SQL would give code-point order).
+    rows = sorted(rows, key=lambda r: (-r[3], name_key(r[1]), r[0]))
     for member_id, name, generation, points in rows:
         # Equal points share a rank (1, 2, 2, 4).
         rank = lines[-1].rank if lines and lines[-1].points == points else len(lines) + 1

@@ -1,0 +1,20 @@
+"""Names in pinyin order (profiles/collation.py)."""
+
+from __future__ import annotations
+
+from profiles.collation import name_key
+
+
+def test_names_sort_by_pinyin_not_code_point() -> None:
+    names = ["张伟", "何健", "余佳", "刘洋", "李娜", "曹杰", "欧阳修", "王芳", "刘明强"]
+    assert sorted(names) != sorted(names, key=name_key)  # code points would differ
+    assert sorted(names, key=name_key) == [
+        "曹杰", "何健", "李娜", "刘明强", "刘洋", "欧阳修", "王芳", "余佳", "张伟"]
+
+
+def test_tones_and_homophones_break_ties_and_latin_names_sort_among_them() -> None:
+    # 黎 li2 before 李 li3: tone order; a Latin "Lily" after both ("li2" < "li3" < "lily").
+    assert sorted(["李明", "黎明", "Lily Chen"], key=name_key) == ["黎明", "李明", "Lily Chen"]
+    # Same pinyin and tones: the characters decide, so the order is total.
+    assert name_key("张伟") != name_key("章伟")
+    assert sorted(["章伟", "张伟"], key=name_key) == sorted(["张伟", "章伟"], key=name_key)
