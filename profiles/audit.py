@@ -14,7 +14,14 @@ from typing import Any
 
 from profiles.collation import name_key
 from profiles.enums import MeetingKind
-from profiles.periods import Cadence, Period, add_months, months_since, periods_between
+from profiles.periods import (
+    Cadence,
+    Period,
+    add_months,
+    months_since,
+    period_of,
+    periods_between,
+)
 
 DEFAULT_CADENCES: dict[str, Cadence | None] = {
     MeetingKind.GENERAL.value: "quarter",
@@ -167,7 +174,13 @@ def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
                     cadences: Mapping[MeetingKind, Cadence | None], today: dt.date,
                     lookback_months: int, founded_on: dt.date | None = None) -> list[Finding]:
     """Each complete period in which a kind (党小组会: a group) held no meeting."""
-    held = list(meetings)
+    # Which (kind, group, period) held a meeting: one pass, then set lookups.
+    held: set[tuple[MeetingKind, int | None, Period]] = set()
+    for m in meetings:
+        kind_cadence = cadences.get(m.kind)
+        if kind_cadence is not None:
+            group_id = m.group_id if m.kind is MeetingKind.GROUP else None
+            held.add((m.kind, group_id, period_of(m.held_on, kind_cadence)))
     findings = []
     for kind in MeetingKind:
         cadence = cadences.get(kind)
@@ -176,8 +189,7 @@ def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
         owners: Sequence[GroupRef | None] = groups if kind is MeetingKind.GROUP else [None]
         for period in complete_periods(cadence, today, lookback_months, founded_on):
             for owner in owners:
-                if not any(m.kind is kind and period.contains(m.held_on)
-                           and (owner is None or m.group_id == owner.id) for m in held):
+                if (kind, owner.id if owner else None, period) not in held:
                     params: dict[str, Any] = {"kind": kind, "period": period}
                     if owner is not None:
                         params["group"] = owner.name
