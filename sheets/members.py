@@ -181,9 +181,10 @@ def _resolve_group(row: MemberRow, code: str, orgs: OrgIndex, create: bool) -> N
     if create:
         orgs.new_groups.add((code, row.group))
     else:
-        row.cells.report("group", "Branch %(branch)s has no party group '%(value)s'. Check the "
-                         "name, or import with --create-branches to create it.",
-                         branch=orgs.branch_name(code), value=row.group)
+        row.cells.report("group", "Branch %(branch)s has no party group '%(value)s' (its groups: "
+                         "%(groups)s). Check the name, or import with --create-branches to "
+                         "create it.", branch=orgs.branch_name(code), value=row.group,
+                         groups=orgs.group_names(code))
 
 
 def _new_fields(row: MemberRow, orgs: OrgIndex, code: str) -> dict[str, tuple[Any, Any]]:

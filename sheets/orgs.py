@@ -45,6 +45,11 @@ class OrgIndex:
         committees = {c.name: c.id for c in db.session.scalars(select(Committee))}
         return cls({b.code: b for b in branches}, by_name, groups, committees)
 
+    def group_names(self, code: str) -> str:
+        """The branch's existing party groups, in the order they were made, for messages."""
+        names = sorted((gid, name) for (c, name), gid in self.groups.items() if c == code)
+        return "、".join(name for _, name in names) or "—"
+
     def branch_code(self, code: str, name: str) -> str | None:
         """The code of the branch a row names (by code, else by unique name), or None."""
         if code:

@@ -138,6 +138,10 @@ def test_bad_file_is_refused_whole_with_every_problem(app: Flask, branch: None,
     assert not any(p.row == 11 and p.column != 12 for p in refused.value.problems)
     assert [str(p.message) for p in refused.value.problems if p.row == 12] == [
         "Incomplete date '2018.07': give the day too, like 2019-07-01."]
+    # An unknown group: the message lists the branch's groups, to spot the typo.
+    assert [str(p.message) for p in refused.value.problems if (p.row, p.column) == (7, 9)] == [
+        f"Branch {BRANCH} has no party group '第9小组' (its groups: 第1小组、第2小组). Check the "
+        "name, or import with --create-branches to create it."]
     assert _snapshot(app) == before
 
 
