@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from core.files import output_path
 from core.keys import KEYS_FILENAME, read_keys
 
 FORMAT = 1
@@ -81,14 +82,14 @@ def make_backup(engine: Engine, instance_path: Path, out: Path) -> dict[str, obj
                 raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
         else:
             raise BackupError(f"backups of {dialect} databases are not supported")
-        partial = out.with_name(out.name + ".partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Whole or not at all, and readable by the owner only: it holds the signing keys.
+        with output_path(out, private=True) as partial, \
+                zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(snapshot, snapshot.name)
             keys = instance_path / KEYS_FILENAME
             if keys.exists():
                 archive.write(keys, KEYS_FILENAME)
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-        os.replace(partial, out)  # never leave a half-written backup under the real name
     return manifest
 
 

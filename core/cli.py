@@ -41,10 +41,11 @@ def backup_command(output: str) -> None:
     """Write a consistent copy of the database and the signing keys to one archive."""
     from core.backup import BackupError, make_backup
     from core.db import db
+    from core.files import OutputError
 
     try:
         manifest = make_backup(db.engine, Path(current_app.instance_path), Path(output))
-    except BackupError as exc:
+    except (BackupError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Backup written to {output} ({manifest['dialect']}, "
                f"schema {manifest['revision']}).")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -13,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from core.db import db
+from core.files import OutputError, output_path
 from print.errors import PrintError
 from print.fonts import CJKFont, find_cjk_font
 from print.presets import PRESETS, Preset, custom_preset, get_preset
@@ -25,12 +24,12 @@ PROGRESS_FROM = 200  # cards; shorter runs finish before a bar would help
 
 
 def _write(path: Path, pdf: bytes) -> None:
-    # Write beside the target and rename, so a failed run never leaves half a PDF.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".partycard-", suffix=".pdf")
-    with os.fdopen(fd, "wb") as out:
-        out.write(pdf)
-    os.replace(tmp, path)
+    # Written beside the target and renamed, so a failed run never leaves half a PDF.
+    try:
+        with output_path(path) as tmp:
+            tmp.write_bytes(pdf)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _pair(text: str | None, what: str) -> tuple[float, float] | None:

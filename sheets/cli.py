@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.clock import today
+from core.files import OutputError, output_path
 from sheets.audit import default_actor
 from sheets.columns import COLUMNS
 from sheets.dues import import_dues
@@ -132,7 +133,11 @@ IMPORTERS: dict[str, Callable[..., Any]] = {
 @with_appcontext
 def template_command(name: str, output: Path, lang: str | None) -> None:
     """Write a blank import template (headers, example row, drop-down lists)."""
-    write_template(name, output)
+    try:
+        with output_path(output) as tmp:
+            write_template(name, tmp)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
     with force_locale(lang or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
         click.echo(gettext("Template written to %(file)s.", file=str(output)))
 
@@ -150,10 +155,14 @@ def export_branch_command(code: str, output: Path, lang: str | None) -> None:
     """Export a branch: members, attendance, dues, points and evaluations, one sheet each."""
     with force_locale(lang or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
         try:
-            counts = export_branch(code, output, today())
+            # Private: the export holds ID numbers, phones and dues bases.
+            with output_path(output, private=True) as tmp:
+                counts = export_branch(code, tmp, today())
         except BranchNotFound:
             raise click.ClickException(
                 gettext("No branch has the code '%(value)s'.", value=code)) from None
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(gettext(
             "%(file)s: %(members)s members, %(meetings)s attendance rows, %(dues)s dues "
             "months, %(points)s points entries, %(evaluations)s evaluations.",

@@ -58,6 +58,7 @@ def test_backup_then_restore_into_an_empty_database(pair: Any, tmp_path: Path) -
     archive = tmp_path / "backup.zip"
     result = source.test_cli_runner().invoke(args=["backup", "-o", str(archive)])
     assert result.exit_code == 0, result.output
+    assert archive.stat().st_mode & 0o777 == 0o600  # it holds the signing keys
     with zipfile.ZipFile(archive) as z:
         assert KEYS_FILENAME in z.namelist() and "manifest.json" in z.namelist()
 

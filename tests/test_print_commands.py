@@ -143,6 +143,9 @@ def test_command_errors_are_clear(app: Flask, tmp_path: Path) -> None:
     code, output = _cli(app, "cards", "-o", str(tmp_path / "x.pdf"))
     assert code == 1 and "apt-get install fonts-noto-cjk" in output
     assert not (tmp_path / "x.pdf").exists()
+    app.config["CJK_FONT"] = None  # the default: fontconfig finds one
+    code, output = _cli(app, "cards", "-o", "/proc/partycard.pdf")
+    assert code == 1 and "cannot write /proc/partycard.pdf" in output
 
 
 def test_chunks_rendered_in_parallel_join_in_order(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -69,11 +69,17 @@ def test_export_is_formatted_for_handing_upward(demo_app: Flask, tmp_path: Path)
 
 def test_export_command(demo_app: Flask, tmp_path: Path) -> None:
     runner: FlaskCliRunner = demo_app.test_cli_runner()
-    result = runner.invoke(args=["export", "branch", "ZB03", "-o", str(tmp_path / "b.xlsx")])
+    out = tmp_path / "out"
+    result = runner.invoke(args=["export", "branch", "ZB03", "-o", str(out / "b.xlsx")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "b.xlsx").exists()
-    result = runner.invoke(args=["export", "branch", "NOPE", "-o", str(tmp_path / "c.xlsx")])
+    # ID numbers, phones and dues bases: readable by the owner only.
+    assert (out / "b.xlsx").stat().st_mode & 0o777 == 0o600
+    result = runner.invoke(args=["export", "branch", "NOPE", "-o", str(out / "c.xlsx")])
     assert result.exit_code != 0 and "NOPE" in result.output
+    result = runner.invoke(args=["export", "branch", "ZB03", "-o", "/proc/partycard.xlsx"])
+    assert result.exit_code == 1
+    assert "cannot write /proc/partycard.xlsx" in result.output
+    assert [p.name for p in out.iterdir()] == ["b.xlsx"]  # no temporary file left
 
 
 @pytest.mark.parametrize("kind", list(COLUMNS))
