@@ -18,3 +18,11 @@ def test_tones_and_homophones_break_ties_and_latin_names_sort_among_them() -> No
     # Same pinyin and tones: the characters decide, so the order is total.
     assert name_key("张伟") != name_key("章伟")
     assert sorted(["章伟", "张伟"], key=name_key) == sorted(["张伟", "章伟"], key=name_key)
+
+
+def test_surnames_take_their_surname_reading() -> None:
+    # 曾 is zeng as a surname (not ceng), 单 shan (not dan), 解 xie (not jie).
+    assert sorted(["张三", "曾国藩", "邓小明", "单田芳", "谢军", "解放"], key=name_key) == [
+        "邓小明", "单田芳", "解放", "谢军", "曾国藩", "张三"]
+    assert name_key("尉迟恭")[0] == ("yu4", "chi2", "gong1")
+    assert name_key("曾曾")[0] == ("zeng1", "ceng2")  # only the first character is the surname
