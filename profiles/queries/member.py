@@ -264,8 +264,7 @@ def _points(member_id: int, branch_id: int, today: dt.date) -> PointsSummary:
 
 
 def _evaluations(member_id: int, today: dt.date) -> list[EvaluationLine]:
-    rows = run(_EVALUATIONS, {"member": member_id,
-                                             "since": today.year - 2}).all()
+    rows = run(_EVALUATIONS, {"member": member_id, "since": today.year - 2}).all()
     return [EvaluationLine(*row) for row in rows]
 
 
