@@ -66,6 +66,8 @@ def _font() -> CJKFont:
 
 @print_cli.command("cards")
 @click.option("--branch", "branch_code", help="Branch code (default: every branch).")
+@click.option("--member", "member_numbers", multiple=True, metavar="NUMBER",
+              help="Only this member (党员编号), e.g. after `card reissue`; repeatable.")
 @click.option("--preset", default="id1", show_default=True,
               help=f"Sheet preset: {', '.join(PRESETS)}.")
 @click.option("--card", help="Custom card size in mm, e.g. 80x50 (instead of --preset).")
@@ -77,20 +79,24 @@ def _font() -> CJKFont:
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="PDF file to write.")
-def cards_command(branch_code: str | None, preset: str, card: str | None, grid: str | None,
-                  gaps: str | None, margins: str | None, back: bool, include_transferred: bool,
-                  workers: int | None, output: Path) -> None:
-    """Badge sheets for a branch or everyone, sorted by branch then name."""
+def cards_command(branch_code: str | None, member_numbers: tuple[str, ...], preset: str,
+                  card: str | None, grid: str | None, gaps: str | None, margins: str | None,
+                  back: bool, include_transferred: bool, workers: int | None,
+                  output: Path) -> None:
+    """Badge sheets for a branch, some members or everyone, sorted by branch then name."""
     from print.batch import render_cards_batched
-    from print.data import card_values, find_branch
+    from print.data import card_values, find_branch, find_member_numbers
 
     try:
+        if branch_code and member_numbers:
+            raise PrintError("give --branch or --member, not both")
         layout = _layout(preset, card, grid, gaps, margins)
         font = _font()
         branch_id = find_branch(db.session, branch_code).id if branch_code else None
+        numbers = find_member_numbers(db.session, member_numbers) if member_numbers else None
         cards = card_values(db.session, current_app.config["BASE_URL"],
                             current_app.config["SIGNING_KEYS"], current_app.config["ORG_NAME"],
-                            branch_id, include_transferred)
+                            branch_id, include_transferred, numbers)
         if not cards:
             raise PrintError("no members to print")
         if len(cards) >= PROGRESS_FROM:

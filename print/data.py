@@ -30,27 +30,44 @@ def find_branch(session: AnySession, code: str) -> Branch:
     return branch
 
 
-def _members(branch_id: int | None, include_transferred: bool) -> Select[Member, str, str]:
+def find_member_numbers(session: AnySession, numbers: Sequence[str]) -> list[str]:
+    """The 党员编号 as stored (case-insensitive match), or a PrintError naming the unknown."""
+    wanted = {n.strip().upper() for n in numbers}
+    found = set(session.scalars(select(Member.number).where(Member.number.in_(wanted))))
+    missing = sorted(wanted - found)
+    if missing:
+        raise PrintError(f"no member with number {', '.join(missing)}")
+    return sorted(found)
+
+
+def _members(branch_id: int | None, numbers: Sequence[str] | None,
+             include_transferred: bool) -> Select[Member, str, str]:
     query = (select(Member, Branch.name, Committee.name)
              .join(Branch, Member.branch_id == Branch.id)
              .join(Committee, Branch.committee_id == Committee.id))
     if branch_id is not None:
         query = query.where(Member.branch_id == branch_id)
+    if numbers:
+        # Named one by one (a replacement card, say): printed whatever their status.
+        return query.where(Member.number.in_(numbers))
     if not include_transferred:
         query = query.where(Member.status != MemberStatus.TRANSFERRED_OUT)
     return query
 
 
 def card_values(session: AnySession, base_url: str, keys: Sequence[str], org_name: str | None,
-                branch_id: int | None = None,
-                include_transferred: bool = False) -> list[CardValues]:
-    """Cards of a branch (or everyone), sorted by branch code then name; two queries."""
+                branch_id: int | None = None, include_transferred: bool = False,
+                numbers: Sequence[str] | None = None) -> list[CardValues]:
+    """Cards of a branch, of members named by number, or of everyone, sorted by branch
+    code then name; two queries."""
     rows = list(session.execute(
-        _members(branch_id, include_transferred).add_columns(Branch.code)).all())
+        _members(branch_id, numbers, include_transferred).add_columns(Branch.code)).all())
     photo_query = (select(MemberPhoto.member_id, MemberPhoto.content_type, MemberPhoto.data)
                    .join(Member, MemberPhoto.member_id == Member.id))
     if branch_id is not None:
         photo_query = photo_query.where(Member.branch_id == branch_id)
+    if numbers:
+        photo_query = photo_query.where(Member.number.in_(numbers))
     photos = {mid: (kind, data) for mid, kind, data in session.execute(photo_query)}
     # Sorted here, not in SQL: SQLite and PostgreSQL collate Chinese differently, and
     # neither by pinyin, which is how a secretary hands the cards out.

@@ -122,6 +122,37 @@ def test_org_name_config_and_photo_from_the_database(app: Flask, tmp_path: Path)
     assert len(decode_pages(pdf)[0]) == 1
 
 
+def test_a_replacement_card_for_one_member(app: Flask, tmp_path: Path) -> None:
+    from tests import factories
+
+    with app.app_context():
+        branch = factories.make_branch()
+        lost = factories.make_member(branch, number="DY000042", name="林小红")
+        factories.make_member(branch, name="不打印", status=MemberStatus.TRANSFERRED_OUT)
+        factories.make_member(branch, name="也不打印")
+        db.session.commit()
+        branch_code = branch.code
+        old_url = card_url(app.config["BASE_URL"], app.config["SIGNING_KEYS"], "member", lost.id,
+                           lost.card_generation)
+    result = app.test_cli_runner().invoke(args=["card", "reissue", "DY000042"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "replacement.pdf"
+    code, output = _cli(app, "cards", "--member", "dy000042", "-o", str(out))
+    assert code == 0 and "1 cards on 1 sheets" in output, output
+    [[url]] = decode_pages(out.read_bytes())
+    assert url != old_url and "林小红" in text_of(out.read_bytes())
+    assert "林小红" in _open(app, url)  # the new card opens the page
+    base = normalise_base_url(app.config["BASE_URL"])
+    assert app.test_client().get(old_url[len(base):]).status_code == 410  # the lost one: 410
+    code, output = _cli(app, "cards", "--member", "DY000042", "--member", "NOPE1", "--member",
+                        "NOPE2", "-o", str(tmp_path / "x.pdf"))
+    assert code == 1 and "no member with number NOPE1, NOPE2" in output
+    code, output = _cli(app, "cards", "--member", "DY000042", "--branch", branch_code, "-o",
+                        str(tmp_path / "x.pdf"))
+    assert code == 1 and "give --branch or --member, not both" in output
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_command_errors_are_clear(app: Flask, tmp_path: Path) -> None:
     code, output = _cli(app, "cards", "--branch", "NOPE", "-o", str(tmp_path / "x.pdf"))
     assert code == 1 and "no branch with code 'NOPE'" in output
