@@ -69,6 +69,11 @@ def test_backup_then_restore_into_an_empty_database(pair: Any, tmp_path: Path) -
     assert _members(target) == _members(source) == 150
     restored = make_app(target.config["DATABASE_URL"], tmp_path / "target")
     assert read_token(restored.config["SIGNING_KEYS"], "member", token).record_id == 1
+    # Served: the card printed before the backup opens its page on the restored copy.
+    with source.app_context():
+        name = db.session.get(Member, 1).name  # type: ignore[union-attr]
+    page = restored.test_client().get(f"/M/{token}")
+    assert page.status_code == 200 and name in page.get_data(as_text=True)
     assert read_keys(tmp_path / "target" / KEYS_FILENAME)[-1] == target.config["SIGNING_KEYS"][-1]
     release_db(restored)
 
