@@ -21,6 +21,7 @@ from profiles.labels import label
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
 from sheets.audit import Change
 from sheets.cells import Cells
+from sheets.orgs import group_list
 from sheets.outcome import Outcome, Unlisted
 from sheets.records import MemberFinder, first_time, row_is_clean, run_import
 
@@ -81,7 +82,8 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         elif group and code and (branches[code], group) not in groups:
             cells.report("group", "Branch %(branch)s has no party group '%(value)s' (its groups: "
                          "%(groups)s).", branch=finder.branch_names[code], value=group,
-                         groups=_group_names(groups, branches[code]))
+                         groups=group_list((gid, name) for (b, name), gid in groups.items()
+                                           if b == branches[code]))
         if person is not None and code and kind is not None and held_on is not None:
             first_time(cells, "name", ((code, kind, held_on, group), person.id), seen,
                        "This member's attendance at this meeting is already in row %(other)s.")
@@ -172,9 +174,3 @@ def _unlisted(listed: dict[MeetingKey, set[int]], meetings: dict[MeetingKey, Mee
         if missing:
             found.append(Unlisted(_key_text(key), missing, recorded=len(listed[key])))
     return found
-
-
-def _group_names(groups: dict[tuple[int, str], int], branch_id: int) -> str:
-    """A branch's party groups, in the order they were made, for messages."""
-    names = sorted((gid, name) for (b, name), gid in groups.items() if b == branch_id)
-    return "、".join(name for _, name in names) or "—"

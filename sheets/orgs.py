@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -18,6 +19,11 @@ class NewBranch:
     code: str
     name: str
     committee: str  # name of an existing or new committee
+
+
+def group_list(groups: Iterable[tuple[int, str]]) -> str:
+    """Party groups as (id, name), named in the order they were made, for messages."""
+    return "、".join(name for _, name in sorted(groups)) or "—"
 
 
 @dataclass
@@ -46,9 +52,8 @@ class OrgIndex:
         return cls({b.code: b for b in branches}, by_name, groups, committees)
 
     def group_names(self, code: str) -> str:
-        """The branch's existing party groups, in the order they were made, for messages."""
-        names = sorted((gid, name) for (c, name), gid in self.groups.items() if c == code)
-        return "、".join(name for _, name in names) or "—"
+        """The branch's existing party groups, for messages."""
+        return group_list((gid, name) for (c, name), gid in self.groups.items() if c == code)
 
     def branch_code(self, code: str, name: str) -> str | None:
         """The code of the branch a row names (by code, else by unique name), or None."""

@@ -116,16 +116,22 @@ def test_members_left_out_of_a_meeting_are_named(people: list[Member], tmp_path:
         ("ZB01 2026-06-10 支部党员大会", ["张三", "赵六"])]
 
 
-def test_bad_meetings_file_is_refused(people: list[Member], tmp_path: Path) -> None:
+def test_bad_meetings_file_is_refused(app: Any, people: list[Member], tmp_path: Path) -> None:
     rows = [MEETING_HEADER,
             ["ZB01", "党小组会", "2026-05-20", "", "", "DY000001", "", "出席"],  # no group
             ["ZB01", "支委会", "2026-05-21", "", "", "DY000009", "", "出席"],  # unknown number
             ["ZB01", "支委会", "2026-05-21", "", "", "DY000001", "", "迟到"],  # bad state
             ["ZB01", "例会", "2026-05-22", "", "", "DY000002", "", "出席"],  # bad kind
             ["ZB01", "支委会", "2026-05-23", "", "", "DY000002", "", "出席"],
-            ["ZB01", "支委会", "2026-05-23", "", "", "DY000002", "", "缺席"]]  # duplicate
+            ["ZB01", "支委会", "2026-05-23", "", "", "DY000002", "", "缺席"],  # duplicate
+            ["ZB01", "党小组会", "2026-05-24", "第9小组", "", "DY000001", "", "出席"]]
     found = _refused(import_meetings, xlsx(tmp_path / "m.xlsx", rows))
-    assert {(2, 4), (3, 6), (4, 8), (5, 2), (7, 7)} <= found
+    assert {(2, 4), (3, 6), (4, 8), (5, 2), (7, 7), (8, 4)} <= found
+    with pytest.raises(SheetRefused) as refused:
+        import_meetings(xlsx(tmp_path / "m.xlsx", rows))
+    with app.test_request_context("/?lang=en"):
+        assert [str(p.message) for p in refused.value.problems if p.row == 8] == [
+            "Branch 机关第一党支部 has no party group '第9小组' (its groups: 第1小组、第2小组)."]
 
 
 DUES_HEADER = ["党员编号", "姓名", "月份", "应缴金额", "实缴金额", "缴纳日期"]
