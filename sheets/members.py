@@ -27,6 +27,7 @@ from sheets.orgs import OrgIndex
 from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
 from sheets.readers import read_table
+from sheets.transaction import import_transaction
 
 GENERATED = re.compile(r"^DY(\d+)$")
 
@@ -45,23 +46,24 @@ def import_members(path: Path, *, dry_run: bool = False, create_branches: bool =
             progress(cells.row - header.row, len(table.rows) - header.row)
     if not rows and not problems:
         raise SheetRefused([problem("The sheet has a header but no data rows.", header.row)])
-    orgs = OrgIndex.load()
-    existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
-    outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
-    inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
-    if problems:
-        raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
-    outcome.side_changes = orgs.planned_changes()
-    if not dry_run and (outcome.changes or outcome.side_changes):
-        try:
-            orgs.create_planned()
-            _apply(inserts, updates, orgs)
-            record_changes(outcome.side_changes + outcome.changes, actor,
-                           f"import members {path.name}")
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+    with import_transaction(dry_run):
+        orgs = OrgIndex.load()
+        existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
+        outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
+        inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
+        if problems:
+            raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
+        outcome.side_changes = orgs.planned_changes()
+        if not dry_run and (outcome.changes or outcome.side_changes):
+            try:
+                orgs.create_planned()
+                _apply(inserts, updates, orgs)
+                record_changes(outcome.side_changes + outcome.changes, actor,
+                               f"import members {path.name}")
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
     return outcome
 
 

@@ -19,6 +19,7 @@ from sheets.headers import find_header
 from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
 from sheets.readers import read_table
+from sheets.transaction import import_transaction
 
 Planner = Callable[[list[Cells], Outcome], Callable[[], None]]
 
@@ -111,20 +112,21 @@ def run_import(kind: str, path: Path, planner: Planner, *, dry_run: bool, actor:
     if progress:
         progress(0, len(rows))
     outcome = Outcome(kind, path.name, len(rows), dry_run=dry_run)
-    write = planner(rows, outcome)
-    if progress:
-        progress(len(rows), len(rows))
-    if problems:
-        raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
-    if not dry_run and outcome.changes:
-        try:
-            write()
-            record_changes(outcome.side_changes + outcome.changes, actor,
-                           f"import {kind} {path.name}")
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+    with import_transaction(dry_run):
+        write = planner(rows, outcome)
+        if progress:
+            progress(len(rows), len(rows))
+        if problems:
+            raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
+        if not dry_run and outcome.changes:
+            try:
+                write()
+                record_changes(outcome.side_changes + outcome.changes, actor,
+                               f"import {kind} {path.name}")
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
     return outcome
 
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,17 @@ class Target:
 
     url: str
     instance: Path
+    started: list[subprocess.Popen[str]] = field(default_factory=list)
+
+    def stop_all(self) -> None:
+        """Kill and reap any import still running (a failed test must not leak one)."""
+        for proc in self.started:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None and not stream.closed:
+                    stream.close()
 
     def counts(self) -> dict[str, int]:
         """Rows per table that an import touches."""
@@ -81,10 +92,12 @@ class Target:
         """``flask import members ROSTER --create-branches`` in its own process."""
         env = dict(os.environ, PARTYCARD_DATABASE_URL=self.url, PARTYCARD_TODAY=str(TODAY))
         app_spec = f"app:create_app(instance_path='{self.instance}')"
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", app_spec, "import", "members",
              str(roster), "--create-branches"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.started.append(proc)
+        return proc
 
 
 def write_roster(file: Path, rows: int, prefix: str, branch: str) -> Path:
@@ -106,10 +119,14 @@ def target(request: pytest.FixtureRequest, tmp_path: Path,
     instance.mkdir()
     if request.param == "sqlite":
         shutil.copy(sqlite_templates["demo"], tmp_path / "demo.sqlite3")
-        yield Target(f"sqlite:///{tmp_path / 'demo.sqlite3'}", instance)
+        target = Target(f"sqlite:///{tmp_path / 'demo.sqlite3'}", instance)
+        yield target
+        target.stop_all()
     else:
         url = request.getfixturevalue("postgres_url")
-        yield Target(url, instance)
+        target = Target(url, instance)
+        yield target
+        target.stop_all()
         _truncate(url)
 
 

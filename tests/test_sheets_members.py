@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -18,6 +20,7 @@ from profiles.enums import Category, Gender
 from profiles.models import Branch, ChangeLog, Member, PartyGroup
 from sheets.members import import_members
 from sheets.problems import SheetRefused
+from sheets.transaction import IMPORT_LOCK
 from tests.sheetfiles import ROSTER_HEADER, csv_file, xlsx
 
 BRANCH = "机关第一党支部"
@@ -255,3 +258,43 @@ def test_two_members_may_pass_an_id_number_on(app: Flask, branch: None, tmp_path
     rows[2][5] = second  # now both claim the same number: a duplicate in the file
     with pytest.raises(SheetRefused):
         _import(app, xlsx(tmp_path / "c.xlsx", rows))
+
+
+def _another_import_could_write(url: str) -> bool:
+    """Whether a second connection could start an import's write right now."""
+    if url.startswith("sqlite"):
+        probe = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            probe.close()
+    with psycopg.connect(url) as conn:
+        return bool(conn.execute("SELECT pg_try_advisory_xact_lock(%s)",
+                                 (IMPORT_LOCK,)).fetchone()[0])  # type: ignore[index]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_import_reads_and_writes_under_one_lock(app: Flask, branch: None, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   dry_run: bool) -> None:
+    # Two imports at once once failed with a KeyError: one read the branches, the other
+    # committed a new branch and its members, then the first read those members.
+    from sheets.orgs import OrgIndex
+
+    load = OrgIndex.load.__func__  # type: ignore[attr-defined]
+    free_at_first_read: list[bool] = []
+
+    def load_and_probe(cls: type[OrgIndex]) -> OrgIndex:
+        free_at_first_read.append(_another_import_could_write(app.config["DATABASE_URL"]))
+        return load(cls)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(OrgIndex, "load", classmethod(load_and_probe))
+    outcome = _import(app, xlsx(tmp_path / "r.xlsx", GOOD), dry_run=dry_run)
+    assert outcome.inserted == 3
+    # A real import holds the lock from its first read; a dry run reads a snapshot only.
+    assert free_at_first_read == [dry_run]
+    assert _another_import_could_write(app.config["DATABASE_URL"])  # released at the end
