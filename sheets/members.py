@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 
 from core.db import db
 from profiles.models import Member
-from sheets.audit import Change, record_changes
+from sheets.audit import Change
 from sheets.cells import data_rows
 from sheets.columns import MEMBER_COLUMNS, SHEET_NAMES
 from sheets.headers import find_header
@@ -27,7 +27,7 @@ from sheets.orgs import OrgIndex
 from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
 from sheets.readers import read_table
-from sheets.transaction import import_transaction
+from sheets.transaction import commit_import, import_transaction
 
 GENERATED = re.compile(r"^DY(\d+)$")
 
@@ -55,15 +55,13 @@ def import_members(path: Path, *, dry_run: bool = False, create_branches: bool =
             raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
         outcome.side_changes = orgs.planned_changes()
         if not dry_run and (outcome.changes or outcome.side_changes):
-            try:
+
+            def write() -> None:
                 orgs.create_planned()
                 _apply(inserts, updates, orgs)
-                record_changes(outcome.side_changes + outcome.changes, actor,
-                               f"import members {path.name}")
-                db.session.commit()
-            except BaseException:
-                db.session.rollback()
-                raise
+
+            commit_import(write, outcome.side_changes + outcome.changes, actor,
+                          f"import members {path.name}")
     return outcome
 
 

@@ -12,14 +12,13 @@ from sqlalchemy import insert, select, update
 
 from core.db import db
 from profiles.models import Branch, Member
-from sheets.audit import record_changes
 from sheets.cells import Cells, data_rows
 from sheets.columns import COLUMNS, SHEET_NAMES
 from sheets.headers import find_header
 from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
 from sheets.readers import read_table
-from sheets.transaction import import_transaction
+from sheets.transaction import commit_import, import_transaction
 
 Planner = Callable[[list[Cells], Outcome], Callable[[], None]]
 
@@ -119,14 +118,8 @@ def run_import(kind: str, path: Path, planner: Planner, *, dry_run: bool, actor:
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
         if not dry_run and outcome.changes:
-            try:
-                write()
-                record_changes(outcome.side_changes + outcome.changes, actor,
-                               f"import {kind} {path.name}")
-                db.session.commit()
-            except BaseException:
-                db.session.rollback()
-                raise
+            commit_import(write, outcome.side_changes + outcome.changes, actor,
+                          f"import {kind} {path.name}")
     return outcome
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import text
 
 from core.db import db
+from sheets.audit import Change, record_changes
 
 # PostgreSQL advisory lock that every import holds until it commits or rolls back.
 IMPORT_LOCK = 0x7061_7274  # "part"
@@ -44,3 +45,15 @@ def import_transaction(dry_run: bool) -> Iterator[None]:
     finally:
         if session.in_transaction():
             session.rollback()  # refused, a dry run, or failed: nothing is kept
+
+
+def commit_import(write: Callable[[], None], changes: Sequence[Change], actor: str,
+                  source: str) -> None:
+    """Apply the planned writes and log every change, then commit; all or nothing."""
+    try:
+        write()
+        record_changes(list(changes), actor, source)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
