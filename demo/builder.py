@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Table, insert, text
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from demo.names import ETHNICITIES, chinese_name
+from profiles.attendees import Invitee, should_attend
 from profiles.dues_rates import monthly_dues_cents
 from profiles.enums import (
     Attendance,
@@ -444,23 +445,22 @@ class DemoBuilder:
 
     # -- records -----------------------------------------------------------------------
 
-    def _expected(self, meeting: Row, members: list[_Member]) -> Iterator[_Member]:
-        held_on = meeting["held_on"]
-        for m in members:
-            if m.row["joined_on"] > held_on or (m.left_on and m.left_on <= held_on):
-                continue
-            if meeting["kind"] is MeetingKind.COMMITTEE and m.row["position"] is None:
-                continue
-            if meeting["kind"] is MeetingKind.GROUP and m.row["group_id"] != meeting["group_id"]:
-                continue
-            yield m
-
     def _attendance(self, meetings: list[Row], members: list[_Member]) -> Iterator[Row]:
         rng = self.rng
+        # Who is expected follows profiles.attendees.should_attend. A member who has since
+        # left is offered as the member they were, for the meetings before they left.
+        invitees = {m.row["id"]: (m, Invitee(
+            m.row["id"], m.row["name"], m.row["group_id"], m.row["position"],
+            MemberStatus.NORMAL if m.left_on else m.row["status"], m.row["joined_on"]))
+            for m in members}
         for meeting in meetings:
-            months_ago = ((self.today.year - meeting["held_on"].year) * 12
-                          + self.today.month - meeting["held_on"].month)
-            for m in self._expected(meeting, members):
+            held_on = meeting["held_on"]
+            months_ago = ((self.today.year - held_on.year) * 12
+                          + self.today.month - held_on.month)
+            current = [invitee for m, invitee in invitees.values()
+                       if not (m.left_on and m.left_on <= held_on)]
+            for invitee in should_attend(meeting["kind"], meeting["group_id"], held_on, current):
+                m = invitees[invitee.id][0]
                 if m.absent_months and months_ago < m.absent_months:
                     status = Attendance.ABSENT
                 elif m.row["status"] is MemberStatus.AWAY:
