@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     import profiles.models  # noqa: F401  (registers every table on the metadata)
     from core.cache import cache
     from core.cli import backup_command, i18n_cli, keys_cli, restore_command
+    from core.errors import register_error_pages
     from core.i18n import init_i18n
     from core.security import add_security_headers
 
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None,
             compare_type=True)
     init_i18n(app)
     app.after_request(add_security_headers)
+    register_error_pages(app)
     app.cli.add_command(keys_cli)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(backup_command)
