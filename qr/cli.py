@@ -1,18 +1,16 @@
-"""``flask qr url ...``, ``flask card reissue ...`` and ``flask urls``."""
+"""``flask qr url ...`` and ``flask card reissue ...``."""
 
 from __future__ import annotations
 
-import getpass
-
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from core.db import db
 from profiles.models import Branch, Member
+from profiles.operations import Actor, reissue_card
 from profiles.queries import CardRef, find_branch_card_by_code, find_member_card_by_number
-from profiles.writes import NotFound, reissue_branch_card, reissue_member_card
 from qr.links import card_url
 from qr.tokens import Kind
 
@@ -55,38 +53,17 @@ def reissue_command(number: str | None, branch_code: str | None) -> None:
     """Issue a new card for member NUMBER (or --branch CODE); the old card then says replaced."""
     if (number is None) == (branch_code is None):
         raise click.UsageError("Give a member NUMBER or --branch CODE (one of them).")
-    try:
-        if branch_code is not None:
-            generation = reissue_branch_card(branch_code, getpass.getuser())
-            card = find_branch_card_by_code(branch_code)
-            kind: Kind = "branch"
-        else:
-            assert number is not None
-            generation = reissue_member_card(number, getpass.getuser())
-            card = find_member_card_by_number(number)
-            kind = "member"
-    except NotFound as exc:
-        raise click.ClickException(f"Not found: {exc}.") from None
-    assert card is not None
+    record: Member | Branch | None
+    if branch_code is not None:
+        record = db.session.scalar(select(Branch).where(Branch.code == branch_code))
+        actor = Actor.from_os("card reissue --branch")
+    else:
+        record = db.session.scalar(select(Member).where(Member.number == number))
+        actor = Actor.from_os("card reissue")
+    if record is None:
+        raise click.ClickException(f"Not found: {branch_code or number}.")
+    generation = reissue_card(actor, record)
+    db.session.commit()
+    kind: Kind = "branch" if isinstance(record, Branch) else "member"
     click.echo(f"Card generation {generation}; older cards now open a 'replaced' page.")
-    click.echo(_url(kind, card))
-
-
-@click.command("urls")
-@with_appcontext
-def urls_command() -> None:
-    """Print one member URL and one branch URL to open (李娜 of ZB02 in the demo)."""
-    branch = db.session.execute(
-        select(Branch.id, Branch.card_generation, Branch.name)
-        .order_by((Branch.code == "ZB02").desc(), Branch.code).limit(1)
-    ).first()
-    if branch is None:
-        raise click.ClickException("No branch yet: run `flask --app app demo` first.")
-    member = db.session.execute(
-        select(Member.id, Member.card_generation, Member.name)
-        .where(Member.branch_id == branch[0])
-        .order_by((Member.name == "李娜").desc(), Member.id).limit(1)
-    ).first()
-    if member is not None:
-        click.echo(f"Member {member[2]}: {_url('member', CardRef(*member))}")
-    click.echo(f"Branch {branch[2]}: {_url('branch', CardRef(*branch))}")
+    click.echo(_url(kind, CardRef(record.id, generation, record.name)))
