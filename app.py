@@ -62,7 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None,
         generate=bool(app.config["GENERATE_KEYS"]), strict=strict,
     )
     app.config["SIGNING_KEYS"] = keys
+    from core.settings import check_settings
     from core.storage import prepare_database_file
+
+    check_settings(app.config)  # BASE_URL, before any code is drawn with it
 
     prepare_database_file(app.config["SQLALCHEMY_DATABASE_URI"], strict=strict)
     app.config.setdefault("SECRET_KEY", keys[-1])
