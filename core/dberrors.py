@@ -53,7 +53,7 @@ def classify(exc: DBAPIError) -> Cause | None:
     return None
 
 
-def database_refusal(cause: Cause, exc: DBAPIError) -> str:
+def database_refusal(cause: Cause | None, exc: DBAPIError) -> str:
     """The message for a refused import, in the current language; nothing was written."""
     from flask_babel import gettext
 
@@ -67,6 +67,10 @@ def database_refusal(cause: Cause, exc: DBAPIError) -> str:
                            "Check the permissions of the database file and its folder, or "
                            "that DATABASE_URL points at the primary server, not a replica.",
                            detail=detail))
-    return str(gettext("The database cannot be reached (%(detail)s); nothing was written. "
-                       "Check that the database server is running and that DATABASE_URL "
-                       "is right, then run the import again.", detail=detail))
+    if cause == "unreachable":
+        return str(gettext("The database cannot be reached (%(detail)s); nothing was written. "
+                           "Check that the database server is running and that DATABASE_URL "
+                           "is right, then run the import again.", detail=detail))
+    return str(gettext("The database refused the import (%(detail)s); nothing was written. "
+                       "If the schema is older than the code, run `flask --app app db "
+                       "upgrade`.", detail=detail))

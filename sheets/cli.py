@@ -72,10 +72,7 @@ def _run(kind: str, path: Path, lang: str | None, **options: Any) -> None:
             raise SystemExit(1) from None
         except DBAPIError as exc:
             # The transaction was rolled back whole; what to do next depends on why.
-            cause = classify(exc)
-            if cause is None:
-                raise
-            click.echo(database_refusal(cause, exc), err=True)
+            click.echo(database_refusal(classify(exc), exc), err=True)
             raise SystemExit(1) from None
         for line in outcome_lines(outcome, COLUMNS[kind]):
             click.echo(line)

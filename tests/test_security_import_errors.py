@@ -72,3 +72,18 @@ def test_busy_is_still_busy() -> None:
     assert classify(locked) == "busy"
     assert classify(IntegrityError("INSERT", {}, Exception("duplicate key"))) == "busy"
     assert classify(OperationalError("SELECT", {}, Exception("no such column: x"))) is None
+
+
+def test_any_other_database_refusal_is_a_message_not_a_traceback(app: Flask,
+                                                                 tmp_path: Path) -> None:
+    def rename(old: str, new: str) -> None:
+        with app.app_context():
+            db.session.execute(db.text(f"ALTER TABLE {old} RENAME TO {new}"))
+            db.session.commit()
+
+    rename("change_log", "change_log_away")  # as if the schema were older than the code
+    try:
+        output = _import(app, _roster(tmp_path))
+    finally:
+        rename("change_log_away", "change_log")
+    assert "数据库拒绝了本次导入" in output and "db upgrade" in output
