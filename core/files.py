@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,9 @@ from pathlib import Path
 
 class OutputError(Exception):
     """The output file cannot be written; the message says which and why."""
+
+
+_PARTIAL = re.compile(r"\..+\.(\d+)\.partial-[^/]*")
 
 
 def _partial_prefix(target: Path, pid: int) -> str:
@@ -29,20 +33,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def sweep_partials(target: Path) -> list[Path]:
-    """Remove the temporary files that killed runs (SIGKILL, power loss) left beside ``target``.
+def sweep_partials(folder: Path) -> list[Path]:
+    """Remove the temporary files that killed runs (SIGKILL, power loss) left in ``folder``.
 
     A run that fails or is interrupted removes its own file; one killed outright cannot,
-    and would leave hidden files full of private data. Returns what was removed.
+    and would leave hidden files full of private data. Only our own files whose writing
+    process is gone are removed, whatever target they were for. Returns what was removed.
     """
     removed: list[Path] = []
     try:
-        candidates = list(target.parent.glob(f".{glob_escape(target.name)}.*.partial-*"))
+        candidates = list(folder.glob(".*.partial-*"))
     except OSError:
         return removed
     for path in candidates:
-        pid_text = path.name[len(target.name) + 2:].split(".", 1)[0]
-        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+        match = _PARTIAL.fullmatch(path.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or _alive(pid):
             continue
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_uid == os.getuid():
@@ -51,11 +59,6 @@ def sweep_partials(target: Path) -> list[Path]:
         except OSError:
             continue  # not ours to clean, or already gone
     return removed
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with glob's special characters matched literally."""
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 @contextmanager
@@ -69,7 +72,7 @@ def output_path(target: Path, *, private: bool = False) -> Iterator[Path]:
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_partials(target)
+        sweep_partials(target.parent)
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=_partial_prefix(target, os.getpid()),
                                     suffix=target.suffix)  # mode 0600
     except OSError as exc:

@@ -69,7 +69,9 @@ def test_files_left_by_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> N
     child.wait()
     child.stdout.close()
     assert left.exists() and left.name.startswith(".export.xlsx.")
-    other = tmp_path / ".other.xlsx.1.partial-x.xlsx"  # another target's file is not touched
+    dead = tmp_path / f".cards.pdf.{child.pid}.partial-x.pdf"  # another target, same dead run
+    dead.write_bytes(b"")
+    other = tmp_path / ".notes.txt.swp"  # not a partial file: not touched
     other.write_bytes(b"")
     with output_path(target) as tmp:
         # A run still writing (this process) keeps its file while another run sweeps.
@@ -77,5 +79,5 @@ def test_files_left_by_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> N
             second.write_bytes(b"b")
             assert tmp.exists()
         tmp.write_bytes(b"a")
-    assert not left.exists() and other.exists()
+    assert not left.exists() and not dead.exists() and other.exists()
     assert sorted(os.listdir(tmp_path)) == [other.name, "export.xlsx"]
