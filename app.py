@@ -13,7 +13,7 @@ def create_app(test_config: dict[str, Any] | None = None,
                instance_path: str | None = None) -> Flask:
     """Create and configure a partycard application."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)  # private data
     app.config.from_mapping(
         DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "partycard.sqlite3"),
         BASE_URL="http://127.0.0.1:5000",
@@ -63,6 +63,12 @@ def create_app(test_config: dict[str, Any] | None = None,
         generate=bool(app.config["GENERATE_KEYS"]), strict=strict,
     )
     app.config["SIGNING_KEYS"] = keys
+    from core.settings import check_settings
+    from core.storage import prepare_database_file
+
+    check_settings(app.config)  # BASE_URL, before any code is drawn with it
+
+    prepare_database_file(app.config["SQLALCHEMY_DATABASE_URI"], strict=strict)
     # Sessions have their own secret (instance/session-secret): rotating card keys must not
     # log anyone out, nor rotating the session secret invalidate a printed card.
     secret, fallbacks = load_session_secrets(

@@ -49,6 +49,7 @@ def demo_database(members: int, seed: int = 2026) -> tuple[Path, Path]:
                         "--today", TODAY.isoformat()], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
         (instance / "ready").write_text("ok\n")
+    database.chmod(0o600)  # caches built before databases were made private (docs/security.md)
     return instance, database
 
 

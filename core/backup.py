@@ -15,12 +15,14 @@ import sqlite3
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
 from core.files import output_path
-from core.keys import KEYS_FILENAME, read_keys
+from core.keys import KEYS_FILENAME, SigningKeyError, read_keys
+from core.storage import create_private
 
 FORMAT = 1
 SQLITE_MEMBER = "database.sqlite3"
@@ -93,54 +95,206 @@ def make_backup(engine: Engine, instance_path: Path, out: Path) -> dict[str, obj
     return manifest
 
 
+MANIFEST = "manifest.json"
+DIALECTS = ("sqlite", "postgresql")
+# What restore extracts, at most: a lying or hostile archive (a 2.5 MB zip declaring a
+# 2 GB entry, say) is refused before it fills the disk. The database limit is generous
+# and can be raised with RESTORE_MAX_BYTES.
+MAX_DATABASE_BYTES = 4 * 1024**3
+MAX_SMALL_BYTES = 1024**2  # the manifest and the key file
+_SYMLINK = 0o120000
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, limit: int, archive_path: Path,
+                 out: Path | None = None) -> bytes:
+    """One entry, checked: present, a regular file, within ``limit`` bytes as declared and as
+    actually inflated. Written to ``out`` (mode 0600) if given, else returned."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise BackupError(f"{archive_path} is incomplete: it has no {name}. "
+                          "Nothing was changed; use another backup.") from None
+    if (info.external_attr >> 16) & 0o170000 == _SYMLINK or info.is_dir():
+        raise BackupError(f"{archive_path}: {name} is a link or folder, not a file. "
+                          "Nothing was changed.")
+    too_big = BackupError(f"{archive_path}: {name} is larger than {limit} bytes, the most "
+                          "restore accepts. Nothing was changed.")
+    if info.file_size > limit:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600) if out else None
+    try:
+        with archive.open(info) as source:
+            while chunk := source.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise too_big
+                if fd is None:
+                    chunks.append(chunk)
+                else:
+                    os.write(fd, chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:
+        # RuntimeError: an encrypted entry. BadZipFile: a CRC mismatch.
+        raise BackupError(f"{archive_path}: {name} is damaged ({exc}). "
+                          "Nothing was changed.") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+    return b"".join(chunks)
+
+
+def _check_manifest(manifest: object, archive_path: Path) -> dict[str, object]:
+    """The manifest if it has the fields restore needs, with the right types."""
+    def bad(why: str) -> BackupError:
+        return BackupError(f"{archive_path}: the backup's manifest is malformed ({why}). "
+                           "Nothing was changed.")
+
+    if not isinstance(manifest, dict):
+        raise bad("not a JSON object")
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{archive_path}: unknown backup format {manifest.get('format')!r}.")
+    if manifest.get("dialect") not in DIALECTS:
+        raise bad(f"dialect must be one of {', '.join(DIALECTS)}")
+    if not isinstance(manifest.get("created_at"), str):
+        raise bad("created_at missing")
+    if not isinstance(manifest.get("revision"), (str, type(None))):
+        raise bad("revision is not text")
+    return manifest
+
+
 def read_manifest(archive_path: Path) -> dict[str, object]:
     """The manifest of a backup archive, or BackupError if it is not one."""
     try:
         with zipfile.ZipFile(archive_path) as archive:
-            manifest: dict[str, object] = json.loads(archive.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError) as exc:
+            raw = _read_member(archive, MANIFEST, MAX_SMALL_BYTES, archive_path)
+    except (zipfile.BadZipFile, OSError) as exc:
         raise BackupError(f"{archive_path} is not a partycard backup ({exc}).") from None
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"{archive_path}: unknown backup format {manifest.get('format')!r}.")
-    return manifest
+    except BackupError as exc:
+        raise BackupError(f"{archive_path} is not a partycard backup ({exc}).") from None
+    try:
+        manifest = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BackupError(f"{archive_path} is not a partycard backup ({exc}).") from None
+    return _check_manifest(manifest, archive_path)
 
 
-def restore_backup(engine: Engine, instance_path: Path, archive_path: Path) -> dict[str, object]:
-    """Replace the database with the archive's snapshot and merge its signing keys."""
+def _check_sqlite(snapshot: Path, manifest: dict[str, object], known: frozenset[str] | None,
+                  archive_path: Path) -> None:
+    """Refuse a snapshot that is not a sound partycard database of a schema this code knows."""
+    try:
+        conn = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchall()
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = (conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                        if "alembic_version" in tables else None)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{archive_path}: the database in the backup is damaged or not a "
+                          f"SQLite database ({exc}). Nothing was changed.") from None
+    if result != [("ok",)]:
+        raise BackupError(f"{archive_path}: the database in the backup fails SQLite's "
+                          f"integrity check ({result[0][0]}). Nothing was changed.")
+    if revision is None or not {"member", "branch", "committee"} <= tables:
+        raise BackupError(f"{archive_path}: the database in the backup is not a partycard "
+                          "database. Nothing was changed.")
+    if revision[0] != manifest.get("revision"):
+        raise BackupError(f"{archive_path}: the database is at schema {revision[0]!r} but the "
+                          f"manifest says {manifest.get('revision')!r}. Nothing was changed.")
+    _check_revision(revision[0], known, archive_path)
+
+
+def _check_revision(revision: object, known: frozenset[str] | None, archive_path: Path) -> None:
+    if known is not None and revision not in known:
+        raise BackupError(f"{archive_path}: the backup's schema {revision!r} is unknown to this "
+                          "version of partycard (made by a newer one?). Upgrade partycard, "
+                          "then restore. Nothing was changed.")
+
+
+def _check_pgdump(dump: Path, archive_path: Path) -> None:
+    """Refuse a file ``pg_restore`` cannot read, or one without partycard's tables."""
+    result = subprocess.run([_tool("pg_restore"), "--list", str(dump)],
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise BackupError(f"{archive_path}: the database dump is damaged "
+                          f"({result.stderr.strip()}). Nothing was changed.")
+    listed = result.stdout
+    if not all(f"TABLE DATA public {t} " in listed
+               for t in ("alembic_version", "member", "branch")):
+        raise BackupError(f"{archive_path}: the dump is not of a partycard database. "
+                          "Nothing was changed.")
+
+
+def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
+                   known_revisions: frozenset[str] | None = None,
+                   max_bytes: int = MAX_DATABASE_BYTES) -> dict[str, object]:
+    """Replace the database with the archive's snapshot and merge its signing keys.
+
+    Everything is checked before the live data is touched: the manifest, each entry
+    (present, a plain file, within ``max_bytes``), the database itself (SQLite's
+    integrity check, partycard's tables, a migration revision in ``known_revisions``)
+    and the key file. Only the entries restore needs are extracted.
+    """
     manifest = read_manifest(archive_path)
     dialect = engine.dialect.name
     if manifest["dialect"] != dialect:
         raise BackupError(f"The backup is of a {manifest['dialect']} database; this app uses "
                           f"{dialect}. Point DATABASE_URL at a {manifest['dialect']} database.")
+    member = SQLITE_MEMBER if dialect == "sqlite" else PG_MEMBER
     with zipfile.ZipFile(archive_path) as archive, tempfile.TemporaryDirectory() as tmp:
-        archive.extractall(tmp)
         folder = Path(tmp)
+        snapshot = folder / member
+        _read_member(archive, member, max_bytes, archive_path, out=snapshot)
+        backup_keys: list[str] = []
+        if KEYS_FILENAME in archive.namelist():
+            _read_member(archive, KEYS_FILENAME, MAX_SMALL_BYTES, archive_path,
+                         out=folder / KEYS_FILENAME)
+            try:
+                backup_keys = read_keys(folder / KEYS_FILENAME)
+            except SigningKeyError:
+                raise BackupError(f"{archive_path}: the signing-key file in the backup is not "
+                                  "UTF-8 text. Nothing was changed.") from None
         if dialect == "sqlite":
             database = engine.url.database
             if not database or database == ":memory:":
                 raise BackupError("Restoring needs a file-based SQLite database.")
+            _check_sqlite(snapshot, manifest, known_revisions, archive_path)
             engine.dispose()  # no pooled connection may keep the old file open
             staged = Path(database).with_name(Path(database).name + ".restoring")
-            shutil.copyfile(folder / SQLITE_MEMBER, staged)
+            staged.unlink(missing_ok=True)
+            create_private(staged)  # 0600 like the live file: it holds the same private data
+            with snapshot.open("rb") as src, staged.open("r+b") as dst:
+                shutil.copyfileobj(src, dst)
             for suffix in ("-wal", "-shm"):
                 Path(database + suffix).unlink(missing_ok=True)
             os.replace(staged, database)
         else:
+            _check_revision(manifest.get("revision"), known_revisions, archive_path)
+            _check_pgdump(snapshot, archive_path)
             args, env = _postgres_args(engine)
             engine.dispose()
             result = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                                     "--single-transaction", *args, str(folder / PG_MEMBER)],
+                                     "--single-transaction", *args, str(snapshot)],
                                     env=env, capture_output=True, text=True, check=False)
             if result.returncode:
                 raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
-        if (folder / KEYS_FILENAME).exists():
-            _merge_keys(folder / KEYS_FILENAME, instance_path / KEYS_FILENAME)
+        if backup_keys:
+            _merge_keys(backup_keys, instance_path / KEYS_FILENAME)
     return manifest
 
 
-def _merge_keys(backup_keys: Path, instance_keys: Path) -> None:
+def known_revisions(migrations: Path) -> frozenset[str]:
+    """Every migration revision this code ships (``migrations/versions``)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(s.revision for s in ScriptDirectory(str(migrations)).walk_revisions())
+
+
+def _merge_keys(restored: list[str], instance_keys: Path) -> None:
     """Keep every key: the backup's as older ones, the instance's newest still signs."""
-    restored = read_keys(backup_keys)
     current = read_keys(instance_keys) if instance_keys.exists() else []
     merged = restored + [k for k in current if k not in restored]
     instance_keys.parent.mkdir(parents=True, exist_ok=True)

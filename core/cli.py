@@ -70,7 +70,13 @@ def restore_command(archive: str, force: bool) -> None:
     """Replace the database with a backup archive (the current data is kept unless --force)."""
     from sqlalchemy import inspect
 
-    from core.backup import BackupError, read_manifest, restore_backup
+    from core.backup import (
+        MAX_DATABASE_BYTES,
+        BackupError,
+        known_revisions,
+        read_manifest,
+        restore_backup,
+    )
     from core.db import db
 
     try:
@@ -84,11 +90,24 @@ def restore_command(archive: str, force: bool) -> None:
                     "The database already holds an organisation; nothing was changed. "
                     "Make a backup of it first, then run restore again with --force.")
         db.session.remove()
-        manifest = restore_backup(db.engine, Path(current_app.instance_path), Path(archive))
+        manifest = restore_backup(
+            db.engine, Path(current_app.instance_path), Path(archive),
+            known_revisions=known_revisions(Path(current_app.root_path) / "migrations"),
+            max_bytes=int(current_app.config.get("RESTORE_MAX_BYTES", MAX_DATABASE_BYTES)))
         from core.cache import cache
 
-        cache.clear()  # a shared (Redis) cache; in-process caches go with a server restart
+        cleared = cache.clear()  # a shared (Redis) cache; in-process caches go with a restart
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Restored {archive} (made {manifest['created_at']}); "
                "run `flask --app app db upgrade` if the schema is older than the code.")
+    # A server started before the restore still holds the old database (SQLite: the
+    # replaced file stays open) and the old signing keys: it must be restarted.
+    click.echo("Restart every running partycard server now: until it restarts it keeps "
+               "serving the data from before the restore and does not know the restored "
+               "signing keys, so restored cards may not open.", err=True)
+    if not cleared:
+        click.echo("The page cache could not be cleared (is Redis running?); clear it "
+                   "(redis-cli FLUSHDB on the cache's database) or wait "
+                   f"{current_app.config.get('CACHE_DEFAULT_TIMEOUT')} s before relying on "
+                   "the pages.", err=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
 KEYS_FILENAME = "signing-keys"
@@ -13,6 +16,11 @@ PLACEHOLDERS = frozenset(
     {"", "dev", "change-me", "changeme", "secret", "placeholder", "replace-me", "xxx"}
 )
 MIN_KEY_LENGTH = 32
+# A key's estimated entropy (Shannon, from its own characters) must reach this. A random
+# 32-character hex key (128 real bits) scores at least ~93; "a" * 32 scores 0.
+MIN_KEY_BITS = 80
+
+log = logging.getLogger("partycard.keys")
 
 
 class SigningKeyError(RuntimeError):
@@ -24,9 +32,43 @@ def is_placeholder(key: str) -> bool:
     return key.strip().lower() in PLACEHOLDERS or len(key.strip()) < MIN_KEY_LENGTH
 
 
+def estimated_bits(key: str) -> float:
+    """An optimistic estimate of the key's entropy: its length times the Shannon entropy of
+    its character frequencies. Catches typed keys ("a" * 32, "abab..."), not clever ones."""
+    if not key:
+        return 0.0
+    n = len(key)
+    per_char = -sum(c / n * math.log2(c / n) for c in Counter(key).values())
+    return per_char * n
+
+
+def _periodic(key: str) -> bool:
+    """Whether the key is a shorter string repeated ("abcdefgh" * 4)."""
+    return any(len(key) % p == 0 and key == key[:p] * (len(key) // p)
+               for p in range(1, len(key) // 2 + 1))
+
+
+def is_weak(key: str) -> bool:
+    """A placeholder, too short, or too predictable to sign cards anyone could not forge."""
+    key = key.strip()
+    return is_placeholder(key) or estimated_bits(key) < MIN_KEY_BITS or _periodic(key)
+
+
 def read_keys(path: Path) -> list[str]:
     """Keys from the file, oldest first; blank lines and ``#`` comments are skipped."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    if path.exists() and not path.is_file():
+        raise SigningKeyError(
+            f"{path} is not a file (a folder?). Move it out of the way, then run "
+            "`flask --app app keys generate` to create the key file.")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise SigningKeyError(
+            f"{path} is not UTF-8 text, so it cannot hold signing keys. Restore it from a "
+            "backup, or move it away and run `flask --app app keys generate` (cards signed "
+            "with the lost keys will then no longer open).") from None
+    except OSError as exc:
+        raise SigningKeyError(f"{path} cannot be read: {exc.strerror or exc}.") from None
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -60,6 +102,8 @@ def load_signing_keys(configured: list[str] | str | None, instance_path: Path,
         keys = [k.strip() for k in configured]
         source = "the SIGNING_KEYS setting"
     else:
+        if path.exists() and not path.is_file():
+            read_keys(path)  # the clear "not a file" message, not "readable by others"
         if not path.exists():
             if not generate:
                 raise SigningKeyError(
@@ -76,9 +120,16 @@ def load_signing_keys(configured: list[str] | str | None, instance_path: Path,
         source = str(path)
     if not keys:
         raise SigningKeyError(f"No signing key in {source}. Run `flask --app app keys generate`.")
-    if strict and any(is_placeholder(k) for k in keys):
+    weak = [k for k in keys if is_weak(k)]
+    if strict and weak:
         raise SigningKeyError(
-            f"A signing key in {source} is a placeholder or shorter than {MIN_KEY_LENGTH} "
-            "characters. Remove it and run `flask --app app keys generate` to make a real one."
+            f"A signing key in {source} is a placeholder, shorter than {MIN_KEY_LENGTH} "
+            "characters or too predictable (like 'aaaa...'). Remove it and run "
+            "`flask --app app keys generate` to make a real one."
         )
+    if weak and keys[-1] in weak:
+        # Debug and testing accept such keys, but every card signed now can be forged.
+        log.warning("WARNING: cards are being signed with a weak or placeholder key (from %s). "
+                    "Anyone can forge them: never print or hand out these cards. "
+                    "Run `flask --app app keys generate` for a real key.", source)
     return keys

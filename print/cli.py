@@ -99,6 +99,13 @@ def cards_command(branch_code: str | None, member_numbers: tuple[str, ...], pres
                             branch_id, include_transferred, numbers)
         if not cards:
             raise PrintError("no members to print")
+        from print.codes import module_warning, print_matrix
+
+        # The longest URL makes the highest QR version, so the smallest modules.
+        longest = print_matrix(max(cards, key=lambda c: len(c.url)).url)
+        warning = module_warning(longest, layout.code_size, custom=layout.name == "custom")
+        if warning:
+            click.echo(warning, err=True)
         if len(cards) >= PROGRESS_FROM:
             bar: ProgressBar[int] = click.progressbar(
                 length=len(cards), label="排版 / rendering cards",

@@ -8,6 +8,8 @@ from print.errors import PrintError
 from qr.matrix import QRMatrix
 
 MIN_MODULE_MM = 0.5  # phone cameras lose codes whose modules print smaller than this
+WARN_MODULE_MM = 0.65  # custom layouts under this scan only from close up: warned about
+PRESET_MODULE_MM = 0.75  # what the card presets give a version-3 code (28 mm)
 MIN_CODE_MM = 20.0
 # zxing-cpp 3 names the classic QR code "Model 2" and uses "QRCode" for the whole family.
 QR_MODEL_2 = getattr(zxingcpp.BarcodeFormat, "QRCodeModel2", zxingcpp.BarcodeFormat.QRCode)
@@ -40,3 +42,20 @@ def check_code(matrix: QRMatrix, size_mm: float) -> None:
             f"least {MIN_MODULE_MM * matrix.size_with_quiet_zone:.1f} mm wide or shorten "
             "BASE_URL"
         )
+
+
+def module_warning(matrix: QRMatrix, size_mm: float, custom: bool) -> str | None:
+    """Why codes of this size will scan poorly from a distance, or None.
+
+    Custom layouts are warned under 0.65 mm modules; the presets (0.75 mm at version 3)
+    when a long BASE_URL pushed the code to a higher version.
+    """
+    module = size_mm / matrix.size_with_quiet_zone
+    floor = WARN_MODULE_MM if custom else PRESET_MODULE_MM
+    if module >= floor - 1e-9:
+        return None
+    fix = (f"make the card larger (the code needs {floor * matrix.size_with_quiet_zone:.1f} mm)"
+           if custom else "shorten BASE_URL to 24 characters or fewer (a version-3 code)")
+    return (f"warning: QR version {matrix.version} drawn {size_mm:g} mm wide gives "
+            f"{module:.2f} mm modules, under {floor} mm: phones must be held close to scan "
+            f"these cards; {fix}.")

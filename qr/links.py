@@ -11,10 +11,26 @@ KIND_BY_SHORT: dict[str, Kind] = {v: k for k, v in SHORT_KIND.items()}
 
 
 def normalise_base_url(base_url: str) -> str:
-    """Uppercase the scheme and host (case-insensitive by RFC 3986), keep the path as given."""
-    parts = urlsplit(base_url.strip().rstrip("/"))
-    if parts.scheme not in ("http", "https", "HTTP", "HTTPS") or not parts.netloc:
-        raise ValueError(f"BASE_URL must look like https://host[/path], got {base_url!r}")
+    """Uppercase the scheme and host (case-insensitive by RFC 3986), keep the path as given.
+
+    Raises ValueError for anything that is not ``http(s)://host[:port][/path]`` in plain
+    ASCII: a query, fragment, password, space or bad port would be printed on every card.
+    """
+    wrong = ValueError(f"BASE_URL must look like https://host[:port][/path], got {base_url!r}")
+    if not isinstance(base_url, str):
+        raise wrong
+    text = base_url.strip().rstrip("/")
+    if not text.isascii() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        raise wrong
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname \
+            or parts.query or parts.fragment or "@" in parts.netloc or "?" in text \
+            or "#" in text:
+        raise wrong
+    try:
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number in range)
+    except ValueError:
+        raise wrong from None
     return f"{parts.scheme.upper()}://{parts.netloc.upper()}{parts.path}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,6 +23,10 @@ Kind = Literal["member", "branch"]
 KINDS: tuple[Kind, ...] = ("member", "branch")
 _KIND_BYTE: dict[Kind, int] = {"member": 0x4D, "branch": 0x42}
 SIGNATURE_BYTES = 12  # 96 bits: forging one still takes ~2^95 online guesses
+# The Base32 alphabet in either ASCII case, checked before any case folding: str.upper()
+# maps "ſ" to "S" and "ı" to "I", and strip() eats spaces, tabs and NBSP, which would let
+# one card open from many spellings.
+_SPELLING = re.compile(r"[A-Za-z2-7]{1,64}")
 
 
 class BadToken(Exception):
@@ -96,9 +101,9 @@ def make_token(keys: list[str], kind: Kind, record_id: int, generation: int) -> 
 
 def read_token(keys: list[str], kind: Kind, token: str) -> TokenData:
     """Verify a token of ``kind`` (case-insensitively) or raise :class:`BadToken`."""
-    text = token.strip().upper()
-    if not text or len(text) > 64 or not text.isascii():
+    if not _SPELLING.fullmatch(token):
         raise BadToken
+    text = token.upper()
     try:
         raw = base64.b32decode(text + "=" * (-len(text) % 8))
     except (binascii.Error, ValueError):

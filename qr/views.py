@@ -12,7 +12,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 
-from core.cache import cache
+from core.cache import cache, page_settings_fingerprint
 from core.clock import today
 from profiles.audit import cadence_table, run_audit, settings_from_config
 from profiles.queries import branch_page, member_page, member_photo
@@ -69,9 +69,11 @@ def _link(kind: Kind, record_id: int, generation: int) -> str:
 
 
 def _page_key(kind: Kind, card: CardRef) -> str:
-    """Cache key of a rendered page: it changes with the card, the data and the reader."""
+    """Cache key of a rendered page: it changes with the card, the data, the reader and the
+    settings that shape pages (hidden sections, audit rules)."""
     return (f"page:{kind}:{card.record_id}:{card.generation}:{card.revision}:"
-            f"{get_locale()}:{today().isoformat()}")
+            f"{get_locale()}:{today().isoformat()}:"
+            f"{page_settings_fingerprint(current_app.config)}")
 
 
 def _cached(kind: Kind, card: CardRef, render: Callable[[], str]) -> Response:

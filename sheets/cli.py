@@ -11,10 +11,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale, gettext
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from core.changelog import os_user
 from core.clock import today
+from core.dberrors import classify, database_refusal
 from core.files import OutputError, output_path
 from sheets.columns import COLUMNS
 from sheets.dues import import_dues
@@ -69,11 +70,9 @@ def _run(kind: str, path: Path, lang: str | None, **options: Any) -> None:
             for line in refused_lines(path.name, refused.problems):
                 click.echo(line, err=True)
             raise SystemExit(1) from None
-        except (OperationalError, IntegrityError):
-            # Another writer (a second import, say) got there first: the transaction was
-            # rolled back whole, so the file can simply be imported again.
-            click.echo(gettext("The database was busy or was changed by another import at the "
-                               "same time; nothing was written. Run the import again."), err=True)
+        except DBAPIError as exc:
+            # The transaction was rolled back whole; what to do next depends on why.
+            click.echo(database_refusal(classify(exc), exc), err=True)
             raise SystemExit(1) from None
         for line in outcome_lines(outcome, COLUMNS[kind]):
             click.echo(line)

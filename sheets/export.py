@@ -27,6 +27,7 @@ from profiles.models import (
 )
 from sheets.columns import COLUMNS, SHEET_NAMES
 from sheets.layout import format_rows, start_sheet
+from sheets.textcells import write_as_text
 from sheets.values import yuan
 
 TITLES = {
@@ -67,6 +68,7 @@ def export_branch(code: str, path: Path | BinaryIO, on: dt.date) -> dict[str, in
             ws.append([None if row.get(c.field) == "" else row.get(c.field) for c in columns])
             counts[kind] += 1
         format_rows(ws, columns)
+        write_as_text(ws)  # the title and any value typed as "=..." stay text
     workbook.save(path)
     return counts
 

@@ -28,6 +28,7 @@ from profiles.labels import LABELS
 from sheets.columns import COLUMNS, SHEET_NAMES
 from sheets.export import TITLES
 from sheets.layout import format_rows, start_sheet
+from sheets.textcells import write_as_text
 
 TEMPLATE_ROWS = 1000  # rows that get the drop-down lists
 
@@ -101,4 +102,6 @@ def write_template(kind: str, path: Path | BinaryIO) -> None:
         notes.append([column.zh, "必填" if column.required else "", hint])
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["C"].width = 60
+    for sheet in workbook.worksheets:
+        write_as_text(sheet)
     workbook.save(path)

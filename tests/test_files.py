@@ -49,3 +49,35 @@ def test_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write"), \
             output_path(blocker / "cards.pdf") as tmp:
         tmp.write_bytes(b"never")
+
+
+def test_files_left_by_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "export.xlsx"
+    # A writer killed with SIGKILL half-way cannot clean up after itself.
+    script = ("import os, sys, time; from pathlib import Path; from core.files import output_path\n"
+              "with output_path(Path(sys.argv[1]), private=True) as tmp:\n"
+              "    tmp.write_bytes(b'ID numbers'); print(tmp, flush=True); time.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", script, str(target)],
+                             stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parent.parent)
+    assert child.stdout is not None
+    left = Path(child.stdout.readline().strip())
+    child.kill()
+    child.wait()
+    child.stdout.close()
+    assert left.exists() and left.name.startswith(".export.xlsx.")
+    dead = tmp_path / f".cards.pdf.{child.pid}.partial-x.pdf"  # another target, same dead run
+    dead.write_bytes(b"")
+    other = tmp_path / ".notes.txt.swp"  # not a partial file: not touched
+    other.write_bytes(b"")
+    with output_path(target) as tmp:
+        # A run still writing (this process) keeps its file while another run sweeps.
+        with output_path(target) as second:
+            second.write_bytes(b"b")
+            assert tmp.exists()
+        tmp.write_bytes(b"a")
+    assert not left.exists() and not dead.exists() and other.exists()
+    assert sorted(os.listdir(tmp_path)) == [other.name, "export.xlsx"]

@@ -108,3 +108,54 @@ def test_each_language_gets_its_own_entry(cached_app: Flask, member_path: str) -
     en = client.get(member_path + "?lang=en").get_data(as_text=True)
     assert 'lang="zh-Hans"' in zh and 'lang="en"' in en
     assert client.get(member_path + "?lang=zh").get_data(as_text=True) == zh
+
+
+def test_pages_shaping_settings_are_part_of_the_key(cached_app: Flask,
+                                                    member_path: str) -> None:
+    """With a shared cache, a section just hidden is not served from an older entry."""
+    client = cached_app.test_client()
+    shown = client.get(member_path).get_data(as_text=True)
+    cached_app.config["HIDDEN_SECTIONS"] = ["points"]
+    hidden = client.get(member_path).get_data(as_text=True)
+    assert hidden != shown
+    cached_app.config["HIDDEN_SECTIONS"] = []
+    cached_app.config["DUES_WARN_MONTHS"] = 2
+    from core.cache import page_settings_fingerprint
+
+    fingerprints = {page_settings_fingerprint(cached_app.config)}
+    cached_app.config["DUES_WARN_MONTHS"] = 3
+    fingerprints.add(page_settings_fingerprint(cached_app.config))
+    assert len(fingerprints) == 2
+    assert client.get(member_path).get_data(as_text=True) == shown
+
+
+@pytest.fixture
+def redis_down_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """RedisCache pointed at a port nothing listens on: no running Redis needed."""
+    app = make_app(database_url, tmp_path / "instance", CACHE_TYPE="RedisCache",
+                   CACHE_REDIS_URL="redis://127.0.0.1:1/0")
+    yield app
+    release_db(app)
+
+
+def test_a_dead_redis_falls_back_to_rendering(redis_down_app: Flask,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    with redis_down_app.app_context():
+        member = factories.make_member(name="赵敏")
+        db.session.commit()
+        member_path = path(redis_down_app, "member", member.id)
+        branch_path = path(redis_down_app, "branch", member.branch_id)
+    client = redis_down_app.test_client()
+    with caplog.at_level("WARNING"):
+        first = client.get(member_path)
+        assert first.status_code == 200 and "赵敏" in first.get_data(as_text=True)
+        assert client.get(branch_path).status_code == 200
+    assert "page cache read failed (ConnectionError" in caplog.text
+    assert caplog.text.count("page cache") == 1  # the dead server is left alone for a while
+    redis_down_app.config["CACHE_RETRY_SECONDS"] = 0
+    redis_down_app.extensions.pop("partycard.cache_down_until")
+    assert client.get(member_path).status_code == 200
+    with redis_down_app.app_context():
+        from core.cache import cache
+
+        assert cache.clear() is False
