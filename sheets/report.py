@@ -21,12 +21,25 @@ MAX_NAMES = 20  # names listed per meeting in the note on missing attendance
 MONEY = frozenset({"due", "paid"})
 
 
-def refused_lines(filename: str, problems: Sequence[Problem]) -> list[str]:
-    """The refusal and every problem, one per line."""
+MAX_PRINTED = 50  # problems printed; the full list goes to a report file
+
+
+def refused_lines(filename: str, problems: Sequence[Problem],
+                  limit: int | None = None) -> list[str]:
+    """The refusal and every problem (or the first ``limit``), one per line."""
     head = ngettext("%(file)s was refused; nothing was written. %(num)d problem:",
                     "%(file)s was refused; nothing was written. %(num)d problems:",
                     len(problems), file=filename)
-    return [str(head), *(f"  {p}" for p in problems)]
+    shown = problems if limit is None else problems[:limit]
+    lines = [str(head), *(f"  {p}" for p in shown)]
+    if len(problems) > len(shown):
+        lines.append("  " + gettext("… and %(num)s more.", num=len(problems) - len(shown)))
+    return lines
+
+
+def note_lines(outcome: Outcome) -> list[str]:
+    """What reading the file decided: sheets, ignored columns, skipped rows, layouts."""
+    return [f"  {note}" for note in outcome.notes]
 
 
 def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
@@ -37,6 +50,7 @@ def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
     lines.append(gettext("%(file)s: %(rows)s rows; %(new)s new, %(changed)s changed, "
                          "%(same)s unchanged.", file=outcome.filename, rows=outcome.rows,
                          new=outcome.inserted, changed=outcome.updated, same=outcome.unchanged))
+    lines += note_lines(outcome)
     if not outcome.changes:
         lines.append(gettext("No changes: the database already holds what the file says."))
         return lines + unlisted_lines(outcome)
