@@ -37,6 +37,8 @@ MAX_POINTS = 10_000
 # Spellings of values that real systems and secretaries use besides the labels and the
 # aliases in profiles.labels. None means "no value" (普通党员 holds no branch position).
 SPELLINGS: dict[str, enum.StrEnum | None] = {
+    "正": Category.FULL,
+    "预": Category.PROBATIONARY,
     "中共党员": Category.FULL,
     "中共正式党员": Category.FULL,
     "正式党员（中共党员）": Category.FULL,

@@ -217,9 +217,9 @@ def missing_columns(fields: Mapping[str, int], columns: Sequence[Column], row: i
         for decision in decisions:
             if decision.field is None:
                 problems.append(problem(
-                    "Column '%(header)s' was not read: its values (%(values)s) are not what "
+                    "Column '%(name)s' was not read: its values (%(values)s) are not what "
                     "its name usually holds. If it is the column you need, map it with "
-                    "--map \"%(header)s=FIELD\".", row, header=decision.header,
+                    "--map \"%(name)s=FIELD\".", row, name=decision.header,
                     values="、".join(decision.samples) or "—"))
     return problems
 
