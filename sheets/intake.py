@@ -251,11 +251,10 @@ def _records(intake: Intake, table: Table, header: HeaderRow, where: str) -> lis
             "Sheet %(sheet)s: rows %(rows)s hold nothing in the imported columns (a running "
             "number or a note only) and were skipped.", sheet=where, rows=_ranges(skipped)))
     if stopped is not None:
-        last = len(table.rows)
         intake.notes.append(lazy_gettext(
-            "Sheet %(sheet)s: the data ends at row %(row)s (\"%(text)s\"); rows %(row)s–"
-            "%(last)s were not read as records.", sheet=where, row=stopped[0],
-            text=stopped[1][:30], last=last))
+            "Sheet %(sheet)s: the data ends at row %(row)s (\"%(text)s\"); rows %(rows)s "
+            "were not read as records.", sheet=where, row=stopped[0], text=stopped[1][:30],
+            rows=_ranges(list(range(stopped[0], len(table.rows) + 1)))))
     return out
 
 
