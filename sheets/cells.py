@@ -145,6 +145,9 @@ class Cells:
 
     def check_characters(self) -> None:
         """A problem for each read cell holding a control character or bidi override."""
+        texts = [v for v in self.values if isinstance(v, str)]
+        if not unsafe_characters("".join(texts)):
+            return  # the usual case: one search over the whole row
         for field, col in self.header.fields.items():
             value = self.values[col - 1] if col <= len(self.values) else None
             if isinstance(value, str):

@@ -221,24 +221,25 @@ def _records(intake: Intake, table: Table, header: HeaderRow, where: str) -> lis
     sheet), and everything from a note, signature or total line down.
     """
     read = sorted(set(header.fields.values()))
-    header_names = {normalise(t) for t in header.headers.values()}
+    # A repeated header shows in the read columns: three of them are enough to tell.
+    probe = [(col, header.headers[col]) for col in read[:3]]
     skipped: list[int] = []
     repeats: list[int] = []
     stopped: tuple[int, str] | None = None
     out = []
     for index in range(header.row, len(table.rows)):
         values = table.rows[index]
-        texts = [clean_text(v) for v in values]
-        if not any(texts):
+        first = next((t for v in values if (t := clean_text(v))), "")
+        if not first:
             continue
-        first = next(t for t in texts if t)
         if _STOP.match(first):
             stopped = (index + 1, first)
             break
-        if sum(1 for t in texts if t and normalise(t) in header_names) >= 2:
+        if sum(1 for col, name in probe if col <= len(values)
+               and clean_text(values[col - 1]) == name) >= 2:
             repeats.append(index + 1)
             continue
-        if not any(col <= len(texts) and texts[col - 1] for col in read):
+        if not any(col <= len(values) and clean_text(values[col - 1]) for col in read):
             skipped.append(index + 1)
             continue
         out.append(Cells(header, index + 1, values, intake.problems))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 1900 leap bug)
@@ -33,10 +34,18 @@ def clean_text(value: Any) -> str:
     """A cell as text: full-width and repeated spaces collapsed, ends stripped."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 13812345678.0 from a numeric phone cell
-    text = str(value).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    return _clean_str(str(value))
+
+
+@lru_cache(maxsize=65_536)
+def _clean_str(text: str) -> str:
+    # Cached: a roster repeats its branch, category, gender and date texts on every row,
+    # and each cell is cleaned several times (none-word check, parse, report).
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
 
 
 def clean_name(value: Any) -> str:
