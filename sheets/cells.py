@@ -110,6 +110,11 @@ class Cells:
         # month column turned into a row (the row number stays the sheet's).
         self.overrides = overrides
 
+    def release(self) -> None:
+        """Drop the row's raw values once they are parsed (reports still name the cell)."""
+        self.values = []
+        self.overrides = None
+
     def with_values(self, **overrides: Any) -> Cells:
         """This row with some fields' values replaced (and present, if they were not)."""
         return Cells(self.header, self.row, self.values, self.problems,

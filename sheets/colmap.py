@@ -149,7 +149,7 @@ def unmapped_columns(path: Path, kind: str) -> list[Unmapped]:
     for the console's mapping step. Raises SheetRefused when the file cannot be read."""
     from sheets.intake import read_rows
 
-    found = read_rows(path, kind, require=False)
+    found = read_rows(path, kind, require=False, keep=True)
     out = []
     for table, header in found.headers:
         for col, text in sorted(header.ignored.items()):

@@ -57,9 +57,12 @@ class Intake:
 
 
 def read_rows(path: Path, kind: str, *, require: bool = True,
-              mapping: Mapping[str, str] | None = None) -> Intake:
+              mapping: Mapping[str, str] | None = None, keep: bool = False) -> Intake:
     """Read ``path`` for an importer of ``kind``. Raises SheetRefused when the file cannot
-    be read, has no header or lacks a required column."""
+    be read, has no header or lacks a required column.
+
+    The tables keep only their header rows (the data rows live on in the Cells, which an
+    importer may release once parsed), unless ``keep``."""
     book = read_book(path)
     columns = read_columns(kind)
     column_map = active_map(kind) if mapping is None else dict(mapping)
@@ -110,6 +113,8 @@ def read_rows(path: Path, kind: str, *, require: bool = True,
                 intake.rows.extend(_by_month(cells, table, header))
             else:
                 intake.rows.append(cells)
+        if not keep:
+            del table.rows[header.row:]
     _layout_notes(intake)
     if len(headers) > 1 or book.reader != "csv":
         read = "、".join(f"{t.name}" for t, _ in headers)

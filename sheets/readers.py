@@ -244,12 +244,14 @@ def _calamine_book(data: bytes, kind: str) -> Book:
         for name in names:
             try:
                 sheet = workbook.get_sheet_by_name(name)
-                rows = sheet.to_python(skip_empty_area=False)
+                # Row by row from calamine's rectangle: no second list of lists.
+                rows = _capped(name, map(_plain_row, sheet.iter_rows()))
+                del sheet  # calamine's rectangle is freed here, before the next sheet
             except SheetRefused:
                 raise
             except Exception:
                 raise _not_a(kind) from None
-            tables.append(Table(name, _capped(name, map(_plain_row, rows))))
+            tables.append(Table(name, rows))
     finally:
         workbook.close()
     return Book(tables, reader="calamine")
