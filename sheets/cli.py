@@ -26,7 +26,7 @@ from sheets.meetings import import_meetings
 from sheets.members import import_members
 from sheets.points import import_points
 from sheets.problems import SheetRefused
-from sheets.report import MAX_PRINTED, outcome_lines, refused_lines
+from sheets.report import MAX_PRINTED, outcome_lines, refused_lines, write_problems_report
 from sheets.templates import write_template
 
 import_cli = AppGroup("import", help="Import members and records from .xlsx, .xls, .ods or "
@@ -65,18 +65,6 @@ def _echo(line: str, err: bool = False) -> None:
     click.echo(for_terminal(line), err=err)
 
 
-def _problems_file(path: Path, lines: list[str]) -> Path | None:
-    """The full list of problems, written next to the input (owner-only: it quotes cells)."""
-    target = path.with_name(path.name + ".problems.txt")
-    try:
-        with output_path(target, private=True) as tmp:
-            tmp.write_text("".join(for_terminal(line) + "\n" for line in lines),
-                           encoding="utf-8")
-    except OutputError:
-        return None
-    return target
-
-
 def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = (),
          **options: Any) -> None:
     importer = IMPORTERS[kind]
@@ -98,7 +86,7 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
             for line in lines:
                 _echo(line, err=True)
             if len(refused.problems) > MAX_PRINTED:
-                written = _problems_file(path, refused_lines(path.name, refused.problems))
+                written = write_problems_report(path, refused.problems)
                 _echo(gettext("The full list is in %(file)s.", file=str(written)) if written
                       else gettext("The full list could not be written next to the file."),
                       err=True)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from flask_babel import get_locale, gettext, ngettext
 
+from core.files import OutputError, output_path
+from core.text import for_terminal
 from profiles.labels import label
 from sheets.audit import Change, mask
 from sheets.columns import Column
@@ -35,6 +38,25 @@ def refused_lines(filename: str, problems: Sequence[Problem],
     if len(problems) > len(shown):
         lines.append("  " + gettext("… and %(num)s more.", num=len(problems) - len(shown)))
     return lines
+
+
+def problems_report_path(path: Path) -> Path:
+    """Where the full list of a refused file's problems is written: next to the file."""
+    return path.with_name(path.name + ".problems.txt")
+
+
+def write_problems_report(path: Path, problems: Sequence[Problem]) -> Path | None:
+    """Write every problem of a refused ``path`` next to it (owner-only: it quotes cells);
+    the file written, or None if it cannot be. The console offers it for download."""
+    target = problems_report_path(path)
+    lines = refused_lines(path.name, problems)
+    try:
+        with output_path(target, private=True) as tmp:
+            tmp.write_text("".join(for_terminal(line) + "\n" for line in lines),
+                           encoding="utf-8")
+    except OutputError:
+        return None
+    return target
 
 
 def note_lines(outcome: Outcome) -> list[str]:
