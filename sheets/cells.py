@@ -5,47 +5,162 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, TypeVar
 
+from core.text import unsafe_characters
+from profiles.enums import Category, MeetingKind, MemberStatus, Position
 from profiles.labels import LABELS, parse_label
 from sheets.headers import HeaderRow
 from sheets.problems import Problem, problem
 from sheets.readers import Table
-from sheets.values import clean_name, clean_text, parse_date, parse_int, parse_month, parse_yuan
+from sheets.values import (
+    clean_name,
+    clean_text,
+    parse_date,
+    parse_int,
+    parse_month,
+    parse_yuan,
+    year_fraction,
+)
 
 E = TypeVar("E", bound=enum.StrEnum)
-# What secretaries type for "none" in an optional column (e.g. 党内职务: 无).
-NONE_WORDS = frozenset({"", "无", "暂无", "/", "-", "—", "－", "／"})
+# What secretaries type for "none" in an optional column (e.g. 党内职务: 无), dates included.
+NONE_WORDS = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "——", "－", "／", "--", "–"})
 T = TypeVar("T")
+
+# The largest amount and points a cell may hold: beyond the database column's range (a
+# 32-bit integer of fen on PostgreSQL) and beyond any real wage or dues payment.
+MAX_CENTS = 100_000_000  # one million yuan
+MAX_POINTS = 10_000
+
+# Spellings of values that real systems and secretaries use besides the labels and the
+# aliases in profiles.labels. None means "no value" (普通党员 holds no branch position).
+SPELLINGS: dict[str, enum.StrEnum | None] = {
+    "正": Category.FULL,
+    "预": Category.PROBATIONARY,
+    "中共党员": Category.FULL,
+    "中共正式党员": Category.FULL,
+    "正式党员（中共党员）": Category.FULL,
+    "中共预备党员": Category.PROBATIONARY,
+    "党小组长": None,
+    "小组长": None,
+    "支部委员": None,
+    "支委": None,
+    "委员": None,
+    "普通党员": None,
+    "党员": None,
+    "停止党籍": MemberStatus.LOST_CONTACT,  # stopped after six months out of contact
+    "出国（境）": MemberStatus.AWAY,
+    "出国": MemberStatus.AWAY,
+    "出境": MemberStatus.AWAY,
+    "出国境": MemberStatus.AWAY,
+    "支部大会": MeetingKind.GENERAL,
+    "全体党员大会": MeetingKind.GENERAL,
+    "党员大会": MeetingKind.GENERAL,
+    "支部委员会会议": MeetingKind.COMMITTEE,
+    "支委会会议": MeetingKind.COMMITTEE,
+    "党小组会议": MeetingKind.GROUP,
+    "党小组学习": MeetingKind.GROUP,
+    "专题党课": MeetingKind.LECTURE,
+    "讲党课": MeetingKind.LECTURE,
+    "上党课": MeetingKind.LECTURE,
+    "专题组织生活会": MeetingKind.LIFE,
+    "民主评议党员大会": MeetingKind.EVALUATION,
+    "民主评议党员会": MeetingKind.EVALUATION,
+}
+_SUFFIXES = ("活动", "会议", "学习")  # 主题党日活动, 党小组会议 ...
+
+
+def parse_value(text: str, enum_cls: type[E]) -> tuple[bool, E | None]:
+    """(known, value) for a cell's text: the label, an alias or a spelling of SPELLINGS.
+
+    ``known`` is False when the text means nothing in ``enum_cls``; a known text may
+    still mean "none" (普通党员 as a position).
+    """
+    found = parse_label(text, enum_cls)
+    if found is not None:
+        return True, found  # type: ignore[return-value]
+    wanted = "".join(text.split()).replace("(", "（").replace(")", "）")
+    for candidate in (wanted, *(wanted.removesuffix(s) for s in _SUFFIXES
+                                if wanted.endswith(s) and len(wanted) > len(s) + 1)):
+        if candidate in SPELLINGS:
+            value = SPELLINGS[candidate]
+            if value is None:
+                return enum_cls is Position, None
+            if isinstance(value, enum_cls):
+                return True, value
+        elif candidate != wanted:
+            found = parse_label(candidate, enum_cls)
+            if found is not None:
+                return True, found  # type: ignore[return-value]
+    return False, None
 
 
 class Cells:
     """The cells of one data row, addressed by field name."""
 
     def __init__(self, header: HeaderRow, row: int, values: list[Any],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], overrides: dict[str, Any] | None = None) -> None:
         self.header = header
         self.row = row  # as Excel numbers it
         self.values = values
         self.problems = problems
+        # Values that replace a column's cell: a dues row spread over a month range, a
+        # month column turned into a row (the row number stays the sheet's).
+        self.overrides = overrides
+
+    def release(self) -> None:
+        """Drop the row's raw values once they are parsed (reports still name the cell)."""
+        self.values = []
+        self.overrides = None
+
+    def with_values(self, **overrides: Any) -> Cells:
+        """This row with some fields' values replaced (and present, if they were not)."""
+        return Cells(self.header, self.row, self.values, self.problems,
+                     {**(self.overrides or {}), **overrides})
 
     def has(self, field: str) -> bool:
         """Whether the sheet has this column."""
-        return field in self.header.fields
+        return field in self.header.fields or (self.overrides is not None
+                                               and field in self.overrides)
 
     def raw(self, field: str) -> Any:
-        """The cell value as read, None if the column is absent or the cell empty."""
-        col = self.header.fields.get(field)
-        if col is None or col > len(self.values):
+        """The cell value as read, None if the column is absent or the cell empty
+        (or holds a word for "none": 无, -, —, / …)."""
+        if self.overrides is not None and field in self.overrides:
+            value = self.overrides[field]
+        else:
+            col = self.header.fields.get(field)
+            if col is None or col > len(self.values):
+                return None
+            value = self.values[col - 1]
+        if isinstance(value, str) and clean_text(value) in NONE_WORDS:
             return None
-        value = self.values[col - 1]
-        return None if isinstance(value, str) and not clean_text(value) else value
+        return value
 
     def report(self, field: str, message: str, **params: Any) -> None:
         """Record a problem in this row at the field's column (or the row if absent)."""
         col = self.header.fields.get(field)
         header = self.header.headers.get(col, "") if col else ""
-        self.problems.append(problem(message, self.row, col, header, **params))
+        found = problem(message, self.row, col, header, **params)
+        if self.header.sheet:
+            found = replace(found, sheet=self.header.sheet, sheet_no=self.header.sheet_no)
+        self.problems.append(found)
+
+    def check_characters(self) -> None:
+        """A problem for each read cell holding a control character or bidi override."""
+        texts = [v for v in self.values if isinstance(v, str)]
+        if not unsafe_characters("".join(texts)):
+            return  # the usual case: one search over the whole row
+        for field, col in self.header.fields.items():
+            value = self.values[col - 1] if col <= len(self.values) else None
+            if isinstance(value, str):
+                found = unsafe_characters(value)
+                if found:
+                    self.report(field, "The cell holds an invisible control character "
+                                "(%(code)s), which no name or date contains; retype the "
+                                "cell.", code=found[0].code)
 
     def text(self, field: str, required: bool = False, max_length: int = 200) -> str:
         """Cleaned text ('' if empty); too long or required-but-empty is a problem."""
@@ -86,6 +201,9 @@ class Cells:
         value = self.raw(field)
         if value is None or isinstance(value, (dt.date, dt.datetime)):
             return self._parse(field, parse_date, required, "Unrecognised date '%(value)s'")
+        if year_fraction(value):
+            self._year_fraction(field, value)
+            return None
         try:
             return parse_date(value)
         except (ValueError, OverflowError):
@@ -101,36 +219,59 @@ class Cells:
                     value=clean_text(value))
         return None
 
+    def _year_fraction(self, field: str, value: float) -> None:
+        self.report(field, "The cell holds the number %(value)s, not a date: a month typed "
+                    "as %(value)s0 into a General cell loses its last 0, so October and "
+                    "January cannot be told apart. Type it as %(year)s-10 or %(year)s-01 "
+                    "(or format the column as text).", value=f"{value:g}",
+                    year=int(value))
+
     def month(self, field: str, required: bool = False) -> int | None:
         """A month as YYYYMM."""
+        value = self.raw(field)
+        if year_fraction(value):
+            self._year_fraction(field, value)
+            return None
         return self._parse(field, parse_month, required,
                            "Unrecognised month '%(value)s' (write it like 2026-01)")
 
     def cents(self, field: str, required: bool = False) -> int | None:
-        """An amount in yuan, as fen."""
-        return self._parse(field, parse_yuan, required,
-                           "Not an amount of money in yuan: '%(value)s'")
+        """An amount in yuan, as fen (at most a million yuan)."""
+        found = self._parse(field, parse_yuan, required,
+                            "Not an amount of money in yuan: '%(value)s'")
+        if found is not None and found > MAX_CENTS:
+            self.report(field, "The amount %(value)s yuan is beyond what a cell may hold "
+                        "(at most %(max)s yuan).", value=clean_text(self.raw(field)),
+                        max=MAX_CENTS // 100)
+            return None
+        return found
 
-    def integer(self, field: str, required: bool = False) -> int | None:
-        """A whole number."""
-        return self._parse(field, parse_int, required, "Not a whole number: '%(value)s'")
+    def integer(self, field: str, required: bool = False,
+                limit: int = MAX_POINTS) -> int | None:
+        """A whole number from -limit to limit."""
+        found = self._parse(field, parse_int, required, "Not a whole number: '%(value)s'")
+        if found is not None and abs(found) > limit:
+            self.report(field, "The number %(value)s is out of range (from -%(max)s to "
+                        "%(max)s).", value=found, max=limit)
+            return None
+        return found
 
     def choice(self, field: str, enum_cls: type[E], required: bool = False) -> E | None:
         """One of a fixed set of values, from its Chinese or English label."""
         text = clean_text(self.raw(field))
-        if text in NONE_WORDS and not required:
-            return None
         if not text:
             if required:
                 self.report(field, "This cell is empty but required.")
             return None
-        found = parse_label(text, enum_cls)
-        if found is None:
+        known, found = parse_value(text, enum_cls)
+        if not known:
             choices = "、".join(LABELS[v][0] for v in enum_cls)
             self.report(field, "Unknown value '%(value)s'; expected one of: %(choices)s",
                         value=text, choices=choices)
             return None
-        return found  # type: ignore[return-value]
+        if found is None and required:
+            self.report(field, "This cell is empty but required.")
+        return found
 
 
 def data_rows(table: Table, header: HeaderRow, problems: list[Problem]) -> Iterator[Cells]:
@@ -138,4 +279,6 @@ def data_rows(table: Table, header: HeaderRow, problems: list[Problem]) -> Itera
     for index in range(header.row, len(table.rows)):
         values = table.rows[index]
         if any(clean_text(v) for v in values):
-            yield Cells(header, index + 1, values, problems)
+            cells = Cells(header, index + 1, values, problems)
+            cells.check_characters()
+            yield cells

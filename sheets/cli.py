@@ -17,6 +17,8 @@ from core.changelog import os_user
 from core.clock import today
 from core.dberrors import classify, database_refusal
 from core.files import OutputError, output_path
+from core.text import for_terminal
+from sheets.colmap import MapError, field_choices, parse_map, set_mapping, using_map
 from sheets.columns import COLUMNS
 from sheets.dues import import_dues
 from sheets.evaluations import import_evaluations
@@ -25,10 +27,11 @@ from sheets.meetings import import_meetings
 from sheets.members import import_members
 from sheets.points import import_points
 from sheets.problems import SheetRefused
-from sheets.report import outcome_lines, refused_lines
+from sheets.report import MAX_PRINTED, outcome_lines, refused_lines, write_problems_report
 from sheets.templates import write_template
 
-import_cli = AppGroup("import", help="Import members and records from .xlsx or .csv files.")
+import_cli = AppGroup("import", help="Import members and records from .xlsx, .xls, .ods or "
+                     ".csv files.")
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -58,24 +61,56 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
             bar.__exit__(None, None, None)
 
 
-def _run(kind: str, path: Path, lang: str | None, **options: Any) -> None:
+def _echo(line: str, err: bool = False) -> None:
+    # A cell's text reaches the terminal inside messages: never its control characters.
+    click.echo(for_terminal(line), err=err)
+
+
+def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = (),
+         **options: Any) -> None:
     importer = IMPORTERS[kind]
     locale = lang or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
     with force_locale(locale):
-        click.echo(gettext("Reading %(file)s …", file=path.name), err=True)
         try:
-            with _progress() as progress:
+            mapping = parse_map(kind, list(column_map))
+        except MapError as exc:
+            raise click.ClickException(gettext(
+                "--map \"%(entry)s\": write it as \"column name=field\"; the fields are: "
+                "%(fields)s", entry=str(exc),
+                fields="、".join(field_choices(kind).values()))) from None
+        _echo(gettext("Reading %(file)s …", file=path.name), err=True)
+        try:
+            with _progress() as progress, using_map(kind, mapping):
                 outcome = importer(path, today=today(), progress=progress, **options)
         except SheetRefused as refused:
-            for line in refused_lines(path.name, refused.problems):
-                click.echo(line, err=True)
+            lines = refused_lines(path.name, refused.problems, limit=MAX_PRINTED)
+            for line in lines:
+                _echo(line, err=True)
+            if len(refused.problems) > MAX_PRINTED:
+                written = write_problems_report(path, refused.problems)
+                _echo(gettext("The full list is in %(file)s.", file=str(written)) if written
+                      else gettext("The full list could not be written next to the file."),
+                      err=True)
             raise SystemExit(1) from None
         except DBAPIError as exc:
             # The transaction was rolled back whole; what to do next depends on why.
             click.echo(database_refusal(classify(exc), exc), err=True)
             raise SystemExit(1) from None
         for line in outcome_lines(outcome, COLUMNS[kind]):
-            click.echo(line)
+            _echo(line)
+        if mapping and not options.get("dry_run"):
+            for header, field in mapping.items():
+                set_mapping(kind, header, field, options.get("actor") or os_user())
+            _echo(gettext("Column map remembered for later imports: %(map)s",
+                          map="; ".join(f"{h}={field_choices(kind).get(f, '-')}"
+                                        for h, f in mapping.items())))
+
+
+def _map_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--map", "column_map", multiple=True, metavar='"原列名=字段"',
+                        help="Read a column the importer does not recognise as a field "
+                        "(repeatable; remembered for later imports). Field '-' ignores "
+                        "the column.")(fn)
 
 
 @import_cli.command("members")
@@ -83,24 +118,31 @@ def _run(kind: str, path: Path, lang: str | None, **options: Any) -> None:
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @click.option("--create-branches", is_flag=True,
               help="Create branches and party groups the file names but the database lacks.")
+@click.option("--committee", default=None,
+              help="The committee new branches belong to when the file has no committee "
+              "column (default: the ORG_NAME setting).")
 @click.option("--actor", default=None, help="Who is importing (default: the OS user).")
+@_map_option
 @_lang_option
 @with_appcontext
-def members_command(file: Path, dry_run: bool, create_branches: bool, actor: str | None,
-                    lang: str | None) -> None:
-    """Import a member roster (.xlsx or .csv): all rows or none."""
-    _run("members", file, lang, dry_run=dry_run, create_branches=create_branches,
-         actor=actor or os_user())
+def members_command(file: Path, dry_run: bool, create_branches: bool, committee: str | None,
+                    actor: str | None, column_map: tuple[str, ...], lang: str | None) -> None:
+    """Import a member roster (.xlsx, .xls, .ods, .csv): all rows or none."""
+    _run("members", file, lang, column_map, dry_run=dry_run, create_branches=create_branches,
+         actor=actor or os_user(),
+         committee=committee or current_app.config.get("ORG_NAME") or None)
 
 
 def _record_command(kind: str, help_text: str, extra: Callable[..., Any] | None = None) -> None:
     def command(file: Path, dry_run: bool, actor: str | None, lang: str | None,
-                **options: Any) -> None:
-        _run(kind, file, lang, dry_run=dry_run, actor=actor or os_user(), **options)
+                column_map: tuple[str, ...], **options: Any) -> None:
+        _run(kind, file, lang, column_map, dry_run=dry_run, actor=actor or os_user(),
+             **options)
 
     command.__doc__ = help_text
     command = with_appcontext(command)
     command = _lang_option(command)
+    command = _map_option(command)
     command = click.option("--actor", default=None,
                            help="Who is importing (default: the OS user).")(command)
     command = click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")(

@@ -26,22 +26,33 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("ethnicity", "民族", "Ethnicity", (), width=8),
     Column("birth_date", "出生日期", "Birth date", ("出生年月", "出生年月日", "生日", "出生时间")),
     Column("id_number", "身份证号", "ID number",
-           ("身份证号码", "公民身份号码", "身份证", "身份证件号码"), width=21),
+           ("身份证号码", "公民身份号码", "公民身份证号码", "公民身份证号", "身份证",
+            "身份证件号码", "证件号码", "身份证号（18位）"), width=21),
     Column("phone", "联系电话", "Phone",
            ("电话", "手机", "手机号", "手机号码", "联系方式"), width=14),
     Column("address", "家庭住址", "Address", ("住址", "地址", "家庭地址", "现住址"), width=24),
-    Column("committee", "上级党组织", "Committee", ("所属党委", "上级党委"), width=24),
-    Column("branch_code", "支部编号", "Branch code", ("支部代码",), width=10),
+    Column("committee", "上级党组织", "Committee",
+           ("所属党委", "上级党委", "所在分党委", "所属分党委", "二级党委名称", "二级党委",
+            "所属党组织", "所在党委", "党委名称", "所属二级党委", "上级党组织名称"), width=24),
+    Column("branch_code", "支部编号", "Branch code",
+           ("支部代码", "支部编码", "党支部编码", "党支部代码", "党组织编码"), width=10),
     Column("branch", "所在支部", "Branch",
-           ("支部", "党支部", "所在党支部", "支部名称", "所属支部", "所属党支部"), True, 18),
+           ("支部", "党支部", "所在党支部", "支部名称", "所属支部", "所属党支部", "党支部名称",
+            "所在党组织", "党组织名称"), True, 18),
     Column("group", "党小组", "Party group", ("所在党小组", "小组", "所属党小组"), width=10),
     Column("category", "人员类别", "Category",
-           ("党员类别", "类别", "党员身份", "人员类型", "党员类型"), True, 10),
-    Column("position", "党内职务", "Position", ("职务", "支部职务", "党内职位"), width=10),
-    Column("status", "党员状态", "Status", ("状态", "党籍状态"), width=10),
+           ("党员类别", "类别", "党员身份", "人员类型", "党员类型", "政治面貌", "预/正", "正/预",
+            "正式/预备", "预备/正式", "是否预备党员"), True, 10),
+    Column("position", "党内职务", "Position",
+           ("职务", "支部职务", "党内职位", "党内职务（支部）", "支部内职务", "现任党内职务"),
+           width=10),
+    Column("status", "党员状态", "Status", ("状态", "党籍状态", "党员状况", "组织关系状态"),
+           width=10),
     Column("joined_on", "入党日期", "Joined on",
-           ("入党时间", "入党年月", "加入党组织日期", "入党日期（政治生日）"), True),
-    Column("converted_on", "转正日期", "Converted on", ("转正时间", "转为正式党员日期")),
+           ("入党时间", "入党年月", "加入党组织日期", "入党日期（政治生日）", "加入中共时间",
+            "加入中国共产党日期", "入党年月日"), True),
+    Column("converted_on", "转正日期", "Converted on",
+           ("转正时间", "转为正式党员日期", "转正年月", "转为正式党员时间")),
     Column("probation_extension_months", "延长预备期（月）", "Probation extension (months)",
            ("延长预备期", "预备期延长（月）", "延长预备期月数"), width=10),
     Column("dues_basis", "党费计缴类型", "Dues basis", ("计缴类型", "党费类型", "缴费类型")),
@@ -49,33 +60,50 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
            ("党费基数", "缴费基数", "月工资", "税后工资", "月收入", "计缴基数")),
 )
 
+BRANCH_ALIASES = ("支部", "党支部", "支部名称", "所在党支部", "所属支部", "所属党支部",
+                  "党支部名称", "所在支部名称")
+BRANCH_CODE_ALIASES = ("支部代码", "支部编码", "党支部编码", "党支部代码", "党组织编码")
+
 MEETING_COLUMNS: tuple[Column, ...] = (
-    Column("branch_code", "支部编号", "Branch code", ("支部代码",), width=10),
-    Column("branch", "所在支部", "Branch", ("支部", "党支部", "支部名称"), width=18),
-    Column("kind", "会议类型", "Meeting kind", ("会议类别", "会议名称", "类型", "活动类型"), True),
-    Column("held_on", "会议日期", "Date", ("日期", "召开日期", "时间", "开会日期"), True),
-    Column("group", "党小组", "Party group", ("小组",), width=10),
-    Column("topic", "会议主题", "Topic", ("主题", "内容", "议题"), width=24),
+    Column("branch_code", "支部编号", "Branch code", BRANCH_CODE_ALIASES, width=10),
+    Column("branch", "所在支部", "Branch", BRANCH_ALIASES, width=18),
+    Column("kind", "会议类型", "Meeting kind",
+           ("会议类别", "会议名称", "类型", "活动类型", "会议形式", "组织生活类型", "活动类别",
+            "会议种类"), True),
+    Column("held_on", "会议日期", "Date",
+           ("日期", "召开日期", "时间", "开会日期", "实际会议时间", "实际时间", "会议时间",
+            "召开时间", "活动时间", "活动日期", "实际召开时间"), True),
+    Column("group", "党小组", "Party group", ("小组", "党小组名称"), width=10),
+    Column("topic", "会议主题", "Topic",
+           ("主题", "内容", "议题", "会议议题", "活动主题", "主要内容", "活动名称", "会议内容",
+            "活动内容", "学习内容"), width=24),
     Column("number", "党员编号", "Member number", ("编号",)),
-    Column("name", "姓名", "Name", ("党员姓名",), width=10),
-    Column("attendance", "出勤情况", "Attendance", ("出勤", "参会情况", "考勤", "出席情况")),
+    Column("name", "姓名", "Name", ("党员姓名", "参会人员", "参会党员")),
+    Column("attendance", "出勤情况", "Attendance",
+           ("出勤", "参会情况", "考勤", "出席情况", "参加情况", "出席")),
 )
 
 DUES_COLUMNS: tuple[Column, ...] = (
-    Column("branch_code", "支部编号", "Branch code", ("支部代码",), width=10),
-    Column("branch", "所在支部", "Branch", ("支部", "党支部"), width=18),
+    Column("branch_code", "支部编号", "Branch code", BRANCH_CODE_ALIASES, width=10),
+    Column("branch", "所在支部", "Branch", BRANCH_ALIASES, width=18),
     Column("number", "党员编号", "Member number", ("编号",)),
     Column("name", "姓名", "Name", ("党员姓名",), width=10),
-    Column("month", "月份", "Month", ("缴费月份", "所属月份", "党费月份"), True, 10),
-    Column("due", "应缴金额（元）", "Due (yuan)", ("应缴金额", "应缴党费", "应缴"), width=14),
+    Column("month", "月份", "Month",
+           ("缴费月份", "所属月份", "党费月份", "交费月份", "交纳月份", "缴纳月份", "缴费年月",
+            "交费年月", "党费所属月份"), True, 10),
+    Column("due", "应缴金额（元）", "Due (yuan)",
+           ("应缴金额", "应缴党费", "应缴", "应交金额", "应交党费", "应交", "月应缴党费",
+            "每月应缴", "每月应交", "月缴纳额", "应缴党费（元）", "应交党费（元）"), width=14),
     Column("paid", "实缴金额（元）", "Paid (yuan)",
-           ("实缴金额", "实缴党费", "实缴", "缴纳金额", "已缴金额"), True, 14),
-    Column("paid_on", "缴纳日期", "Paid on", ("缴费日期", "交纳日期", "缴纳时间")),
+           ("实缴金额", "实缴党费", "实缴", "缴纳金额", "已缴金额", "实交金额", "实交党费", "实交",
+            "交纳金额", "实缴党费（元）", "实交党费（元）", "缴费金额", "交费金额"), True, 14),
+    Column("paid_on", "缴纳日期", "Paid on",
+           ("缴费日期", "交纳日期", "缴纳时间", "交费日期", "缴费时间", "交费时间")),
 )
 
 POINTS_COLUMNS: tuple[Column, ...] = (
-    Column("branch_code", "支部编号", "Branch code", ("支部代码",), width=10),
-    Column("branch", "所在支部", "Branch", ("支部", "党支部"), width=18),
+    Column("branch_code", "支部编号", "Branch code", BRANCH_CODE_ALIASES, width=10),
+    Column("branch", "所在支部", "Branch", BRANCH_ALIASES, width=18),
     Column("number", "党员编号", "Member number", ("编号",)),
     Column("name", "姓名", "Name", ("党员姓名",), width=10),
     Column("recorded_on", "日期", "Date", ("记录日期", "积分日期", "时间"), True),
@@ -86,13 +114,15 @@ POINTS_COLUMNS: tuple[Column, ...] = (
 )
 
 EVALUATION_COLUMNS: tuple[Column, ...] = (
-    Column("branch_code", "支部编号", "Branch code", ("支部代码",), width=10),
-    Column("branch", "所在支部", "Branch", ("支部", "党支部"), width=18),
+    Column("branch_code", "支部编号", "Branch code", BRANCH_CODE_ALIASES, width=10),
+    Column("branch", "所在支部", "Branch", BRANCH_ALIASES, width=18),
     Column("number", "党员编号", "Member number", ("编号",)),
     Column("name", "姓名", "Name", ("党员姓名",), width=10),
     Column("year", "年度", "Year", ("评议年度", "年份"), True, 8),
     Column("stage", "评议阶段", "Stage", ("阶段", "进度"), True),
-    Column("rating", "评定等次", "Rating", ("等次", "评议结果", "评定结果", "评定等级"), width=10),
+    Column("rating", "评定等次", "Rating",
+           ("等次", "评议结果", "评定结果", "评定等级", "评议等次", "民主评议结果", "评议等级",
+            "测评结果"), width=10),
 )
 
 # The export's sheet names; each importer reads its own sheet from an exported workbook.
@@ -111,3 +141,29 @@ COLUMNS = {
     "points": POINTS_COLUMNS,
     "evaluations": EVALUATION_COLUMNS,
 }
+
+# Columns the importers read but the export and templates do not write (other layouts).
+READ_ONLY_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "meetings": (
+        # A register that gives only counts: the meeting counts as held, and the report
+        # says that per-member attendance is missing.
+        Column("expected_count", "应到人数", "Expected", ("应到", "应参会人数", "应到会人数")),
+        Column("present_count", "实到人数", "Present",
+               ("实到", "实参会人数", "到会人数", "参会人数")),
+        Column("excused_count", "请假人数", "Excused", ("请假",)),
+        Column("absent_count", "缺席人数", "Absent", ("缺席",)),
+    ),
+    "dues": (
+        # 补缴 over a range of months: one row, spread over the months from start to end.
+        Column("month_start", "起始月份", "From month",
+               ("开始月份", "起始年月", "补缴起始月份", "起缴月份", "缴费起始月份", "起始时间")),
+        Column("month_end", "截止月份", "To month",
+               ("结束月份", "终止月份", "截止年月", "补缴截止月份", "缴费截止月份", "截止时间")),
+        Column("year", "年度", "Year", ("年份", "缴费年度", "所属年度")),
+    ),
+}
+
+
+def read_columns(kind: str) -> tuple[Column, ...]:
+    """Every column the importer of ``kind`` recognises."""
+    return COLUMNS[kind] + READ_ONLY_COLUMNS.get(kind, ())

@@ -19,14 +19,11 @@ from core.changelog import Change
 from core.db import db
 from profiles import operations as ops
 from profiles.models import Member
-from sheets.cells import data_rows
-from sheets.columns import MEMBER_COLUMNS, SHEET_NAMES
-from sheets.headers import find_header
+from sheets.intake import read_rows
 from sheets.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
 from sheets.orgs import OrgIndex
 from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
-from sheets.readers import read_table
 from sheets.transaction import commit_import, import_transaction
 from sheets.upload import SheetFile
 
@@ -35,25 +32,33 @@ GENERATED = re.compile(r"^DY(\d+)$")
 
 def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: bool = False,
                    actor: str = "unknown", today: dt.date | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> Outcome:
-    """Import a member roster; raises SheetRefused (nothing written) if any row is wrong."""
-    table = read_table(path, (SHEET_NAMES["members"],))
-    header = find_header(table.rows, MEMBER_COLUMNS, table.name)
-    problems: list[Problem] = []
+                   progress: Callable[[int, int], None] | None = None,
+                   committee: str | None = None) -> Outcome:
+    """Import a member roster; raises SheetRefused (nothing written) if any row is wrong.
+
+    ``committee`` names the committee of new branches when the file has no committee
+    column (a first import into an empty database)."""
+    intake = read_rows(path, "members")
+    problems = intake.problems
     rows = []
-    for cells in data_rows(table, header, problems):
-        rows.append(parse_member_row(cells, today or dt.date.today()))
+    for cells in intake.rows:
+        row = parse_member_row(cells, today or dt.date.today())
+        row.committee = row.committee or committee or ""
+        rows.append(row)
         if progress and len(rows) % 500 == 0:
-            progress(cells.row - header.row, len(table.rows) - header.row)
+            progress(len(rows), len(intake.rows))
     if not rows and not problems:
-        raise SheetRefused([problem("The sheet has a header but no data rows.", header.row)])
+        raise SheetRefused([problem("The sheet has a header but no data rows.",
+                                    intake.header.row)])
     with import_transaction(dry_run):
         orgs = OrgIndex.load()
         existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
         outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
+        outcome.notes = intake.notes
         inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
         if problems:
-            raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
+            raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
+                                                                p.column or 0)))
         outcome.side_changes = orgs.planned_changes()
         if not dry_run and (outcome.changes or outcome.side_changes):
 
@@ -125,7 +130,8 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
         if new_id_numbers.get(holder["id"], holder["id_number"]) == holder["id_number"]:
             row.cells.report("id_number", "This ID number belongs to member %(number)s "
                              "(%(name)s) already.", number=holder["number"], name=holder["name"])
-    outcome.created = ([f"{b.code} {b.name}" for b in orgs.new_branches.values()]
+    outcome.created = (sorted(orgs.new_committees)
+                       + [f"{b.code} {b.name}" for b in orgs.new_branches.values()]
                        + [f"{orgs.branch_name(c)} {g}" for c, g in sorted(orgs.new_groups)])
     return inserts, updates
 

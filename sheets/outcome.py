@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.changelog import Change
 
@@ -30,6 +31,9 @@ class Outcome:
     side_changes: list[Change] = field(default_factory=list)
     dry_run: bool = False
     unlisted: list[Unlisted] = field(default_factory=list)  # meetings imports only
+    # What reading the file decided (sheets read and skipped, columns ignored, rows that
+    # were not records, layouts): lazy strings, listed in the report.
+    notes: list[Any] = field(default_factory=list)
 
     @property
     def inserted(self) -> int:

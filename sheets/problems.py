@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import gettext, lazy_gettext
@@ -17,9 +17,14 @@ class Problem:
     column: int | None  # 1-based; None for the whole row
     header: str  # the header text of the column, as found in the file
     message: Any  # a lazy string, rendered in the current locale
+    sheet: str = ""  # the sheet's name, when a workbook has several data sheets
+    sheet_no: int = 0  # the order the sheets were read in, for sorting
 
     def __str__(self) -> str:
         message = str(self.message)
+        if self.sheet:
+            return str(gettext("Sheet %(sheet)s: %(problem)s", sheet=self.sheet,
+                               problem=replace(self, sheet="")))
         if self.row is not None and self.column is not None:
             return str(gettext("Row %(row)s, column %(column)s (%(header)s): %(message)s",
                            row=self.row, column=get_column_letter(self.column),

@@ -13,12 +13,10 @@ from core.db import db
 from profiles import operations as ops
 from profiles import rules
 from profiles.models import Branch, Member
-from sheets.cells import Cells, data_rows
-from sheets.columns import COLUMNS, SHEET_NAMES
-from sheets.headers import find_header
+from sheets.cells import Cells
+from sheets.intake import read_rows
 from sheets.outcome import Outcome
-from sheets.problems import Problem, SheetRefused, problem
-from sheets.readers import read_table
+from sheets.problems import SheetRefused, problem
 from sheets.transaction import commit_import, import_transaction
 from sheets.upload import SheetFile
 
@@ -104,21 +102,22 @@ class MemberFinder:
 def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, actor: str,
                progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Read and check every row; write nothing unless all are good, then all in one go."""
-    table = read_table(path, (SHEET_NAMES[kind],))
-    header = find_header(table.rows, COLUMNS[kind], table.name)
-    problems: list[Problem] = []
-    rows = list(data_rows(table, header, problems))
-    if not rows:
-        raise SheetRefused([problem("The sheet has a header but no data rows.", header.row)])
+    intake = read_rows(path, kind)
+    problems, rows = intake.problems, intake.rows
+    if not rows and not problems:
+        raise SheetRefused([problem("The sheet has a header but no data rows.",
+                                    intake.header.row)])
     if progress:
         progress(0, len(rows))
     outcome = Outcome(kind, path.name, len(rows), dry_run=dry_run)
+    outcome.notes = intake.notes
     with import_transaction(dry_run):
         write = planner(rows, outcome)
         if progress:
             progress(len(rows), len(rows))
         if problems:
-            raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
+            raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
+                                                                p.column or 0)))
         if not dry_run and outcome.changes:
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import {kind} {path.name}")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from flask_babel import get_locale, gettext, ngettext
 
 from core.changelog import Change, mask
+from core.files import OutputError, output_path
+from core.text import for_terminal
 from profiles.labels import label
 from sheets.columns import Column
 from sheets.outcome import Outcome
@@ -21,12 +24,44 @@ MAX_NAMES = 20  # names listed per meeting in the note on missing attendance
 MONEY = frozenset({"due", "paid"})
 
 
-def refused_lines(filename: str, problems: Sequence[Problem]) -> list[str]:
-    """The refusal and every problem, one per line."""
+MAX_PRINTED = 50  # problems printed; the full list goes to a report file
+
+
+def refused_lines(filename: str, problems: Sequence[Problem],
+                  limit: int | None = None) -> list[str]:
+    """The refusal and every problem (or the first ``limit``), one per line."""
     head = ngettext("%(file)s was refused; nothing was written. %(num)d problem:",
                     "%(file)s was refused; nothing was written. %(num)d problems:",
                     len(problems), file=filename)
-    return [str(head), *(f"  {p}" for p in problems)]
+    shown = problems if limit is None else problems[:limit]
+    lines = [str(head), *(f"  {p}" for p in shown)]
+    if len(problems) > len(shown):
+        lines.append("  " + gettext("… and %(num)s more.", num=len(problems) - len(shown)))
+    return lines
+
+
+def problems_report_path(path: Path) -> Path:
+    """Where the full list of a refused file's problems is written: next to the file."""
+    return path.with_name(path.name + ".problems.txt")
+
+
+def write_problems_report(path: Path, problems: Sequence[Problem]) -> Path | None:
+    """Write every problem of a refused ``path`` next to it (owner-only: it quotes cells);
+    the file written, or None if it cannot be. The console offers it for download."""
+    target = problems_report_path(path)
+    lines = refused_lines(path.name, problems)
+    try:
+        with output_path(target, private=True) as tmp:
+            tmp.write_text("".join(for_terminal(line) + "\n" for line in lines),
+                           encoding="utf-8")
+    except OutputError:
+        return None
+    return target
+
+
+def note_lines(outcome: Outcome) -> list[str]:
+    """What reading the file decided: sheets, ignored columns, skipped rows, layouts."""
+    return [f"  {note}" for note in outcome.notes]
 
 
 def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
@@ -37,6 +72,7 @@ def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
     lines.append(gettext("%(file)s: %(rows)s rows; %(new)s new, %(changed)s changed, "
                          "%(same)s unchanged.", file=outcome.filename, rows=outcome.rows,
                          new=outcome.inserted, changed=outcome.updated, same=outcome.unchanged))
+    lines += note_lines(outcome)
     if not outcome.changes:
         lines.append(gettext("No changes: the database already holds what the file says."))
         return lines + unlisted_lines(outcome)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 1900 leap bug)
@@ -13,9 +14,13 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 1900
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 
+# A time of day after a date (2019-07-01 09:30, 2019/7/1 9:30:00, 2019年7月1日 14时30分,
+# 2024-03-15T14:30, 2024-03-15 14:30-16:00): the date is kept, the time dropped.
+_TIME = (r"(?:(?:\s+|T|\s*日?\s*)(?:上午|下午|晚上)?\s*\d{1,2}\s*[:：时点]\s*(?:\d{1,2}\s*分?)?"
+         r"(?:\s*[:：]\s*\d{1,2}(?:\.\d+)?)?(?:\s*[-~—至到]\s*\d{1,2}\s*[:：]\s*\d{2})?)?")
 _DATE_FORMS = (
-    re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})" + _TIME + "$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?" + _TIME + "$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _MONTH_FORMS = (
@@ -29,10 +34,18 @@ def clean_text(value: Any) -> str:
     """A cell as text: full-width and repeated spaces collapsed, ends stripped."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 13812345678.0 from a numeric phone cell
-    text = str(value).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    return _clean_str(str(value))
+
+
+@lru_cache(maxsize=65_536)
+def _clean_str(text: str) -> str:
+    # Cached: a roster repeats its branch, category, gender and date texts on every row,
+    # and each cell is cleaned several times (none-word check, parse, report).
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
 
 
 def clean_name(value: Any) -> str:
@@ -75,10 +88,27 @@ def _ymd(year: str, month: str, day: str) -> dt.date:
     return dt.date(int(year), int(month), int(day))
 
 
+class AmbiguousNumber(ValueError):
+    """A number cell like 1990.1: a date or month typed into a General cell lost its zero."""
+
+
+def year_fraction(value: Any) -> bool:
+    """Whether ``value`` is a number cell of the form YYYY.x (1990.1 from a typed 1990.10).
+
+    Excel stores 1990.10 typed into a General cell as the number 1990.1, which is the same
+    number as a typed 1990.1: October and January cannot be told apart, so such a cell is
+    never read as a month or date.
+    """
+    return (isinstance(value, float) and not value.is_integer()
+            and 1900 <= value < 2200)
+
+
 def parse_month(value: Any) -> int:
     """A month as YYYYMM from 2026-01, 2026/1, 2026年1月, 202601 or a date cell."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year * 100 + value.month
+    if year_fraction(value):
+        raise AmbiguousNumber(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and int(value) == value:
         value = str(int(value))
     text = clean_text(value)

@@ -32,7 +32,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BACKENDS = ("sqlite", "postgresql")
 TABLES = ("change_log", "points_entry", "points_rule", "evaluation", "dues", "attendance",
           "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
-          "committee")
+          "committee", "column_mapping")
 
 
 def _postgres_reachable() -> str | None:

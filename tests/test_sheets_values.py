@@ -116,10 +116,12 @@ def test_csv_in_each_encoding(tmp_path: Path, encoding: str) -> None:
 @pytest.mark.parametrize(("name", "content", "says"), [
     ("fake.xlsx", "姓名,所在支部\n张三,一支部\n".encode(), "not an Excel workbook"),
     ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old .xls"),
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "could not be opened"),
+    ("fake.xls", "姓名,所在支部\n".encode(), "could not be opened"),
     ("empty.csv", b"", "empty"),
     ("blank.xlsx", b"  \n", "empty"),
-    ("roster.txt", b"a,b", "Only .xlsx and .csv"),
+    ("roster.pdf", b"%PDF-1.4", "Only .xlsx, .xls, .ods, .csv"),
+    ("roster.ods", b"not a zip", "could not be opened"),
     ("broken.xlsx", b"PK\x03\x04" + b"\0" * 100, "not an Excel workbook"),
 ])
 def test_unreadable_files_are_refused_with_a_reason(tmp_path: Path, name: str, content: bytes,
