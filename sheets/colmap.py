@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.changelog import Actor, log_change
 from core.db import db
 from sheets.columns import read_columns
 from sheets.headers import IGNORE, normalise
@@ -129,18 +130,26 @@ def set_mapping(kind: str, header: str, field: str, actor: str,
     key = normalise(header)
     if not key:
         raise MapError(header)
+    old = remembered(kind).get(key)
     db.session.execute(delete(ColumnMapping).where(ColumnMapping.kind == kind,
                                                    ColumnMapping.header == key))
     db.session.add(ColumnMapping(kind=kind, header=key[:200], field=field,
                                  updated_by=actor[:60],
                                  updated_at=now or dt.datetime.now(dt.UTC)))
+    log_change(Actor(actor, "column map"), "update" if old is not None else "insert",
+               "column_mapping", f"{kind} {key}", {"field": (old, field)})
     db.session.commit()
 
 
-def forget_mapping(kind: str, header: str) -> None:
+def forget_mapping(kind: str, header: str, actor: str) -> None:
     """Forget the remembered mapping of a column name. Commits."""
+    key = normalise(header)
+    old = remembered(kind).get(key)
     db.session.execute(delete(ColumnMapping).where(ColumnMapping.kind == kind,
-                                                   ColumnMapping.header == normalise(header)))
+                                                   ColumnMapping.header == key))
+    if old is not None:
+        log_change(Actor(actor, "column map"), "delete", "column_mapping", f"{kind} {key}",
+                   {"field": (old, None)})
     db.session.commit()
 
 

@@ -41,7 +41,7 @@ CHOICES: dict[str, type[enum.StrEnum]] = {
 EXAMPLES: dict[str, dict[str, Any]] = {
     "members": {
         "number": "DY000001", "name": "张三", "gender": "男", "ethnicity": "汉族",
-        "birth_date": dt.date(1985, 3, 2), "id_number": "11010519491231002X",
+        "birth_date": dt.date(1985, 3, 2), "id_number": "11010519850302002X",
         "phone": "13800000000", "address": "示范区东大街1号", "committee": "示范区直属机关党委",
         "branch_code": "ZB01", "branch": "机关第一党支部", "group": "第一党小组",
         "category": "正式党员", "position": "组织委员", "status": "正常",
