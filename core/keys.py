@@ -9,6 +9,8 @@ import secrets
 from collections import Counter
 from pathlib import Path
 
+from core.errors import StartupError
+
 KEYS_FILENAME = "signing-keys"
 
 # Values people paste from examples; a key like these signs cards anyone could forge.
@@ -23,7 +25,7 @@ MIN_KEY_BITS = 80
 log = logging.getLogger("partycard.keys")
 
 
-class SigningKeyError(RuntimeError):
+class SigningKeyError(StartupError):
     """The signing keys are missing or unusable; the message says how to fix it."""
 
 
