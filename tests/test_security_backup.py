@@ -86,17 +86,51 @@ def test_garbage_database_is_refused(demo_app: Flask, backup: Path, tmp_path: Pa
     _refused(demo_app, archive, "damaged", "not a SQLite database")
 
 
+def _other_postgres_dump(tmp_path: Path) -> bytes:
+    """A pg_dump (custom format) of another program's database."""
+    import subprocess
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from core.db import database_uri
+    from tests.conftest import POSTGRES_ADMIN_URL
+
+    name = f"partycard_other_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database_uri(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    other = create_engine(database_uri(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name))
+    try:
+        with other.begin() as conn:
+            conn.execute(text("CREATE TABLE contacts (name text, phone text)"))
+            conn.execute(text("INSERT INTO contacts VALUES ('张三', '13800000000')"))
+        url = other.url
+        dump = tmp_path / "other.pgdump"
+        subprocess.run(["pg_dump", "--format=custom", "-h", url.host or "127.0.0.1",
+                        "-p", str(url.port or 5432), "-U", url.username or "postgres",
+                        "-d", name, "-f", str(dump)], check=True, capture_output=True)
+        return dump.read_bytes()
+    finally:
+        other.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_another_programs_database_is_refused(demo_app: Flask, backup: Path,
                                               tmp_path: Path) -> None:
-    if not demo_app.config["DATABASE_URL"].startswith("sqlite"):
-        pytest.skip("an SQLite file")
-    other = tmp_path / "other.sqlite3"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE contacts (name, phone)")
-    conn.commit()
-    conn.close()
-    archive = _variant(backup, tmp_path / "x.zip", _set("database.sqlite3", other.read_bytes()))
-    _refused(demo_app, archive, "not a partycard database")
+    if demo_app.config["DATABASE_URL"].startswith("sqlite"):
+        other = tmp_path / "other.sqlite3"
+        conn = sqlite3.connect(other)
+        conn.execute("CREATE TABLE contacts (name, phone)")
+        conn.commit()
+        conn.close()
+        data = other.read_bytes()
+    else:
+        data = _other_postgres_dump(tmp_path)
+    archive = _variant(backup, tmp_path / "x.zip", _set(_db_member(demo_app), data))
+    _refused(demo_app, archive, "not a partycard database", "not of a partycard database")
 
 
 def test_a_damaged_sqlite_file_fails_the_integrity_check(demo_app: Flask, backup: Path,
