@@ -93,11 +93,16 @@ def restore_command(archive: str, force: bool) -> None:
                "run `flask --app app db upgrade` if the schema is older than the code.")
     # A server started before the restore still holds the old database (SQLite: the
     # replaced file stays open) and the old signing keys: it must be restarted.
-    click.echo("Restart every running partycard server now: until it restarts it keeps "
-               "serving the data from before the restore and does not know the restored "
-               "signing keys, so restored cards may not open.", err=True)
-    if not cleared:
-        click.echo("The page cache could not be cleared (is Redis running?); clear it "
-                   "(redis-cli FLUSHDB on the cache's database) or wait "
-                   f"{current_app.config.get('CACHE_DEFAULT_TIMEOUT')} s before relying on "
-                   "the pages.", err=True)
+    from flask_babel import force_locale, gettext
+
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+        click.echo(gettext("Restart every running partycard server now: until it restarts it "
+                           "keeps serving the data from before the restore and does not know "
+                           "the restored signing keys, so restored cards may not open."),
+                   err=True)
+        if not cleared:
+            click.echo(gettext(
+                "The page cache could not be cleared (is Redis running?); clear it "
+                "(redis-cli FLUSHDB on the cache's database) or wait %(seconds)s s before "
+                "relying on the pages.",
+                seconds=current_app.config.get("CACHE_DEFAULT_TIMEOUT")), err=True)

@@ -219,7 +219,7 @@ def test_restored_sqlite_copy_is_private_and_restart_is_asked_for(
     target = make_app(f"sqlite:///{target_path}", tmp_path / "target")
     result = target.test_cli_runner().invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output
-    assert "Restart every running partycard server" in result.output
+    assert "请立即重启所有正在运行的 partycard 服务器" in result.output
     assert stat.S_IMODE(target_path.stat().st_mode) == 0o600
     assert _members(target) == 150
     for app in (source, target):
