@@ -65,7 +65,8 @@ def _refused(app: Flask, archive: Path, *expected: str, **config: object) -> Non
     path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite") else None
     before = path.read_bytes() if path else None
     app.config.update(config)
-    result = app.test_cli_runner().invoke(args=["restore", "--force", str(archive)])
+    result = app.test_cli_runner().invoke(args=["restore", "--force", "--lang", "en",
+                                                str(archive)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "Restored" not in result.output
     assert any(e in result.output for e in expected), result.output
@@ -192,6 +193,15 @@ def test_oversized_and_bomb_entries_are_refused(demo_app: Flask, backup: Path,
                                b"\0" * (8 << 20)),))
     assert archive.stat().st_size < 100_000
     _refused(demo_app, archive, "larger than", RESTORE_MAX_BYTES=1 << 20)
+
+
+def test_refusals_are_in_chinese_by_default(demo_app: Flask, backup: Path,
+                                            tmp_path: Path) -> None:
+    archive = _variant(backup, tmp_path / "a.zip", _set(_db_member(demo_app), None))
+    result = demo_app.test_cli_runner().invoke(args=["restore", "--force", str(archive)])
+    assert result.exit_code == 1
+    assert f"不完整：缺少 {_db_member(demo_app)}。没有做任何修改" in result.output
+    assert _members(demo_app) == 150
 
 
 def test_symlink_entries_are_refused(demo_app: Flask, backup: Path, tmp_path: Path) -> None:
