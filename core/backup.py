@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from flask_babel import gettext
 from sqlalchemy import Engine, inspect, text
 
 from core.errors import UserError
@@ -34,6 +35,16 @@ class BackupError(UserError, RuntimeError):
     """A backup could not be made or restored; the message says why and what to do."""
 
 
+def _(text: str, **values: object) -> str:
+    """``text`` in the current language (the command forces the default one), filled in."""
+    return str(gettext(text, **values))
+
+
+def _not_a_backup(archive_path: Path, exc: Exception) -> BackupError:
+    return BackupError(_("%(archive)s is not a partycard backup (%(detail)s).",
+                         archive=archive_path, detail=exc))
+
+
 def _postgres_args(engine: Engine) -> tuple[list[str], dict[str, str]]:
     url = engine.url
     args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
@@ -47,8 +58,8 @@ def _postgres_args(engine: Engine) -> tuple[list[str], dict[str, str]]:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise BackupError(f"{name} not found: install the PostgreSQL client "
-                          "(e.g. apt-get install postgresql-client).")
+        raise BackupError(_("%(tool)s not found: install the PostgreSQL client "
+                            "(e.g. apt-get install postgresql-client).", tool=name))
     return found
 
 
@@ -82,9 +93,10 @@ def make_backup(engine: Engine, instance_path: Path, out: Path) -> dict[str, obj
                                      "-f", str(snapshot), *args],
                                     env=env, capture_output=True, text=True, check=False)
             if result.returncode:
-                raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+                raise BackupError(_("pg_dump failed: %(detail)s", detail=result.stderr.strip()))
         else:
-            raise BackupError(f"backups of {dialect} databases are not supported")
+            raise BackupError(_("backups of %(dialect)s databases are not supported",
+                                 dialect=dialect))
         # Whole or not at all, and readable by the owner only: it holds the signing keys.
         with output_path(out, private=True) as partial, \
                 zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -113,13 +125,15 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int, archive_path: 
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise BackupError(f"{archive_path} is incomplete: it has no {name}. "
-                          "Nothing was changed; use another backup.") from None
+        raise BackupError(_("%(archive)s is incomplete: it has no %(name)s. Nothing was "
+                            "changed; use another backup.", archive=archive_path,
+                            name=name)) from None
     if (info.external_attr >> 16) & 0o170000 == _SYMLINK or info.is_dir():
-        raise BackupError(f"{archive_path}: {name} is a link or folder, not a file. "
-                          "Nothing was changed.")
-    too_big = BackupError(f"{archive_path}: {name} is larger than {limit} bytes, the most "
-                          "restore accepts. Nothing was changed.")
+        raise BackupError(_("%(archive)s: %(name)s is a link or folder, not a file. Nothing "
+                            "was changed.", archive=archive_path, name=name))
+    too_big = BackupError(_("%(archive)s: %(name)s is larger than %(limit)s bytes, the most "
+                            "restore accepts. Nothing was changed.", archive=archive_path,
+                            name=name, limit=limit))
     if info.file_size > limit:
         raise too_big
     chunks: list[bytes] = []
@@ -137,8 +151,8 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int, archive_path: 
                     os.write(fd, chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:
         # RuntimeError: an encrypted entry. BadZipFile: a CRC mismatch.
-        raise BackupError(f"{archive_path}: {name} is damaged ({exc}). "
-                          "Nothing was changed.") from None
+        raise BackupError(_("%(archive)s: %(name)s is damaged (%(detail)s). Nothing was "
+                            "changed.", archive=archive_path, name=name, detail=exc)) from None
     finally:
         if fd is not None:
             os.close(fd)
@@ -148,13 +162,14 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int, archive_path: 
 def _check_manifest(manifest: object, archive_path: Path) -> dict[str, object]:
     """The manifest if it has the fields restore needs, with the right types."""
     def bad(why: str) -> BackupError:
-        return BackupError(f"{archive_path}: the backup's manifest is malformed ({why}). "
-                           "Nothing was changed.")
+        return BackupError(_("%(archive)s: the backup's manifest is malformed (%(detail)s). "
+                             "Nothing was changed.", archive=archive_path, detail=why))
 
     if not isinstance(manifest, dict):
         raise bad("not a JSON object")
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"{archive_path}: unknown backup format {manifest.get('format')!r}.")
+        raise BackupError(_("%(archive)s: unknown backup format %(format)r.",
+                            archive=archive_path, format=manifest.get("format")))
     if manifest.get("dialect") not in DIALECTS:
         raise bad(f"dialect must be one of {', '.join(DIALECTS)}")
     if not isinstance(manifest.get("created_at"), str):
@@ -170,13 +185,13 @@ def read_manifest(archive_path: Path) -> dict[str, object]:
         with zipfile.ZipFile(archive_path) as archive:
             raw = _read_member(archive, MANIFEST, MAX_SMALL_BYTES, archive_path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise BackupError(f"{archive_path} is not a partycard backup ({exc}).") from None
+        raise _not_a_backup(archive_path, exc) from None
     except BackupError as exc:
-        raise BackupError(f"{archive_path} is not a partycard backup ({exc}).") from None
+        raise _not_a_backup(archive_path, exc) from None
     try:
         manifest = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BackupError(f"{archive_path} is not a partycard backup ({exc}).") from None
+        raise _not_a_backup(archive_path, exc) from None
     return _check_manifest(manifest, archive_path)
 
 
@@ -194,25 +209,30 @@ def _check_sqlite(snapshot: Path, manifest: dict[str, object], known: frozenset[
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{archive_path}: the database in the backup is damaged or not a "
-                          f"SQLite database ({exc}). Nothing was changed.") from None
+        raise BackupError(_("%(archive)s: the database in the backup is damaged or not a "
+                            "SQLite database (%(detail)s). Nothing was changed.",
+                            archive=archive_path, detail=exc)) from None
     if result != [("ok",)]:
-        raise BackupError(f"{archive_path}: the database in the backup fails SQLite's "
-                          f"integrity check ({result[0][0]}). Nothing was changed.")
+        raise BackupError(_("%(archive)s: the database in the backup fails SQLite's "
+                            "integrity check (%(detail)s). Nothing was changed.",
+                            archive=archive_path, detail=result[0][0]))
     if revision is None or not {"member", "branch", "committee"} <= tables:
-        raise BackupError(f"{archive_path}: the database in the backup is not a partycard "
-                          "database. Nothing was changed.")
+        raise BackupError(_("%(archive)s: the database in the backup is not a partycard "
+                            "database. Nothing was changed.", archive=archive_path))
     if revision[0] != manifest.get("revision"):
-        raise BackupError(f"{archive_path}: the database is at schema {revision[0]!r} but the "
-                          f"manifest says {manifest.get('revision')!r}. Nothing was changed.")
+        raise BackupError(_("%(archive)s: the database is at schema %(found)r but the "
+                            "manifest says %(expected)r. Nothing was changed.",
+                            archive=archive_path, found=revision[0],
+                            expected=manifest.get("revision")))
     _check_revision(revision[0], known, archive_path)
 
 
 def _check_revision(revision: object, known: frozenset[str] | None, archive_path: Path) -> None:
     if known is not None and revision not in known:
-        raise BackupError(f"{archive_path}: the backup's schema {revision!r} is unknown to this "
-                          "version of partycard (made by a newer one?). Upgrade partycard, "
-                          "then restore. Nothing was changed.")
+        raise BackupError(_("%(archive)s: the backup's schema %(revision)r is unknown to this "
+                            "version of partycard (made by a newer one?). Upgrade partycard, "
+                            "then restore. Nothing was changed.", archive=archive_path,
+                            revision=revision))
 
 
 def _check_pgdump(dump: Path, archive_path: Path) -> None:
@@ -220,13 +240,14 @@ def _check_pgdump(dump: Path, archive_path: Path) -> None:
     result = subprocess.run([_tool("pg_restore"), "--list", str(dump)],
                             capture_output=True, text=True, check=False)
     if result.returncode:
-        raise BackupError(f"{archive_path}: the database dump is damaged "
-                          f"({result.stderr.strip()}). Nothing was changed.")
+        raise BackupError(_("%(archive)s: the database dump is damaged (%(detail)s). "
+                            "Nothing was changed.", archive=archive_path,
+                            detail=result.stderr.strip()))
     listed = result.stdout
     if not all(f"TABLE DATA public {t} " in listed
                for t in ("alembic_version", "member", "branch")):
-        raise BackupError(f"{archive_path}: the dump is not of a partycard database. "
-                          "Nothing was changed.")
+        raise BackupError(_("%(archive)s: the dump is not of a partycard database. Nothing "
+                            "was changed.", archive=archive_path))
 
 
 def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
@@ -242,8 +263,9 @@ def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
     manifest = read_manifest(archive_path)
     dialect = engine.dialect.name
     if manifest["dialect"] != dialect:
-        raise BackupError(f"The backup is of a {manifest['dialect']} database; this app uses "
-                          f"{dialect}. Point DATABASE_URL at a {manifest['dialect']} database.")
+        raise BackupError(_("The backup is of a %(backup)s database; this app uses "
+                            "%(dialect)s. Point DATABASE_URL at a %(backup)s database.",
+                            backup=manifest["dialect"], dialect=dialect))
     member = SQLITE_MEMBER if dialect == "sqlite" else PG_MEMBER
     with zipfile.ZipFile(archive_path) as archive, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -256,12 +278,13 @@ def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
             try:
                 backup_keys = read_keys(folder / KEYS_FILENAME)
             except SigningKeyError:
-                raise BackupError(f"{archive_path}: the signing-key file in the backup is not "
-                                  "UTF-8 text. Nothing was changed.") from None
+                raise BackupError(_("%(archive)s: the signing-key file in the backup is not "
+                                    "UTF-8 text. Nothing was changed.",
+                                    archive=archive_path)) from None
         if dialect == "sqlite":
             database = engine.url.database
             if not database or database == ":memory:":
-                raise BackupError("Restoring needs a file-based SQLite database.")
+                raise BackupError(_("Restoring needs a file-based SQLite database."))
             _check_sqlite(snapshot, manifest, known_revisions, archive_path)
             engine.dispose()  # no pooled connection may keep the old file open
             staged = Path(database).with_name(Path(database).name + ".restoring")
@@ -281,7 +304,7 @@ def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
                                      "--single-transaction", *args, str(snapshot)],
                                     env=env, capture_output=True, text=True, check=False)
             if result.returncode:
-                raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+                raise BackupError(_("pg_restore failed: %(detail)s", detail=result.stderr.strip()))
         if backup_keys:
             _merge_keys(backup_keys, instance_path / KEYS_FILENAME)
     return manifest

@@ -44,30 +44,52 @@ def compile_command() -> None:
     click.echo(f"{len(written)} catalog(s) compiled.")
 
 
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                    help="Language of the messages (default: Chinese).")
+
+
+def _locale(lang: str | None) -> str:
+    return lang or str(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh"))
+
+
 @click.command("backup")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="The backup archive to write (.zip).")
+@LANG
 @with_appcontext
-def backup_command(output: str) -> None:
+def backup_command(output: str, lang: str | None) -> None:
     """Write a consistent copy of the database and the signing keys to one archive."""
+    from flask_babel import force_locale, gettext
+
     from core.backup import BackupError, make_backup
     from core.db import db
     from core.files import OutputError
 
-    try:
-        manifest = make_backup(db.engine, Path(current_app.instance_path), Path(output))
-    except (BackupError, OutputError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Backup written to {output} ({manifest['dialect']}, "
-               f"schema {manifest['revision']}).")
+    with force_locale(_locale(lang)):
+        try:
+            manifest = make_backup(db.engine, Path(current_app.instance_path), Path(output))
+        except (BackupError, OutputError) as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(gettext("Backup written to %(file)s (%(dialect)s, schema %(revision)s).",
+                           file=output, dialect=manifest["dialect"],
+                           revision=manifest["revision"]))
 
 
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@LANG
 @with_appcontext
-def restore_command(archive: str, force: bool) -> None:
+def restore_command(archive: str, force: bool, lang: str | None) -> None:
     """Replace the database with a backup archive (the current data is kept unless --force)."""
+    from flask_babel import force_locale
+
+    with force_locale(_locale(lang)):
+        _restore(archive, force)
+
+
+def _restore(archive: str, force: bool) -> None:
+    from flask_babel import gettext
     from sqlalchemy import inspect
 
     from core.backup import (
@@ -86,9 +108,9 @@ def restore_command(archive: str, force: bool) -> None:
 
             # By table name: core knows the schema's root table, not the domain's models.
             if db.session.execute(text("SELECT 1 FROM committee LIMIT 1")).first():
-                raise click.ClickException(
+                raise click.ClickException(gettext(
                     "The database already holds an organisation; nothing was changed. "
-                    "Make a backup of it first, then run restore again with --force.")
+                    "Make a backup of it first, then run restore again with --force."))
         db.session.remove()
         manifest = restore_backup(
             db.engine, Path(current_app.instance_path), Path(archive),
@@ -99,15 +121,17 @@ def restore_command(archive: str, force: bool) -> None:
         cleared = cache.clear()  # a shared (Redis) cache; in-process caches go with a restart
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Restored {archive} (made {manifest['created_at']}); "
-               "run `flask --app app db upgrade` if the schema is older than the code.")
+    click.echo(gettext("Restored %(file)s (made %(created)s); run `flask --app app db "
+                       "upgrade` if the schema is older than the code.", file=archive,
+                       created=manifest["created_at"]))
     # A server started before the restore still holds the old database (SQLite: the
     # replaced file stays open) and the old signing keys: it must be restarted.
-    click.echo("Restart every running partycard server now: until it restarts it keeps "
-               "serving the data from before the restore and does not know the restored "
-               "signing keys, so restored cards may not open.", err=True)
+    click.echo(gettext("Restart every running partycard server now: until it restarts it "
+                       "keeps serving the data from before the restore and does not know "
+                       "the restored signing keys, so restored cards may not open."), err=True)
     if not cleared:
-        click.echo("The page cache could not be cleared (is Redis running?); clear it "
-                   "(redis-cli FLUSHDB on the cache's database) or wait "
-                   f"{current_app.config.get('CACHE_DEFAULT_TIMEOUT')} s before relying on "
-                   "the pages.", err=True)
+        click.echo(gettext(
+            "The page cache could not be cleared (is Redis running?); clear it "
+            "(redis-cli FLUSHDB on the cache's database) or wait %(seconds)s s before "
+            "relying on the pages.",
+            seconds=current_app.config.get("CACHE_DEFAULT_TIMEOUT")), err=True)

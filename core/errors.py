@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
 from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -52,3 +53,13 @@ def register_error_pages(app: Flask) -> None:
     """Answer 404, 405, 410 and 500 (and any unhandled exception) with our own pages."""
     for code in PAGES:
         app.register_error_handler(code, _error_page)
+
+
+class StartupError(click.ClickException, RuntimeError):
+    """The app cannot start as configured; the message says how to fix it.
+
+    Not a ``UserError``: nobody using a page can act on it; whoever runs the server can.
+
+    A ``ClickException``, so every ``flask ...`` command prints it as one "Error:" line
+    (exit status 1) instead of a traceback; a WSGI server logs it like any exception.
+    """

@@ -9,7 +9,7 @@ import secrets
 from collections import Counter
 from pathlib import Path
 
-from core.errors import UserError
+from core.errors import StartupError
 
 KEYS_FILENAME = "signing-keys"
 
@@ -25,7 +25,7 @@ MIN_KEY_BITS = 80
 log = logging.getLogger("partycard.keys")
 
 
-class SigningKeyError(UserError, RuntimeError):
+class SigningKeyError(StartupError):
     """The signing keys are missing or unusable; the message says how to fix it."""
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.errors import StartupError
 
-class SettingsError(RuntimeError):
+
+class SettingsError(StartupError):
     """A setting is unusable; the message names it and says what it should look like."""
 
 

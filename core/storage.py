@@ -15,12 +15,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.errors import StartupError
+
 log = logging.getLogger("partycard.storage")
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-class StorageError(RuntimeError):
+class StorageError(StartupError):
     """The database file is not private; the message says how to fix it."""
 
 

@@ -99,11 +99,14 @@ def cards_command(branch_code: str | None, member_numbers: tuple[str, ...], pres
                             branch_id, include_transferred, numbers)
         if not cards:
             raise PrintError("no members to print")
+        from flask_babel import force_locale
+
         from print.codes import module_warning, print_matrix
 
         # The longest URL makes the highest QR version, so the smallest modules.
         longest = print_matrix(max(cards, key=lambda c: len(c.url)).url)
-        warning = module_warning(longest, layout.code_size, custom=layout.name == "custom")
+        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+            warning = module_warning(longest, layout.code_size, custom=layout.name == "custom")
         if warning:
             click.echo(warning, err=True)
         if len(cards) >= PROGRESS_FROM:

@@ -54,8 +54,17 @@ def module_warning(matrix: QRMatrix, size_mm: float, custom: bool) -> str | None
     floor = WARN_MODULE_MM if custom else PRESET_MODULE_MM
     if module >= floor - 1e-9:
         return None
-    fix = (f"make the card larger (the code needs {floor * matrix.size_with_quiet_zone:.1f} mm)"
-           if custom else "shorten BASE_URL to 24 characters or fewer (a version-3 code)")
-    return (f"warning: QR version {matrix.version} drawn {size_mm:g} mm wide gives "
-            f"{module:.2f} mm modules, under {floor} mm: phones must be held close to scan "
-            f"these cards; {fix}.")
+    from flask_babel import gettext
+
+    sizes = {"version": matrix.version, "size": f"{size_mm:g}", "module": f"{module:.2f}",
+             "floor": f"{floor:g}"}
+    if custom:
+        return str(gettext(
+            "warning: QR version %(version)s drawn %(size)s mm wide gives %(module)s mm "
+            "modules, under %(floor)s mm: phones must be held close to scan these cards; "
+            "make the card larger (the code needs %(needed)s mm).",
+            needed=f"{floor * matrix.size_with_quiet_zone:.1f}", **sizes))
+    return str(gettext(
+        "warning: QR version %(version)s drawn %(size)s mm wide gives %(module)s mm "
+        "modules, under %(floor)s mm: phones must be held close to scan these cards; "
+        "shorten BASE_URL to 24 characters or fewer (a version-3 code).", **sizes))

@@ -82,7 +82,7 @@ def test_restore_refuses_to_overwrite_data_without_force(pair: Any, tmp_path: Pa
     source, _ = pair
     archive = tmp_path / "backup.zip"
     assert source.test_cli_runner().invoke(args=["backup", "-o", str(archive)]).exit_code == 0
-    result = source.test_cli_runner().invoke(args=["restore", str(archive)])
+    result = source.test_cli_runner().invoke(args=["restore", "--lang", "en", str(archive)])
     assert result.exit_code != 0
     assert "--force" in result.output and "nothing was changed" in result.output
     assert _members(source) == 150
@@ -91,14 +91,14 @@ def test_restore_refuses_to_overwrite_data_without_force(pair: Any, tmp_path: Pa
 def test_restore_refuses_garbage_and_the_wrong_database_kind(app: Flask, tmp_path: Path) -> None:
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"this is not a zip")
-    result = app.test_cli_runner().invoke(args=["restore", str(junk)])
+    result = app.test_cli_runner().invoke(args=["restore", "--lang", "en", str(junk)])
     assert result.exit_code != 0 and "not a partycard backup" in result.output
 
     other = "postgresql" if app.config["DATABASE_URL"].startswith("sqlite") else "sqlite"
     fake = tmp_path / "other.zip"
     with zipfile.ZipFile(fake, "w") as z:
         z.writestr("manifest.json", f'{{"format": 1, "dialect": "{other}", "created_at": "x"}}')
-    result = app.test_cli_runner().invoke(args=["restore", str(fake)])
+    result = app.test_cli_runner().invoke(args=["restore", "--lang", "en", str(fake)])
     assert result.exit_code != 0 and f"backup is of a {other} database" in result.output
 
 

@@ -93,10 +93,10 @@ def test_print_cards_warns_about_small_modules(demo_app: Flask, tmp_path: Path) 
     out = tmp_path / "c.pdf"
     code, output = _cli(demo_app, "--branch", "ZB03", "--card", "40x40", "--grid", "4x6",
                         "-o", str(out))
-    assert code == 0 and "under 0.65 mm" in output and out.exists()
+    assert code == 0 and "小于 0.65 毫米" in output and "加大卡片" in output and out.exists()
     code, output = _cli(demo_app, "--branch", "ZB03", "-o", str(out))
-    assert code == 0 and "warning" not in output
+    assert code == 0 and "警告" not in output
     # A long BASE_URL pushes the preset's code past version 3: said, with the fix.
     demo_app.config["BASE_URL"] = "https://partycard.organisation.example.org"
     code, output = _cli(demo_app, "--branch", "ZB03", "-o", str(out))
-    assert code == 0 and "shorten BASE_URL" in output
+    assert code == 0 and "请把 BASE_URL 缩短" in output

@@ -65,7 +65,8 @@ def _refused(app: Flask, archive: Path, *expected: str, **config: object) -> Non
     path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite") else None
     before = path.read_bytes() if path else None
     app.config.update(config)
-    result = app.test_cli_runner().invoke(args=["restore", "--force", str(archive)])
+    result = app.test_cli_runner().invoke(args=["restore", "--force", "--lang", "en",
+                                                str(archive)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "Restored" not in result.output
     assert any(e in result.output for e in expected), result.output
@@ -86,17 +87,51 @@ def test_garbage_database_is_refused(demo_app: Flask, backup: Path, tmp_path: Pa
     _refused(demo_app, archive, "damaged", "not a SQLite database")
 
 
+def _other_postgres_dump(tmp_path: Path) -> bytes:
+    """A pg_dump (custom format) of another program's database."""
+    import subprocess
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from core.db import database_uri
+    from tests.conftest import POSTGRES_ADMIN_URL
+
+    name = f"partycard_other_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database_uri(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    other = create_engine(database_uri(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name))
+    try:
+        with other.begin() as conn:
+            conn.execute(text("CREATE TABLE contacts (name text, phone text)"))
+            conn.execute(text("INSERT INTO contacts VALUES ('张三', '13800000000')"))
+        url = other.url
+        dump = tmp_path / "other.pgdump"
+        subprocess.run(["pg_dump", "--format=custom", "-h", url.host or "127.0.0.1",
+                        "-p", str(url.port or 5432), "-U", url.username or "postgres",
+                        "-d", name, "-f", str(dump)], check=True, capture_output=True)
+        return dump.read_bytes()
+    finally:
+        other.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_another_programs_database_is_refused(demo_app: Flask, backup: Path,
                                               tmp_path: Path) -> None:
-    if not demo_app.config["DATABASE_URL"].startswith("sqlite"):
-        pytest.skip("an SQLite file")
-    other = tmp_path / "other.sqlite3"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE contacts (name, phone)")
-    conn.commit()
-    conn.close()
-    archive = _variant(backup, tmp_path / "x.zip", _set("database.sqlite3", other.read_bytes()))
-    _refused(demo_app, archive, "not a partycard database")
+    if demo_app.config["DATABASE_URL"].startswith("sqlite"):
+        other = tmp_path / "other.sqlite3"
+        conn = sqlite3.connect(other)
+        conn.execute("CREATE TABLE contacts (name, phone)")
+        conn.commit()
+        conn.close()
+        data = other.read_bytes()
+    else:
+        data = _other_postgres_dump(tmp_path)
+    archive = _variant(backup, tmp_path / "x.zip", _set(_db_member(demo_app), data))
+    _refused(demo_app, archive, "not a partycard database", "not of a partycard database")
 
 
 def test_a_damaged_sqlite_file_fails_the_integrity_check(demo_app: Flask, backup: Path,
@@ -160,6 +195,15 @@ def test_oversized_and_bomb_entries_are_refused(demo_app: Flask, backup: Path,
     _refused(demo_app, archive, "larger than", RESTORE_MAX_BYTES=1 << 20)
 
 
+def test_refusals_are_in_chinese_by_default(demo_app: Flask, backup: Path,
+                                            tmp_path: Path) -> None:
+    archive = _variant(backup, tmp_path / "a.zip", _set(_db_member(demo_app), None))
+    result = demo_app.test_cli_runner().invoke(args=["restore", "--force", str(archive)])
+    assert result.exit_code == 1
+    assert f"不完整：缺少 {_db_member(demo_app)}。没有做任何修改" in result.output
+    assert _members(demo_app) == 150
+
+
 def test_symlink_entries_are_refused(demo_app: Flask, backup: Path, tmp_path: Path) -> None:
     link = zipfile.ZipInfo(_db_member(demo_app))
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
@@ -185,7 +229,7 @@ def test_restored_sqlite_copy_is_private_and_restart_is_asked_for(
     target = make_app(f"sqlite:///{target_path}", tmp_path / "target")
     result = target.test_cli_runner().invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output
-    assert "Restart every running partycard server" in result.output
+    assert "请立即重启所有正在运行的 partycard 服务器" in result.output
     assert stat.S_IMODE(target_path.stat().st_mode) == 0o600
     assert _members(target) == 150
     for app in (source, target):

@@ -26,3 +26,20 @@ def test_an_invalid_base_url_stops_the_start(tmp_path: Path, base_url: str) -> N
 def test_valid_base_urls_start(tmp_path: Path, base_url: str) -> None:
     app = create_app({"TESTING": True, "BASE_URL": base_url}, instance_path=str(tmp_path))
     assert app.config["BASE_URL"] == base_url
+
+
+def test_start_up_errors_are_one_line_not_a_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "keys-folder" / "signing-keys").mkdir(parents=True)
+    for instance, env in ((tmp_path / "a", {"PARTYCARD_BASE_URL": "pc.example.org"}),
+                          (tmp_path / "keys-folder", {})):
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", f"app:create_app(instance_path='{instance}')",
+             "routes"], cwd=root, env={**os.environ, **env}, capture_output=True, text=True,
+            check=False)
+        assert result.returncode == 1
+        assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
