@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {"status": MemberStatus.NORMAL, "dues_basis": DuesBas
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberRow:
     """One parsed row: the values of the present columns, and where its branch is."""
 
