@@ -82,7 +82,8 @@ with app.app_context():
         outcome = import_members(Path(sys.argv[2]), create_branches=True, actor="bench")
         out[label] = time.perf_counter() - started
         out[label + "_new"] = outcome.inserted
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # ru_maxrss only grows: after the first import it is that import's peak.
+        out[label + "_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
 
@@ -151,7 +152,7 @@ def main() -> None:
         results[label] = run_import(tree, roster, workdir, label.split()[0])
         r = results[label]
         print(f"{label:13} first import {r['first']:.2f} s ({int(r['first_new'])} new), "
-              f"re-import {r['again']:.2f} s, peak {r['peak_mb']:.0f} MB")
+              f"re-import {r['again']:.2f} s, peak {r['again_peak_mb']:.0f} MB")
     before = min(results["before"]["first"], results["before (2nd)"]["first"])
     after = min(results["after"]["first"], results["after (2nd)"]["first"])
     print(f"first import, best of two: before {before:.2f} s, after {after:.2f} s: "
@@ -162,8 +163,9 @@ def main() -> None:
         write_roster(big, args.big)
         print(f"wrote {args.big} rows in {time.perf_counter() - started:.2f} s")
         r = run_import(ROOT, big, workdir, "big")
-        print(f"{args.big} rows: first import {r['first']:.2f} s, re-import {r['again']:.2f} s,"
-              f" peak {r['peak_mb']:.0f} MB (goal: under 500 MB)")
+        print(f"{args.big} rows: first import {r['first']:.2f} s, peak {r['first_peak_mb']:.0f}"
+              f" MB (goal: under 500 MB); re-import {r['again']:.2f} s, peak of the two "
+              f"{r['again_peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ MEETING_COLUMNS: tuple[Column, ...] = (
            ("主题", "内容", "议题", "会议议题", "活动主题", "主要内容", "活动名称", "会议内容",
             "活动内容", "学习内容"), width=24),
     Column("number", "党员编号", "Member number", ("编号",)),
-    Column("name", "姓名", "Name", ("党员姓名", "参会人员", "参会党员")),
+    Column("name", "姓名", "Name", ("党员姓名",), width=10),
     Column("attendance", "出勤情况", "Attendance",
            ("出勤", "参会情况", "考勤", "出席情况", "参加情况", "出席")),
 )

@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {"status": MemberStatus.NORMAL, "dues_basis": DuesBas
                             "probation_extension_months": 0}
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberRow:
     """One parsed row: the values of the present columns, and where its branch is."""
 

@@ -149,13 +149,30 @@ def _filled(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
+SHARED_VALUES = 2_000  # distinct texts a column may have and still share its strings
+
+
 def _capped(name: str, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
-    """The rows with trailing empty cells dropped; a value beyond the caps is refused."""
+    """The rows with trailing empty cells dropped; a value beyond the caps is refused.
+
+    A column that repeats a few texts (branch, committee, category, gender) keeps one
+    string object per distinct text: a reader makes a new one per cell, and on a
+    100,000-row roster those copies weigh tens of megabytes.
+    """
     out: list[list[Any]] = []
+    shared: list[dict[str, str] | None] = []
     for index, row in enumerate(rows, start=1):
         cells = list(row)
         while cells and not _filled(cells[-1]):
             cells.pop()
+        if len(shared) < len(cells):
+            shared.extend({} for _ in range(len(cells) - len(shared)))
+        for col, value in enumerate(cells):
+            known = shared[col]
+            if known is not None and type(value) is str:
+                cells[col] = known.setdefault(value, value)
+                if len(known) > SHARED_VALUES:
+                    shared[col] = None  # names, phones: all different, nothing to share
         if len(cells) > MAX_COLUMNS:
             raise SheetRefused([problem(
                 "Sheet '%(sheet)s' has a value in cell %(cell)s, beyond column %(last)s: a "
@@ -256,7 +273,19 @@ def _calamine_book(data: bytes, kind: str) -> Book:
             tables.append(Table(name, rows))
     finally:
         workbook.close()
+    _give_back_memory()
     return Book(tables, reader="calamine")
+
+
+def _give_back_memory() -> None:
+    """Return the heap calamine freed to the system (glibc keeps it otherwise, and a
+    100,000-row sheet's rectangle is ~100 MB that Python's own allocator never reuses)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do
 
 
 def _plain_row(row: Sequence[Any]) -> list[Any]:

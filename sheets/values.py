@@ -41,7 +41,7 @@ def clean_text(value: Any) -> str:
     return _clean_str(str(value))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8_192)
 def _clean_str(text: str) -> str:
     # Cached: a roster repeats its branch, category, gender and date texts on every row,
     # and each cell is cleaned several times (none-word check, parse, report).
