@@ -7,6 +7,7 @@ from profiles.models.dues import DuesRecord
 from profiles.models.evaluations import Evaluation
 from profiles.models.meetings import AttendanceRecord, Meeting
 from profiles.models.members import Member, MemberPhoto
+from profiles.models.membership import Membership, MembershipEnd, MembershipStart, start_of
 from profiles.models.org import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.models.points import PointsEntry, PointsRule
 
@@ -21,7 +22,11 @@ __all__ = [
     "Meeting",
     "Member",
     "MemberPhoto",
+    "Membership",
+    "MembershipEnd",
+    "MembershipStart",
     "PartyGroup",
     "PointsEntry",
     "PointsRule",
+    "start_of",
 ]
