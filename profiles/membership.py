@@ -30,6 +30,7 @@ from profiles.models import (
     PartyGroup,
     start_of,
 )
+from profiles.periods import alive_through as alive_through
 from profiles.periods import month_index, yyyymm
 
 COMMITTEE_MIN_FULL_MEMBERS = 7  # 《中国共产党支部工作条例(试行)》 ch. 6
@@ -118,13 +119,6 @@ def dues_state(start: int, current: int, settled: Iterable[int]) -> DuesState:
         index = month_index(month // 100, month % 100) + 1
         month = (index // 12) * 100 + index % 12 + 1
     return DuesState(through, unpaid)
-
-
-def alive_through(first_day: dt.date, last_day: dt.date, founded_on: dt.date | None,
-                  dissolved_on: dt.date | None) -> bool:
-    """Whether a unit existed for the whole of a period (only such periods are audited)."""
-    return ((founded_on is None or founded_on <= first_day)
-            and (dissolved_on is None or last_day < dissolved_on))
 
 
 # -- reads -------------------------------------------------------------------------------

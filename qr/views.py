@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.cache import cache
 from core.clock import today
-from profiles.audit import cadence_table, run_audit, settings_from_config
+from profiles.audit import branch_cadence_table, run_audit, settings_from_config
 from profiles.queries import branch_card, branch_page, member_card, member_page, member_photo
 from profiles.queries.cards import CardRef
 from qr.images import qr_png, qr_svg
@@ -121,8 +121,7 @@ def branch(token: str) -> Response:
         return render_template(
             "profiles/branch.html", page=page, links=links,
             findings=run_audit(page.audit, settings, day),
-            cadences=cadence_table(page.audit.meetings, page.audit.groups, settings.cadences,
-                                   day),
+            cadences=branch_cadence_table(page.audit, settings, day),
             qr_url=url_for("qr.branch_svg",
                            token=_canonical("branch", card.record_id, card.generation)),
         )
