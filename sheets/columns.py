@@ -47,6 +47,9 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("dues_basis", "党费计缴类型", "Dues basis", ("计缴类型", "党费类型", "缴费类型")),
     Column("dues_base", "党费基数（元）", "Dues base (yuan)",
            ("党费基数", "缴费基数", "月工资", "税后工资", "月收入", "计缴基数")),
+    # The day a change of branch, group or 已转出 in this row takes effect.
+    Column("moved_on", "调动日期", "Moved on",
+           ("转入日期", "转出日期", "调入日期", "转接日期", "组织关系转接日期")),
 )
 
 MEETING_COLUMNS: tuple[Column, ...] = (

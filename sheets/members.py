@@ -14,10 +14,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import insert, select, update
 
 from core.db import db
-from profiles.models import Member
+from profiles import membership
+from profiles.enums import MemberStatus
+from profiles.models import (
+    Branch,
+    Member,
+    Membership,
+    MembershipEnd,
+    MembershipStart,
+    PartyGroup,
+    start_of,
+)
 from sheets.audit import Change
 from sheets.cells import data_rows
 from sheets.columns import MEMBER_COLUMNS, SHEET_NAMES
@@ -50,7 +61,9 @@ def import_members(path: Path, *, dry_run: bool = False, create_branches: bool =
         orgs = OrgIndex.load()
         existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
         outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
+        moves: dict[str, dt.date] = {}  # member number -> effective date of a move
         inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
+        _plan_moves(outcome, rows, existing, today or dt.date.today(), moves)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
         outcome.side_changes = orgs.planned_changes()
@@ -59,6 +72,7 @@ def import_members(path: Path, *, dry_run: bool = False, create_branches: bool =
             def write() -> None:
                 orgs.create_planned()
                 _apply(inserts, updates, orgs)
+                _record_moves(moves, actor, f"import members {path.name}")
 
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import members {path.name}")
@@ -127,6 +141,84 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
     outcome.created = ([f"{b.code} {b.name}" for b in orgs.new_branches.values()]
                        + [f"{orgs.branch_name(c)} {g}" for c, g in sorted(orgs.new_groups)])
     return inserts, updates
+
+
+class ImportDate(str):
+    """A move's date taken from the import's own date: the change log keeps the ISO date,
+    the report (where a language is chosen) says where it came from."""
+
+    def __str__(self) -> str:
+        return str(gettext("%(date)s (the import date)", date=str.__str__(self)))
+
+
+def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str, Any]],
+                today: dt.date, moves: dict[str, dt.date]) -> None:
+    """Date every change of branch, group or 已转出 the roster makes (转入日期/调动日期,
+    else the import date, said in the report); a new member with a 转入日期 joined the
+    organisation's record that day. Checked against the history: a move may not predate
+    the member's last recorded one."""
+    by_row = {row.cells.row: row for row in rows}
+    ids = {m["number"]: m["id"] for m in existing}
+    spans = membership.histories()
+    for change in outcome.changes:
+        row = by_row.get(change.row)
+        if row is None:
+            continue
+        moved_on = row.cells.date("moved_on") if row.cells.has("moved_on") else None
+        if change.action == "insert":
+            if moved_on is not None:
+                moves[change.key] = moved_on
+                change.fields["moved_on"] = (None, moved_on)
+            continue
+        status = change.fields.get("status", (None, None))
+        if not ({"branch", "group"} & change.fields.keys()
+                or MemberStatus.TRANSFERRED_OUT in status):
+            continue
+        history = spans.get(ids.get(change.key, 0), [])
+        latest = max((s.until or s.since for s in history), default=None)
+        on = moved_on or today
+        if latest is not None and on < latest:
+            row.cells.report("moved_on" if moved_on else "branch",
+                             "%(name)s's membership record already runs to %(date)s; give a "
+                             "转入日期 or 调动日期 on or after it.", name=change.label,
+                             date=latest.isoformat())
+            continue
+        moves[change.key] = on
+        change.fields["moved_on"] = (None, on if moved_on else ImportDate(on.isoformat()))
+
+
+def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
+    """Close and open the membership ranges for the moves the import planned."""
+    db.session.flush()
+    members = {m.number: m for m in db.session.scalars(
+        select(Member).where(Member.number.in_(list(moves))))}
+    known = membership.histories([m.id for m in members.values()])
+    for number, on in moves.items():
+        member = members[number]
+        if member.id not in known:
+            # New: its first range starts on the 转入日期, or, for a member the roster
+            # lists as 已转出, ends on that day.
+            if member.status is MemberStatus.TRANSFERRED_OUT:
+                since = start_of(member.joined_on, None)[0]
+                db.session.add(Membership(
+                    member_id=member.id, branch_id=member.branch_id, group_id=member.group_id,
+                    since=since, until=max(on, since + dt.timedelta(days=1)),
+                    start_reason=MembershipStart.RECORDED,
+                    end_reason=MembershipEnd.TRANSFERRED_OUT))
+            else:
+                db.session.add(Membership(
+                    member_id=member.id, branch_id=member.branch_id, group_id=member.group_id,
+                    since=on, start_reason=MembershipStart.TRANSFERRED_IN))
+            continue
+        if member.status is MemberStatus.TRANSFERRED_OUT:
+            membership.move(member, branch=None, group=None, on=on, actor=actor,
+                            source=source)
+            continue
+        membership.move(member, branch=db.session.get(Branch, member.branch_id),
+                        group=db.session.get(PartyGroup, member.group_id)
+                        if member.group_id else None, on=on, actor=actor, source=source)
+    db.session.flush()
+    membership.open_missing()  # members the roster added without a 转入日期
 
 
 def _first_in_file(row: MemberRow, number: str, key: tuple[Any, ...],
