@@ -111,10 +111,12 @@ class GroupRef:
 
 @dataclass(frozen=True)
 class MemberArrears:
-    """Dues months owed up to the current month and not fully paid (with a row or not)."""
+    """Dues months owed up to the current month and not fully paid (with a row or not):
+    all of them, and the run of them ending at the current month."""
 
     name: str
     unpaid_months: int
+    consecutive: int | None = None  # None: the same as unpaid_months
 
 
 @dataclass(frozen=True)
@@ -225,13 +227,16 @@ def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
 
 def dues_arrears(arrears: Iterable[MemberArrears], warn_months: int,
                  critical_months: int) -> list[Finding]:
-    """Members owing ``warn_months``+ months; critical from the 自行脱党 line."""
+    """Members owing ``warn_months``+ months in all; critical when ``critical_months`` of
+    them run unbroken to the current month (自行脱党, Party Constitution art. 9)."""
     findings = []
     for a in sorted(arrears, key=lambda a: (-a.unpaid_months, name_key(a.name))):
+        run = a.unpaid_months if a.consecutive is None else a.consecutive
         if a.unpaid_months >= warn_months:
-            severity = CRITICAL if a.unpaid_months >= critical_months else WARNING
+            severity = CRITICAL if run >= critical_months else WARNING
             findings.append(Finding("dues_unpaid", severity, {
-                "name": a.name, "months": a.unpaid_months, "limit": critical_months}))
+                "name": a.name, "months": a.unpaid_months, "consecutive": run,
+                "limit": critical_months}))
     return findings
 
 

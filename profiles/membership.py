@@ -17,7 +17,6 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import and_, insert, or_, select
 
-from core.clock import today
 from core.db import db
 from profiles.enums import MemberStatus
 from profiles.models import (
@@ -28,6 +27,7 @@ from profiles.models import (
     MembershipEnd,
     MembershipStart,
     PartyGroup,
+    closed_at_once,
     start_of,
 )
 from profiles.periods import alive_through as alive_through
@@ -115,10 +115,14 @@ def dues_state(start: int, current: int, settled: Iterable[int]) -> DuesState:
     unpaid = [m for m in months_from(start, current) if m not in paid]
     month, through = start, None
     while month in paid:
-        through = month
-        index = month_index(month // 100, month % 100) + 1
-        month = (index // 12) * 100 + index % 12 + 1
+        through, month = month, next_month(month)
     return DuesState(through, unpaid)
+
+
+def next_month(month: int) -> int:
+    """The YYYYMM month after ``month``."""
+    index = month_index(month // 100, month % 100) + 1
+    return (index // 12) * 100 + index % 12 + 1
 
 
 # -- reads -------------------------------------------------------------------------------
@@ -240,10 +244,7 @@ def open_missing() -> int:
         since, reason = start_of(joined_on, founded_on)
         values.append({"member_id": member_id, "branch_id": branch_id, "group_id": group_id,
                        "since": since, "start_reason": reason, "until": None,
-                       "end_reason": None})
-        if status is MemberStatus.TRANSFERRED_OUT:
-            values[-1].update(until=max(since + dt.timedelta(days=1), today()),
-                              end_reason=MembershipEnd.TRANSFERRED_OUT)
+                       "end_reason": None, **closed_at_once(since, status)})
     for start in range(0, len(values), 5000):
         db.session.execute(insert(Membership), values[start:start + 5000])
     return len(values)

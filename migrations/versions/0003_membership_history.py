@@ -91,11 +91,9 @@ def downgrade():
     op.drop_index(op.f("ix_membership_member_id"), table_name="membership")
     op.drop_index("ix_membership_branch_since", table_name="membership")
     op.drop_table("membership")
-    with op.batch_alter_table("party_group") as batch_op:
-        batch_op.drop_column("dissolved_on")
-        batch_op.drop_column("founded_on")
-    with op.batch_alter_table("branch") as batch_op:
-        batch_op.drop_column("has_committee")
-        batch_op.drop_column("dissolved_on")
-    with op.batch_alter_table("committee") as batch_op:
-        batch_op.drop_column("dues_tracked_from")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild would drop tables that rows
+    # elsewhere reference, which SQLite's foreign keys refuse once there is data.
+    for table, column in (("party_group", "dissolved_on"), ("party_group", "founded_on"),
+                          ("branch", "has_committee"), ("branch", "dissolved_on"),
+                          ("committee", "dues_tracked_from")):
+        op.drop_column(table, column)

@@ -75,6 +75,17 @@ def start_of(joined_on: dt.date, founded_on: dt.date | None) -> tuple[dt.date, M
     return joined_on, MembershipStart.JOINED
 
 
+def closed_at_once(since: dt.date, status: str | None) -> dict[str, Any]:
+    """The end of the first range of a member first recorded as already 已转出.
+
+    When they were here is not on record, so the range is the least there is (one day):
+    they are expected at no meeting and owe no dues here.
+    """
+    if status != "transferred_out":
+        return {}
+    return {"until": since + dt.timedelta(days=1), "end_reason": MembershipEnd.TRANSFERRED_OUT}
+
+
 @event.listens_for(Session, "before_flush")
 def _first_range_for_new_members(session: Session, context: Any, instances: Any) -> None:
     """A member created through the ORM gets their first range in the same flush.
@@ -97,4 +108,5 @@ def _first_range_for_new_members(session: Session, context: Any, instances: Any)
                 continue  # the flush itself will refuse the member
             since, reason = start_of(member.joined_on, branch.founded_on)
             session.add(Membership(member=member, branch=branch, group_id=member.group_id,
-                                   since=since, start_reason=reason))
+                                   since=since, start_reason=reason,
+                                   **closed_at_once(since, member.status)))

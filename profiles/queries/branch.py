@@ -26,7 +26,7 @@ from profiles.enums import (
     Position,
     Rating,
 )
-from profiles.membership import dues_start_month, has_committee, month_count
+from profiles.membership import dues_start_month, has_committee, month_count, next_month
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -156,7 +156,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         has_committee=committee,
         groups=groups,
         meetings=_meetings(branch_id, since, today),
-        arrears=[MemberArrears(o.name, o.unpaid) for o in owing if o.unpaid],
+        arrears=[MemberArrears(o.name, o.unpaid, o.consecutive) for o in owing if o.unpaid],
         probationers=[
             Probationer(m.name, joined, probation_end(joined, extension))
             for m, joined, extension in _probationers(branch_id)
@@ -273,6 +273,7 @@ class Owing:
 
     name: str
     unpaid: int
+    consecutive: int  # the unpaid months running up to this month
     owes_this_month: bool
 
 
@@ -291,7 +292,7 @@ def _owing(branch_id: int, today: dt.date, tracked_from: dt.date | None) -> list
     start_month = extract("year", since) * 100 + extract("month", since)
     start = case((start_month < tracked, tracked), else_=start_month)
     rows = run(
-        select(Member.name, since, func.count(DuesRecord.month))
+        select(Member.name, since, func.count(DuesRecord.month), func.max(DuesRecord.month))
         .outerjoin(first, first.c.member_id == Member.id)
         .outerjoin(DuesRecord, and_(DuesRecord.member_id == Member.id,
                                     DuesRecord.paid_cents >= DuesRecord.due_cents,
@@ -300,10 +301,12 @@ def _owing(branch_id: int, today: dt.date, tracked_from: dt.date | None) -> list
         .group_by(Member.id, Member.name, since)
     ).all()
     out = []
-    for name, entered, settled in rows:
+    for name, entered, settled, last in rows:
         first_month = dues_start_month(_as_date(entered), tracked_from)
         expected = month_count(first_month, month)
-        out.append(Owing(name, max(0, expected - int(settled)), first_month <= month))
+        run_from = next_month(int(last)) if last else first_month
+        out.append(Owing(name, max(0, expected - int(settled)), month_count(run_from, month),
+                         first_month <= month))
     return out
 
 
