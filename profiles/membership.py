@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import lazy_gettext
 from sqlalchemy import and_, insert, or_, select
 
 from core.db import db
@@ -37,7 +37,20 @@ COMMITTEE_MIN_FULL_MEMBERS = 7  # 《中国共产党支部工作条例(试行)�
 
 
 class MoveRefused(ValueError):
-    """A move that would rewrite history; the message says why, in the reader's language."""
+    """A move that would rewrite history; the message says why, in the reader's language
+    (translated when shown, so it works outside a request too)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+        self.lazy_message = message
+
+    @property
+    def message(self) -> str:
+        """The reason, translated."""
+        return str(self.lazy_message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -176,7 +189,7 @@ def move(member: Member, *, branch: Branch | None, group: PartyGroup | None, on:
     never commits.
     """
     if group is not None and branch is not None and group.branch_id != branch.id:
-        raise MoveRefused(gettext("Party group %(group)s is not in branch %(branch)s.",
+        raise MoveRefused(lazy_gettext("Party group %(group)s is not in branch %(branch)s.",
                                   group=group.name, branch=branch.name))
     db.session.flush()
     ranges = list(db.session.scalars(select(Membership).where(
@@ -184,7 +197,7 @@ def move(member: Member, *, branch: Branch | None, group: PartyGroup | None, on:
     current = next((r for r in ranges if r.until is None), None)
     latest = max((r.until or r.since for r in ranges), default=None)
     if latest is not None and on < latest:
-        raise MoveRefused(gettext(
+        raise MoveRefused(lazy_gettext(
             "%(name)s's membership record already runs to %(date)s; a move must be dated "
             "on or after it.", name=member.name, date=latest.isoformat()))
     branch_id, group_id = (branch.id, group.id if group else None) if branch else (None, None)

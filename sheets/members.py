@@ -64,14 +64,18 @@ def import_members(path: Path, *, dry_run: bool = False, create_branches: bool =
         moves: dict[str, dt.date] = {}  # member number -> effective date of a move
         inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
         _plan_moves(outcome, rows, existing, today or dt.date.today(), moves)
+        lifetimes = _plan_lifetimes(rows, orgs)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
-        outcome.side_changes = orgs.planned_changes()
+        outcome.side_changes = orgs.planned_changes() + [
+            Change("update", table, " ".join(key), key[-1], 0, {field: (old, new)})
+            for (table, key, field), (old, new) in lifetimes.items()]
         if not dry_run and (outcome.changes or outcome.side_changes):
 
             def write() -> None:
                 orgs.create_planned()
                 _apply(inserts, updates, orgs)
+                _apply_lifetimes(lifetimes, orgs)
                 _record_moves(moves, actor, f"import members {path.name}")
 
             commit_import(write, outcome.side_changes + outcome.changes, actor,
@@ -141,6 +145,61 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
     outcome.created = ([f"{b.code} {b.name}" for b in orgs.new_branches.values()]
                        + [f"{orgs.branch_name(c)} {g}" for c, g in sorted(orgs.new_groups)])
     return inserts, updates
+
+
+Lifetime = tuple[str, tuple[str, ...], str]  # table, (branch code[, group name]), field
+LIFETIME_FIELDS = (("branch", "branch_founded_on", "founded_on"),
+                   ("branch", "branch_dissolved_on", "dissolved_on"),
+                   ("party_group", "group_founded_on", "founded_on"),
+                   ("party_group", "group_dissolved_on", "dissolved_on"))
+
+
+def _plan_lifetimes(rows: list[MemberRow],
+                    orgs: OrgIndex) -> dict[Lifetime, tuple[dt.date | None, dt.date]]:
+    """Founding and dissolution dates the roster gives for its branches and groups; the
+    same unit given two different dates is a problem at the second row."""
+    groups = {gid: (code, name) for (code, name), gid in orgs.groups.items()}
+    current: dict[Lifetime, dt.date | None] = {}
+    for branch in orgs.by_code.values():
+        for field in ("founded_on", "dissolved_on"):
+            current[("branch", (branch.code,), field)] = getattr(branch, field)
+    if groups:
+        for gid, founded, dissolved in db.session.execute(select(
+                PartyGroup.id, PartyGroup.founded_on, PartyGroup.dissolved_on)).all():
+            current[("party_group", groups[gid], "founded_on")] = founded
+            current[("party_group", groups[gid], "dissolved_on")] = dissolved
+    planned: dict[Lifetime, tuple[dt.date | None, dt.date]] = {}
+    given: dict[Lifetime, tuple[dt.date, int]] = {}
+    for row in rows:
+        code = orgs.branch_code(row.branch_code, row.branch_name)
+        for table, column, field in LIFETIME_FIELDS:
+            if code is None or not row.cells.has(column) or (table == "party_group"
+                                                             and not row.group):
+                continue
+            day = row.cells.date(column)
+            if day is None:
+                continue
+            key: Lifetime = (table, (code, row.group) if table == "party_group" and row.group
+                             else (code,), field)
+            if key in given and given[key][0] != day:
+                row.cells.report(column, "Row %(other)s gives %(date)s for the same unit.",
+                                 other=given[key][1], date=given[key][0].isoformat())
+                continue
+            given[key] = (day, row.cells.row)
+            if current.get(key) != day:
+                planned[key] = (current.get(key), day)
+    return planned
+
+
+def _apply_lifetimes(planned: dict[Lifetime, tuple[dt.date | None, dt.date]],
+                     orgs: OrgIndex) -> None:
+    for (table, key, field), (_, day) in planned.items():
+        if table == "branch":
+            db.session.execute(update(Branch).where(Branch.id == orgs.by_code[key[0]].id)
+                               .values({field: day}))
+        else:
+            db.session.execute(update(PartyGroup).where(PartyGroup.id == orgs.groups[
+                (key[0], key[1])]).values({field: day}))
 
 
 class ImportDate(str):
