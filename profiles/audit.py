@@ -284,10 +284,14 @@ def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list
                          today, settings.lookback_months, data.founded_on, data.dissolved_on),
         *dues_arrears(data.arrears, settings.dues_warn_months, settings.dues_critical_months),
         *probation_overdue(data.probationers, today),
-        *evaluation_missing(data.evaluation, today, settings.evaluation_due_month),
+        # A year's 民主评议 is owed only by a branch that existed all that year.
+        *(evaluation_missing(data.evaluation, today, settings.evaluation_due_month)
+          + too_many_excellent(data.evaluation, settings.excellent_max_share)
+          if alive_through(dt.date(data.evaluation.year, 1, 1),
+                           dt.date(data.evaluation.year, 12, 31), data.founded_on,
+                           data.dissolved_on) else []),
         *absent_from_life(data.absences, today, settings.absence_warn_months,
                           settings.dues_critical_months),
-        *too_many_excellent(data.evaluation, settings.excellent_max_share),
     ]
     return sorted(findings, key=lambda f: f.severity != CRITICAL)
 
