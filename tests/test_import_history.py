@@ -24,7 +24,8 @@ from sheets.problems import SheetRefused
 from tests.pages_helpers import path as page_path
 from tests.sheetfiles import xlsx
 
-MEETINGS = ["支部编号", "会议类型", "会议日期", "党小组", "会议主题", "党员编号", "姓名", "出勤情况"]
+MEETINGS = ["支部编号", "会议类型", "会议日期", "党小组", "会议主题", "党员编号", "姓名",
+            "出勤情况"]
 DUES = ["党员编号", "姓名", "所在支部", "月份", "应缴金额", "实缴金额", "缴纳日期"]
 MOVE_DAY = dt.date(2026, 9, 16)
 
@@ -148,8 +149,9 @@ def _roster(mover_branch: str) -> list[list[Any]]:
               "上级党组织", "党小组", "党内职务", "支部成立日期", "调动日期"]
     big, small = ("示范第十党支部", ZB10), ("示范第十一党支部", ZB11)
     rows: list[list[Any]] = [header]
-    people = [("S01", "书记甲", "书记"), ("S02", "委员乙", "组织委员"), ("S03", "委员丙", "宣传委员"),
-              ("S04", "欠费甲", ""), ("S05", "缺席乙", ""), ("S06", "党员丁", ""),
+    people = [("S01", "书记甲", "书记"), ("S02", "委员乙", "组织委员"),
+              ("S03", "委员丙", "宣传委员"), ("S04", "欠费甲", ""), ("S05", "缺席乙", ""),
+              ("S06", "党员丁", ""),
               ("S07", "党员戊", ""), ("S08", "党员己", "")]
     for number, name, position in people:
         rows.append([number, name, "2015-07-01", "2016-07-01", "正式党员", *big, COMMITTEE,
