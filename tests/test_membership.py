@@ -247,3 +247,38 @@ def test_open_missing_covers_members_written_in_bulk(make_branch: Callable[..., 
     assert spans[ids["B1"]] == [Span(branch.id, None, dt.date(2020, 1, 1))]
     # Recorded as already gone, dates unknown: a one-day range, expected nowhere.
     assert spans[ids["B2"]][0].until == dt.date(2020, 1, 2)
+
+
+def test_migration_gives_existing_members_their_history(database_url: str,
+                                                        tmp_path: Any) -> None:
+    from flask_migrate import downgrade, upgrade
+
+    from tests.conftest import make_app, release_db
+
+    app = make_app(database_url, tmp_path / "instance")
+    with app.app_context():
+        downgrade(revision="0001")
+        db.session.execute(db.text(
+            "INSERT INTO committee (id, name) VALUES (1, '党委');"))
+        db.session.execute(db.text(
+            "INSERT INTO branch (id, code, name, committee_id, founded_on, card_generation) "
+            "VALUES (1, 'A', '一支部', 1, '2018-03-01', 1)"))
+        for number, joined, status in (("M1", "2010-07-01", "normal"),
+                                       ("M2", "2020-07-01", "normal"),
+                                       ("M3", "2012-07-01", "transferred_out")):
+            db.session.execute(db.text(
+                "INSERT INTO member (number, name, branch_id, category, status, joined_on, "
+                "probation_extension_months, dues_basis, card_generation, updated_at) VALUES "
+                "(:n, :n, 1, 'full', :s, :j, 0, 'wage', 1, '2026-05-04 10:00:00')"),
+                {"n": number, "j": joined, "s": status})
+        db.session.commit()
+        upgrade()
+        ids = dict(db.session.execute(select(Member.number, Member.id)).all())
+        spans = histories()
+        assert spans[ids["M1"]] == [Span(1, None, dt.date(2018, 3, 1))]  # the founding
+        assert spans[ids["M2"]] == [Span(1, None, dt.date(2020, 7, 1))]  # admission
+        # Already 已转出: closed on the member row's last change.
+        assert spans[ids["M3"]] == [Span(1, None, dt.date(2018, 3, 1), dt.date(2026, 5, 4))]
+        db.session.remove()
+        db.engine.dispose()
+    release_db(app)
