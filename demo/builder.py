@@ -42,9 +42,13 @@ from profiles.models import (
     GeneralBranch,
     Meeting,
     Member,
+    Membership,
+    MembershipEnd,
+    MembershipStart,
     PartyGroup,
     PointsEntry,
     PointsRule,
+    start_of,
 )
 from profiles.periods import add_months, period_of, periods_between, probation_end
 from profiles.rules import id_check_digit
@@ -54,7 +58,8 @@ Row = dict[str, Any]
 # The tables that receive hundreds of thousands of rows in a big demo.
 BULK_TABLES: tuple[Table, ...] = tuple(
     model.__table__
-    for model in (Member, Meeting, AttendanceRecord, DuesRecord, PointsEntry, Evaluation)
+    for model in (Member, Membership, Meeting, AttendanceRecord, DuesRecord, PointsEntry,
+                  Evaluation)
 )
 
 COMMITTEE_NAME = "中共示范区直属机关委员会"
@@ -68,7 +73,12 @@ CORE_BRANCHES: tuple[tuple[str, str, bool, DuesBasis], ...] = (
     ("ZB04", "社区服务党支部", False, DuesBasis.WAGE),
     ("ZB05", "离退休干部党支部", True, DuesBasis.PENSION),
     ("ZB06", "第一中学党支部", True, DuesBasis.WAGE),
+    ("ZB07", "物业服务党支部", False, DuesBasis.WAGE),
 )
+SMALL_BRANCH, SMALL_SIZE = "ZB07", 5  # fewer than 7 full members: no 支部委员会
+MIN_SIZE = 7  # every other branch
+MOVER = "陈静"  # moved from ZB03 to ZB04 in the middle of last month
+NEW_GROUP = "第三党小组"  # founded in ZB06 this year, mid-month
 
 DELIBERATE_GAPS = (
     "ZB01 has no gaps at all (it is the complete branch; it also has a member whose "
@@ -78,7 +88,11 @@ DELIBERATE_GAPS = (
     "meeting for 5 months; one member transferred out 3 months ago.",
     "ZB04: no 支委会 two months ago; 王芳's probation ended about 4 months ago, not converted.",
     "ZB05: last year's 民主评议 has 3 members not yet rated (stage 民主测评).",
-    "ZB06: its first party group held no 党小组会 last month.",
+    "ZB06: its first party group held no 党小组会 last month (its third group, founded "
+    "this year, owes nothing for the months before it existed).",
+    "ZB07: a 5-member branch without a committee: no 支委会 is due, and none is missed.",
+    "陈静 moved from ZB03 to ZB04 in the middle of last month, with attendance on both "
+    "sides: neither branch reports her.",
 )
 
 POINTS_RULES: tuple[tuple[str, str, int], ...] = (
@@ -138,6 +152,10 @@ class _Member:
 
     row: Row
     left_on: dt.date | None = None
+    arrived_on: dt.date | None = None  # moved here from another branch on this day
+    # Earlier branch (id, group id, meetings) for a member who moved here.
+    came_from: tuple[int, int, list[Row]] | None = None
+    group_since: tuple[dt.date, int, int] | None = None  # (day, old group, new group)
     arrears_months: int = 0
     absent_months: int = 0
     skip_eval_year: int | None = None
@@ -158,6 +176,8 @@ class DemoBuilder:
         self.next_id: dict[str, int] = {}
         self.rule_ids: dict[str, int] = {}
         self.used_id_numbers: set[str] = set()
+        self.built: dict[str, tuple[int, list[int], list[Row], list[_Member]]] = {}
+        self.memberships: list[Row] = []
 
     # -- ids and inserts ---------------------------------------------------------------
 
@@ -206,8 +226,10 @@ class DemoBuilder:
 
     def build(self) -> Summary:
         """Write the whole organisation; the caller owns the transaction."""
+        # The records start on 1 January last year, and so does the dues tracking.
         self._insert(Committee.__table__, [
-            {"id": 1, "name": COMMITTEE_NAME, "short_name": "示范区直属机关党委"}
+            {"id": 1, "name": COMMITTEE_NAME, "short_name": "示范区直属机关党委",
+             "dues_tracked_from": self.start}
         ])
         self._insert(GeneralBranch.__table__, [
             {"id": 1, "committee_id": 1, "name": GENERAL_BRANCH_NAME}
@@ -223,6 +245,7 @@ class DemoBuilder:
         with self._foreign_keys_checked_once():
             for index, size in enumerate(self._branch_sizes()):
                 self._build_branch(index, size)
+            self._insert(Membership.__table__, self.memberships)
         # One change-log line for the whole seed: it also moves the data revision that
         # cached pages are keyed by.
         log_changes([Change("insert", "*", f"{self.summary.members} members")],
@@ -232,16 +255,21 @@ class DemoBuilder:
 
     def _branch_sizes(self) -> list[int]:
         count = max(len(CORE_BRANCHES), round(self.total_members / 25))
+        small = [code for code, *_ in CORE_BRANCHES].index(SMALL_BRANCH)
         weights = [self.rng.uniform(0.6, 1.6) for _ in range(count)]
-        scale = self.total_members / sum(weights)
-        sizes = [max(8, int(w * scale)) for w in weights]
+        weights[small] = 0
+        total = self.total_members - SMALL_SIZE
+        scale = total / sum(weights)
+        sizes = [max(MIN_SIZE, int(w * scale)) for w in weights]
+        sizes[small] = 0
         # Spread the rounding remainder (either sign) so the total is exact.
-        step = 1 if sum(sizes) < self.total_members else -1
+        step = 1 if sum(sizes) < total else -1
         i = 0
-        while sum(sizes) != self.total_members:
-            if sizes[i % count] + step >= 8:
+        while sum(sizes) != total:
+            if i % count != small and sizes[i % count] + step >= MIN_SIZE:
                 sizes[i % count] += step
             i += 1
+        sizes[small] = SMALL_SIZE
         return sizes
 
     def _build_branch(self, index: int, size: int) -> None:
@@ -252,31 +280,50 @@ class DemoBuilder:
                 f"ZB{index + 1:02d}", f"街道第{index + 1}党支部", False, DuesBasis.WAGE
             )
         branch_id = self._id("branch")
+        founded_on = dt.date(2000 + self.rng.randrange(0, 20), 7, 1)
         self._insert(Branch.__table__, [{
             "id": branch_id, "code": code, "name": name, "committee_id": 1,
             "general_branch_id": 1 if under_general else None,
-            "founded_on": dt.date(2000 + self.rng.randrange(0, 20), 7, 1),
+            "founded_on": founded_on,
             "card_generation": 1,
         }])
         group_ids = []
-        for g in range(max(2, size // 12)):
+        for g in range(1 if code == SMALL_BRANCH else max(2, size // 12)):
             gid = self._id("party_group")
             group_ids.append(gid)
             self._insert(PartyGroup.__table__, [
                 {"id": gid, "branch_id": branch_id, "name": _group_name(g)}
             ])
-        meetings = self._schedule_meetings(code, branch_id, group_ids)
+        new_group: tuple[int, dt.date] | None = None
+        if code == "ZB06":
+            # A group founded this year, on the 10th: its first month is not audited.
+            gid = self._id("party_group")
+            new_group = (gid, dt.date(self.today.year, max(1, self.today.month - 4), 10))
+            self._insert(PartyGroup.__table__, [{"id": gid, "branch_id": branch_id,
+                                                 "name": NEW_GROUP, "founded_on": new_group[1]}])
+        meetings = self._schedule_meetings(code, branch_id, group_ids, new_group)
         general_dates = sorted(m["held_on"] for m in meetings if m["kind"] == MeetingKind.GENERAL)
         members = self._make_members(code, branch_id, size, basis, group_ids, general_dates)
+        if new_group is not None:
+            for m in members[3::3]:  # every third plain member joins the new group
+                m.group_since = (new_group[1], m.row["group_id"], new_group[0])
+                m.row["group_id"] = new_group[0]
+        if code == "ZB04" and "ZB03" in self.built:
+            self._move_in(members, branch_id)
         self._insert(Member.__table__, [m.row for m in members])
         self._insert(Meeting.__table__, meetings)
+        self.memberships += self._membership_rows(members, founded_on)
 
         attendance = list(self._attendance(meetings, members))
+        for m in members:
+            if m.came_from is not None:  # the mover's meetings in their old branch
+                attendance += self._attendance(m.came_from[2], [m], before=m.arrived_on)
         self._insert(AttendanceRecord.__table__, attendance)
         dues = [row for m in members for row in self._dues(m)]
         self._insert(DuesRecord.__table__, dues)
         secretary = members[0].row["name"]
-        points = list(self._points(meetings, attendance, members, secretary))
+        earlier = [r for m in members if m.came_from is not None for r in m.came_from[2]]
+        points = list(self._points(meetings + earlier, attendance, members, secretary))
         self._insert(PointsEntry.__table__, points)
         evaluations = self._evaluations(code, members)
         self._insert(Evaluation.__table__, evaluations)
@@ -290,13 +337,15 @@ class DemoBuilder:
         s.points += len(points)
         s.evaluations += len(evaluations)
         s.branch_codes.append(code)
+        self.built[code] = (branch_id, group_ids, meetings, members)
         if not s.first_member_number:
             s.first_member_number = members[0].row["number"]
         self.progress(len(members))
 
     # -- meetings ----------------------------------------------------------------------
 
-    def _schedule_meetings(self, code: str, branch_id: int, group_ids: list[int]) -> list[Row]:
+    def _schedule_meetings(self, code: str, branch_id: int, group_ids: list[int],
+                           new_group: tuple[int, dt.date] | None = None) -> list[Row]:
         rng, today = self.rng, self.today
         this_month = today.replace(day=1)
         last_quarter = period_of(period_of(today, "quarter").first_day - dt.timedelta(days=1),
@@ -308,19 +357,23 @@ class DemoBuilder:
         def add(kind: MeetingKind, year: int, month: int, low: int, high: int,
                 group_id: int | None = None) -> None:
             held_on = dt.date(year, month, rng.randint(low, high))
-            if held_on > today:
+            if held_on > today or (new_group and group_id == new_group[0]
+                                   and held_on < new_group[1]):
                 return
             rows.append({"id": self._id("meeting"), "branch_id": branch_id, "group_id": group_id,
                          "kind": kind, "held_on": held_on, "topic": rng.choice(TOPICS[kind])})
 
         for year, month in _months(self.start, today):
             quarter = period_of(dt.date(year, month, 1), "quarter")
-            if not (code == "ZB04" and (year, month) == two_months_ago):
+            if not (code == "ZB04" and (year, month) == two_months_ago) \
+                    and code != SMALL_BRANCH:
                 add(MeetingKind.COMMITTEE, year, month, 2, 8)
             add(MeetingKind.THEME_DAY, year, month, 9, 16)
             for n, gid in enumerate(group_ids):
                 if not (code == "ZB06" and n == 0 and (year, month) == last_month):
                     add(MeetingKind.GROUP, year, month, 17, 26, gid)
+            if new_group is not None:
+                add(MeetingKind.GROUP, year, month, 17, 26, new_group[0])
             if month % 3 == 2:
                 add(MeetingKind.GENERAL, year, month, 5, 25)
             if month % 3 == 0 and not (code == "ZB02" and quarter == last_quarter):
@@ -338,7 +391,7 @@ class DemoBuilder:
         rng, today = self.rng, self.today
         recent_generals = [d for d in general_dates if (today - d).days < 330]
         members: list[_Member] = []
-        seats = COMMITTEE_SEATS[: 3 if size < 20 else 5]
+        seats = COMMITTEE_SEATS[: 1 if code == SMALL_BRANCH else 3 if size < 20 else 5]
         for i in range(size):
             female = rng.random() < 0.45
             member_basis = basis
@@ -444,20 +497,27 @@ class DemoBuilder:
 
     # -- records -----------------------------------------------------------------------
 
-    def _attendance(self, meetings: list[Row], members: list[_Member]) -> Iterator[Row]:
+    def _attendance(self, meetings: list[Row], members: list[_Member],
+                    before: dt.date | None = None) -> Iterator[Row]:
         rng = self.rng
-        # Who is expected follows profiles.attendees.should_attend. A member who has since
-        # left is offered as the member they were, for the meetings before they left.
+        # Who is expected follows profiles.attendees.should_attend, on the membership of
+        # the meeting's date. A member who has since left is offered as the member they
+        # were, for the meetings before they left; ``before`` is a mover's old branch.
         invitees = {m.row["id"]: (m, Invitee(
             m.row["id"], m.row["name"], m.row["group_id"], m.row["position"],
             MemberStatus.NORMAL if m.left_on else m.row["status"], m.row["joined_on"]))
             for m in members}
         for meeting in meetings:
             held_on = meeting["held_on"]
+            if before is not None and held_on >= before:
+                continue
             months_ago = ((self.today.year - held_on.year) * 12
                           + self.today.month - held_on.month)
-            current = [invitee for m, invitee in invitees.values()
-                       if not (m.left_on and m.left_on <= held_on)]
+            current = [self._as_of(m, invitee, held_on, before is not None)
+                       for m, invitee in invitees.values()
+                       if not (m.left_on and m.left_on <= held_on)
+                       and (before is not None or not (m.arrived_on
+                                                       and held_on < m.arrived_on))]
             for invitee in should_attend(meeting["kind"], meeting["group_id"], held_on, current):
                 m = invitees[invitee.id][0]
                 if m.absent_months and months_ago < m.absent_months:
@@ -467,6 +527,59 @@ class DemoBuilder:
                 else:
                     status = rng.choices(list(Attendance), weights=(90, 8, 2))[0]
                 yield {"meeting_id": meeting["id"], "member_id": m.row["id"], "status": status}
+
+    @staticmethod
+    def _as_of(m: _Member, invitee: Invitee, day: dt.date, old_branch: bool) -> Invitee:
+        """The member as they were on ``day``: their group then, no seat in an old branch."""
+        if old_branch and m.came_from is not None:
+            return Invitee(invitee.id, invitee.name, m.came_from[1], None, invitee.status,
+                           invitee.joined_on)
+        if m.group_since is not None and day < m.group_since[0]:
+            return Invitee(invitee.id, invitee.name, m.group_since[1], invitee.position,
+                           invitee.status, invitee.joined_on)
+        return invitee
+
+    def _move_in(self, members: list[_Member], branch_id: int) -> None:
+        """Turn one plain member into one who moved here from ZB03 mid last month."""
+        old_branch, old_groups, old_meetings, _ = self.built["ZB03"]
+        mover = next(m for m in reversed(members) if m.row["position"] is None
+                     and m.row["category"] is Category.FULL
+                     and m.row["status"] is MemberStatus.NORMAL and not m.arrears_months
+                     and not m.absent_months)
+        mover.row["name"], mover.row["gender"] = MOVER, Gender.FEMALE
+        mover.arrived_on = add_months(self.today.replace(day=15), -1)
+        mover.came_from = (old_branch, old_groups[0], old_meetings)
+
+    def _membership_rows(self, members: list[_Member], founded_on: dt.date) -> list[Row]:
+        """Each member's ranges: from admission (or the branch's founding), split at a
+        move or a change of group, closed by a transfer out."""
+        rows: list[Row] = []
+        for m in members:
+            since, reason = start_of(m.row["joined_on"], founded_on)
+            branch, group = m.row["branch_id"], m.row["group_id"]
+            cuts: list[tuple[dt.date, int, int | None]] = []
+            if m.came_from is not None and m.arrived_on is not None:
+                branch, group = m.came_from[0], m.came_from[1]
+                cuts.append((m.arrived_on, m.row["branch_id"], m.row["group_id"]))
+            if m.group_since is not None:
+                group = m.group_since[1]
+                cuts.append((m.group_since[0], branch, m.group_since[2]))
+            for day, next_branch, next_group in cuts:
+                if day > since:
+                    rows.append(self._range(m, branch, group, since, day, reason,
+                                            MembershipEnd.MOVED))
+                    since, reason = day, MembershipStart.MOVED
+                branch, group = next_branch, next_group
+            end = MembershipEnd.TRANSFERRED_OUT if m.left_on else None
+            rows.append(self._range(m, branch, group, since, m.left_on, reason, end))
+        return rows
+
+    def _range(self, m: _Member, branch: int, group: int | None, since: dt.date,
+               until: dt.date | None, start: MembershipStart,
+               end: MembershipEnd | None) -> Row:
+        return {"id": self._id("membership"), "member_id": m.row["id"], "branch_id": branch,
+                "group_id": group, "since": since, "until": until, "start_reason": start,
+                "end_reason": end}
 
     def _dues(self, m: _Member) -> Iterator[Row]:
         rng, today = self.rng, self.today
@@ -547,7 +660,7 @@ class DemoBuilder:
         if self.conn.dialect.name != "postgresql":
             return
         for table in ("committee", "general_branch", "points_rule", "branch", "party_group",
-                      "member", "meeting", "points_entry", "evaluation"):
+                      "member", "membership", "meeting", "points_entry", "evaluation"):
             self.conn.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"

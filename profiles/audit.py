@@ -18,6 +18,7 @@ from profiles.periods import (
     Cadence,
     Period,
     add_months,
+    alive_through,
     months_since,
     period_of,
     periods_between,
@@ -100,18 +101,22 @@ class HeldMeeting:
 
 @dataclass(frozen=True)
 class GroupRef:
-    """A party group of the branch."""
+    """A party group of the branch, and its lifetime (None: not on record)."""
 
     id: int
     name: str
+    founded_on: dt.date | None = None
+    dissolved_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class MemberArrears:
-    """Consecutive unpaid dues months ending at the current month."""
+    """Dues months owed up to the current month and not fully paid (with a row or not):
+    all of them, and the run of them ending at the current month."""
 
     name: str
     unpaid_months: int
+    consecutive: int | None = None  # None: the same as unpaid_months
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,17 @@ class AuditInput:
     probationers: Sequence[Probationer]
     absences: Sequence[MemberAbsence]
     evaluation: EvaluationCounts
+    dissolved_on: dt.date | None = None
+    has_committee: bool = True  # profiles.membership.has_committee; else no 支委会 is due
+
+
+def branch_cadences(cadences: Mapping[MeetingKind, Cadence | None],
+                    data: AuditInput) -> dict[MeetingKind, Cadence | None]:
+    """The cadences that bind this branch: a branch without a committee holds no 支委会."""
+    out = dict(cadences)
+    if not data.has_committee:
+        out[MeetingKind.COMMITTEE] = None
+    return out
 
 
 # -- the rules ----------------------------------------------------------------------
@@ -163,17 +179,24 @@ def audit_window(today: dt.date, lookback_months: int) -> tuple[dt.date, dt.date
 
 
 def complete_periods(cadence: Cadence, today: dt.date, lookback_months: int,
-                     founded_on: dt.date | None = None) -> list[Period]:
-    """Periods that have ended within the look-back window (and after the founding)."""
+                     founded_on: dt.date | None = None,
+                     dissolved_on: dt.date | None = None) -> list[Period]:
+    """Periods that have ended within the look-back window, wholly inside the unit's life."""
     start, end = audit_window(today, lookback_months)
     return [p for p in periods_between(start, end, cadence)
-            if start <= p.last_day <= end and (founded_on is None or p.first_day >= founded_on)]
+            if start <= p.last_day <= end
+            and alive_through(p.first_day, p.last_day, founded_on, dissolved_on)]
 
 
 def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
                     cadences: Mapping[MeetingKind, Cadence | None], today: dt.date,
-                    lookback_months: int, founded_on: dt.date | None = None) -> list[Finding]:
-    """Each complete period in which a kind (党小组会: a group) held no meeting."""
+                    lookback_months: int, founded_on: dt.date | None = None,
+                    dissolved_on: dt.date | None = None) -> list[Finding]:
+    """Each complete period in which a kind (党小组会: a group) held no meeting.
+
+    A period is checked only if the branch (and, for 党小组会, the group) existed for all
+    of it: a group founded in August owes nothing for July, nor a dissolved one after.
+    """
     # Which (kind, group, period) held a meeting: one pass, then set lookups.
     held: set[tuple[MeetingKind, int | None, Period]] = set()
     for m in meetings:
@@ -187,8 +210,13 @@ def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
         if cadence is None:
             continue
         owners: Sequence[GroupRef | None] = groups if kind is MeetingKind.GROUP else [None]
-        for period in complete_periods(cadence, today, lookback_months, founded_on):
+        for period in complete_periods(cadence, today, lookback_months, founded_on,
+                                       dissolved_on):
             for owner in owners:
+                if owner is not None and not alive_through(
+                        period.first_day, period.last_day, owner.founded_on,
+                        owner.dissolved_on):
+                    continue
                 if (kind, owner.id if owner else None, period) not in held:
                     params: dict[str, Any] = {"kind": kind, "period": period}
                     if owner is not None:
@@ -199,13 +227,16 @@ def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
 
 def dues_arrears(arrears: Iterable[MemberArrears], warn_months: int,
                  critical_months: int) -> list[Finding]:
-    """Members with ``warn_months``+ consecutive unpaid months; critical from the 自行脱党 line."""
+    """Members owing ``warn_months``+ months in all; critical when ``critical_months`` of
+    them run unbroken to the current month (自行脱党, Party Constitution art. 9)."""
     findings = []
     for a in sorted(arrears, key=lambda a: (-a.unpaid_months, name_key(a.name))):
+        run = a.unpaid_months if a.consecutive is None else a.consecutive
         if a.unpaid_months >= warn_months:
-            severity = CRITICAL if a.unpaid_months >= critical_months else WARNING
+            severity = CRITICAL if run >= critical_months else WARNING
             findings.append(Finding("dues_unpaid", severity, {
-                "name": a.name, "months": a.unpaid_months, "limit": critical_months}))
+                "name": a.name, "months": a.unpaid_months, "consecutive": run,
+                "limit": critical_months}))
     return findings
 
 
@@ -249,25 +280,31 @@ def too_many_excellent(counts: EvaluationCounts, max_share: Fraction) -> list[Fi
 def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list[Finding]:
     """Every rule over one branch, critical findings first."""
     findings = [
-        *missed_meetings(data.meetings, data.groups, settings.cadences, today,
-                         settings.lookback_months, data.founded_on),
+        *missed_meetings(data.meetings, data.groups, branch_cadences(settings.cadences, data),
+                         today, settings.lookback_months, data.founded_on, data.dissolved_on),
         *dues_arrears(data.arrears, settings.dues_warn_months, settings.dues_critical_months),
         *probation_overdue(data.probationers, today),
-        *evaluation_missing(data.evaluation, today, settings.evaluation_due_month),
+        # A year's 民主评议 is owed only by a branch that existed all that year.
+        *(evaluation_missing(data.evaluation, today, settings.evaluation_due_month)
+          + too_many_excellent(data.evaluation, settings.excellent_max_share)
+          if alive_through(dt.date(data.evaluation.year, 1, 1),
+                           dt.date(data.evaluation.year, 12, 31), data.founded_on,
+                           data.dissolved_on) else []),
         *absent_from_life(data.absences, today, settings.absence_warn_months,
                           settings.dues_critical_months),
-        *too_many_excellent(data.evaluation, settings.excellent_max_share),
     ]
     return sorted(findings, key=lambda f: f.severity != CRITICAL)
 
 
 @dataclass(frozen=True)
 class CadenceCell:
-    """How many meetings a period saw; ``complete`` is False for the running period."""
+    """How many meetings a period saw; ``complete`` is False for the running period;
+    ``alive`` is False when the unit did not exist for the whole period (never missed)."""
 
     period: Period
     held: int
     complete: bool
+    alive: bool = True
 
 
 @dataclass(frozen=True)
@@ -282,25 +319,50 @@ class CadenceRow:
     @property
     def missed(self) -> int:
         """Complete periods without a meeting."""
-        return sum(1 for c in self.cells if c.complete and not c.held)
+        return sum(1 for c in self.cells if c.complete and c.alive and not c.held)
 
 
 def cadence_table(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
                   cadences: Mapping[MeetingKind, Cadence | None],
-                  today: dt.date) -> list[CadenceRow]:
-    """Meetings held this year per kind and period, up to the running period."""
+                  today: dt.date, founded_on: dt.date | None = None,
+                  dissolved_on: dt.date | None = None) -> list[CadenceRow]:
+    """Meetings held this year per kind and period, up to the running period.
+
+    A group that did not exist at any time this year has no row; periods outside the
+    branch's or the group's life are marked, never shown as missed.
+    """
     held = [m for m in meetings if m.held_on.year == today.year and m.held_on <= today]
+    year_start = dt.date(today.year, 1, 1)
     rows = []
     for kind in MeetingKind:
         cadence = cadences.get(kind)
         if cadence is None:
             continue
         owners: Sequence[GroupRef | None] = groups if kind is MeetingKind.GROUP else [None]
-        periods = periods_between(dt.date(today.year, 1, 1), today, cadence)
+        periods = periods_between(year_start, today, cadence)
         for owner in owners:
+            if owner is not None and not _lived_between(owner, year_start, today):
+                continue
             mine = [m for m in held if m.kind is kind
                     and (owner is None or m.group_id == owner.id)]
             cells = [CadenceCell(p, sum(1 for m in mine if p.contains(m.held_on)),
-                                 p.last_day < today) for p in periods]
+                                 p.last_day < today,
+                                 alive_through(p.first_day, p.last_day, founded_on, dissolved_on)
+                                 and (owner is None or alive_through(
+                                     p.first_day, p.last_day, owner.founded_on,
+                                     owner.dissolved_on)))
+                     for p in periods]
             rows.append(CadenceRow(kind, cadence, owner.name if owner else None, cells))
     return rows
+
+
+def _lived_between(group: GroupRef, start: dt.date, end: dt.date) -> bool:
+    return ((group.founded_on is None or group.founded_on <= end)
+            and (group.dissolved_on is None or group.dissolved_on > start))
+
+
+def branch_cadence_table(data: AuditInput, settings: AuditSettings,
+                         today: dt.date) -> list[CadenceRow]:
+    """The branch page's table: this branch's cadences, over its own and its groups' lives."""
+    return cadence_table(data.meetings, data.groups, branch_cadences(settings.cadences, data),
+                         today, data.founded_on, data.dissolved_on)

@@ -73,6 +73,13 @@ def describe(finding: Finding) -> str:
                            period=period_label(p["period"]), kind=kind, group=p["group"])
         return gettext("%(period)s: no %(kind)s held", period=period_label(p["period"]),
                        kind=kind)
+    if finding.rule == "dues_unpaid" and p.get("consecutive", p["months"]) != p["months"]:
+        return ngettext(
+            "%(name)s: dues unpaid for %(num)d month in all, %(run)d of them up to now "
+            "(%(limit)d in a row means leaving the party)",
+            "%(name)s: dues unpaid for %(num)d months in all, %(run)d of them up to now "
+            "(%(limit)d in a row means leaving the party)",
+            p["months"], name=p["name"], run=p["consecutive"], limit=p["limit"])
     if finding.rule == "dues_unpaid":
         return ngettext(
             "%(name)s: dues unpaid for %(num)d month (%(limit)d means leaving the party)",

@@ -18,7 +18,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from flask_babel import gettext
 from sqlalchemy import func, insert, select, update
 
 from core.changelog import Actor, log_change
@@ -82,14 +81,8 @@ def _refuse(field: str | None, message: str, **params: Any) -> RuleViolation:
     return RuleViolation([rules.problem(field, message, **params)])
 
 
-def _has_column(model: type[Any], name: str) -> bool:
-    """Whether the schema keeps this column (dates of a unit's life come with the
-    membership-history schema)."""
-    return name in model.__table__.c
-
-
 def _lifespan(unit: Branch | PartyGroup) -> Lifespan:
-    return Lifespan(getattr(unit, "founded_on", None), getattr(unit, "dissolved_on", None))
+    return Lifespan(unit.founded_on, unit.dissolved_on)
 
 
 def _diff(record: Any, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -442,19 +435,13 @@ def found_branch(actor: Actor, *, code: str, name: str, committee: Committee,
 
 
 def _dissolve(actor: Actor, unit: Branch | PartyGroup, key: str, on: dt.date) -> None:
-    model = type(unit)
-    if not _has_column(model, "dissolved_on"):
-        # The date would be lost; refuse rather than pretend (it comes with the
-        # membership-history schema).
-        raise UserError(gettext("This version does not record when a unit is dissolved yet."))
-    if getattr(unit, "dissolved_on", None) is not None:
+    if unit.dissolved_on is not None:
         raise _refuse("dissolved_on", "It was dissolved on %(date)s already.",
                       date=unit.dissolved_on.isoformat())
-    _check(rules.unit_problems(name=unit.name, founded_on=getattr(unit, "founded_on", None),
-                               dissolved_on=on))
-    setattr(unit, "dissolved_on", on)  # noqa: B010  (a column not every schema has)
+    _check(rules.unit_problems(name=unit.name, founded_on=unit.founded_on, dissolved_on=on))
+    unit.dissolved_on = on
     db.session.flush()
-    log_change(actor, "update", model.__tablename__, key, {"dissolved_on": (None, on)})
+    log_change(actor, "update", type(unit).__tablename__, key, {"dissolved_on": (None, on)})
 
 
 def _active_members(where: Any) -> int:
@@ -487,9 +474,7 @@ def found_group(actor: Actor, branch: Branch, *, name: str,
                                                      PartyGroup.name == name)) is not None:
         raise _refuse("name", "Branch %(branch)s has a party group called %(value)s already.",
                       branch=branch.name, value=name)
-    group = PartyGroup(branch_id=branch.id, name=name)
-    if _has_column(PartyGroup, "founded_on"):
-        setattr(group, "founded_on", founded_on)  # noqa: B010
+    group = PartyGroup(branch_id=branch.id, name=name, founded_on=founded_on)
     db.session.add(group)
     db.session.flush()
     log_change(actor, "insert", "party_group", f"{branch.code} {name}",

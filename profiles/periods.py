@@ -44,6 +44,13 @@ def full_years(start: dt.date, today: dt.date) -> int:
     return years - 1 if (today.month, today.day) < (start.month, start.day) else years
 
 
+def alive_through(first_day: dt.date, last_day: dt.date, founded_on: dt.date | None,
+                  dissolved_on: dt.date | None) -> bool:
+    """Whether a unit existed for the whole of a period (only such periods are audited)."""
+    return ((founded_on is None or founded_on <= first_day)
+            and (dissolved_on is None or last_day < dissolved_on))
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A month, quarter or year: ``number`` is the month or quarter (0 for a year)."""

@@ -14,7 +14,7 @@ from flask_babel import get_locale
 
 from core.cache import cache, page_settings_fingerprint
 from core.clock import today
-from profiles.audit import cadence_table, run_audit, settings_from_config
+from profiles.audit import branch_cadence_table, run_audit, settings_from_config
 from profiles.queries import branch_page, member_page, member_photo
 from profiles.queries.cards import CardRef
 from qr.cards import ReplacedCard, UnknownCard, current_card, verify_token
@@ -122,8 +122,7 @@ def branch(token: str) -> Response:
         return render_template(
             "profiles/branch.html", page=page, links=links,
             findings=run_audit(page.audit, settings, day),
-            cadences=cadence_table(page.audit.meetings, page.audit.groups, settings.cadences,
-                                   day),
+            cadences=branch_cadence_table(page.audit, settings, day),
             qr_url=url_for("qr.branch_svg",
                            token=_canonical("branch", card.record_id, card.generation)),
         )

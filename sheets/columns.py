@@ -58,6 +58,18 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("dues_basis", "党费计缴类型", "Dues basis", ("计缴类型", "党费类型", "缴费类型")),
     Column("dues_base", "党费基数（元）", "Dues base (yuan)",
            ("党费基数", "缴费基数", "月工资", "税后工资", "月收入", "计缴基数")),
+    # The day a change of branch, group or 已转出 in this row takes effect.
+    Column("moved_on", "调动日期", "Moved on",
+           ("转入日期", "转出日期", "调入日期", "转接日期", "组织关系转接日期")),
+    # The lifetimes of the row's branch and party group (no period outside is audited).
+    Column("branch_founded_on", "支部成立日期", "Branch founded on",
+           ("支部成立时间", "党支部成立日期", "成立日期")),
+    Column("branch_dissolved_on", "支部撤销日期", "Branch dissolved on",
+           ("支部撤销时间", "党支部撤销日期")),
+    Column("group_founded_on", "党小组成立日期", "Party group founded on",
+           ("小组成立日期", "党小组成立时间")),
+    Column("group_dissolved_on", "党小组撤销日期", "Party group dissolved on",
+           ("小组撤销日期", "党小组撤销时间")),
 )
 
 BRANCH_ALIASES = ("支部", "党支部", "支部名称", "所在党支部", "所属支部", "所属党支部",

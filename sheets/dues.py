@@ -3,6 +3,7 @@ kept from the database or computed from the member's basis (profiles.dues_rates)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from sheets.cells import Cells
 from sheets.outcome import Outcome
 from sheets.records import (
     MemberFinder,
+    Person,
     bulk_writer,
     first_time,
     report,
@@ -42,14 +44,16 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     seen: dict[Any, int] = {}
     for cells in rows:
         before = len(cells.problems)
-        person = finder.find(cells, finder.branch_code(cells))
+        code = finder.branch_code(cells)
         month = cells.month("month", required=True)
+        person = finder.find(cells, code, on=_first_day(month) if month else None)
         due = cells.cents("due")
         paid = cells.cents("paid", required=True)
         paid_on = cells.date("paid_on")
         report(cells, rules.dues_problems(due_cents=due, paid_cents=paid, paid_on=paid_on))
         if person is None or month is None:
             continue
+        _check_membership(cells, finder, person, code, month)
         first_time(cells, "month", (person.id, month), seen,
                    "This member's dues for this month are already in row %(other)s.")
         if not row_is_clean(cells, before):
@@ -78,6 +82,27 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             outcome.unchanged += 1
 
     return bulk_writer(DuesRecord, inserts, updates)
+
+
+def _first_day(month: int) -> dt.date:
+    return dt.date(month // 100, month % 100, 1)
+
+
+def _check_membership(cells: Cells, finder: MemberFinder, person: Person, code: str | None,
+                      month: int) -> None:
+    """A month's dues belong to the organisation the member was in that month; months
+    after a transfer out are not ours to record (months ahead, while still a member, are:
+    paying ahead settles them)."""
+    if not person.spans:
+        return
+    spans = [s for s in person.spans if s.overlaps_month(month)]
+    shown = f"{month // 100}-{month % 100:02d}"
+    if not spans:
+        cells.report("month", "%(name)s was not a member of the organisation in %(month)s.",
+                     name=person.name, month=shown)
+    elif code and all(finder.codes[s.branch_id] != code for s in spans):
+        cells.report("branch", "%(name)s was not a member of %(branch)s in %(month)s.",
+                     name=person.name, branch=finder.branch_names.get(code, code), month=shown)
 
 
 def _computed(cells: Cells, basis: Any, base_cents: int | None) -> int | None:

@@ -18,7 +18,7 @@ from profiles import operations as ops
 from profiles import rules
 from profiles.attendees import Invitee, should_attend
 from profiles.collation import name_key
-from profiles.enums import Attendance, MeetingKind
+from profiles.enums import Attendance, MeetingKind, MemberStatus
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
 from sheets.cells import Cells
 from sheets.orgs import group_list
@@ -68,16 +68,15 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         held_on = cells.date("held_on", required=True)
         group = cells.text("group", max_length=60)
         topic = cells.text("topic")
-        person = finder.find(cells, code, required=False)
+        person = finder.find(cells, code, required=False, on=held_on)
         status = cells.choice("attendance", Attendance, required=person is not None)
         if code == "" and person is not None:
-            code = person.branch_code
+            code = (finder.branch_on(person, held_on) if held_on else None) or person.branch_code
         elif code == "":
             cells.report("branch", "Say which branch held the meeting (支部编号 or 所在支部).")
-        if person is not None and code:
-            report(cells, rules.attendee_problems(member_name=person.name,
-                                                  member_branch_id=person.branch_id,
-                                                  meeting_branch_id=branches[code]))
+        if person is not None and code and held_on is not None:
+            # The branch the member was in on the meeting's date, not today's.
+            finder.in_branch_on(cells, person, code, held_on)
         kind_refused = kind is not None and report(
             cells, rules.meeting_problems(kind, has_group=bool(group)))
         if not kind_refused and group and code and (branches[code], group) not in groups:
@@ -122,7 +121,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                                           cells.row, {"attendance": (old, status)}))
         else:
             outcome.unchanged += 1
-    outcome.unlisted = _unlisted(listed, meetings, attendance, branches, groups)
+    outcome.unlisted = _unlisted(listed, meetings, attendance, branches, groups, finder)
 
     def write() -> None:
         ids = {key: m.id for key, m in meetings.items()}
@@ -139,11 +138,12 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
 
 def _unlisted(listed: dict[MeetingKey, set[int]], meetings: dict[MeetingKey, Meeting],
               attendance: dict[tuple[int, int], Attendance], branches: dict[str, int],
-              groups: dict[tuple[int, str], int]) -> list[Unlisted]:
+              groups: dict[tuple[int, str], int], finder: MemberFinder) -> list[Unlisted]:
     """Members who should attend a meeting of the file but have no attendance state.
 
     They would count neither as attending nor as absent, so the report names them
-    (a sign-in sheet often lists only those present).
+    (a sign-in sheet often lists only those present). Who should attend is decided on
+    the membership of the meeting's date: a member who moved in later is not expected.
     """
     if not listed:
         return []
@@ -152,18 +152,27 @@ def _unlisted(listed: dict[MeetingKey, set[int]], meetings: dict[MeetingKey, Mee
         if meeting_id in by_id:
             by_id[meeting_id].add(member_id)
     branch_ids = {branches[key[0]] for key in listed}
-    members: dict[int, list[Invitee]] = {}
-    for row in db.session.execute(
-            select(Member.id, Member.name, Member.group_id, Member.position, Member.status,
-                   Member.joined_on, Member.branch_id)
-            .where(Member.branch_id.in_(branch_ids))).all():
-        members.setdefault(row.branch_id, []).append(Invitee(*row[:6]))
+    people = {p.id: p for p in finder.by_number.values()
+              if p.branch_id in branch_ids or any(s.branch_id in branch_ids for s in p.spans)}
+    rows = db.session.execute(
+        select(Member.id, Member.position, Member.status, Member.joined_on)
+        .where(Member.id.in_(list(people)))).all() if people else []
     found = []
     for key in sorted(listed, key=lambda k: (k[0], k[2], k[1], k[3])):
         code, kind, held_on, group = key
         branch_id = branches[code]
-        expected = should_attend(kind, groups.get((branch_id, group)), held_on,
-                                 members.get(branch_id, []))
+        invitees = []
+        for member_id, position, status, joined_on in rows:
+            person = people[member_id]
+            if finder.branch_on(person, held_on) != code:
+                continue
+            group_id = finder.group_on(person, held_on) if person.spans else None
+            # Transferred out since: expected as the member they were on the day.
+            if status is MemberStatus.TRANSFERRED_OUT and person.spans:
+                status = MemberStatus.NORMAL
+            invitees.append(Invitee(member_id, person.name, group_id, position, status,
+                                    joined_on))
+        expected = should_attend(kind, groups.get((branch_id, group)), held_on, invitees)
         missing = sorted((m.name for m in expected if m.id not in listed[key]), key=name_key)
         if missing:
             found.append(Unlisted(_key_text(key), missing, recorded=len(listed[key])))

@@ -13,12 +13,23 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from profiles import membership
 from profiles import operations as ops
-from profiles.models import Member
+from profiles.enums import MemberStatus
+from profiles.models import (
+    Branch,
+    Member,
+    Membership,
+    MembershipEnd,
+    MembershipStart,
+    PartyGroup,
+    start_of,
+)
 from sheets.intake import read_rows
 from sheets.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
 from sheets.orgs import OrgIndex
@@ -55,16 +66,23 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
         outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
         outcome.notes = intake.notes
+        moves: dict[str, dt.date] = {}  # member number -> effective date of a move
         inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
+        _plan_moves(outcome, rows, existing, today or dt.date.today(), moves)
+        lifetimes = _plan_lifetimes(rows, orgs)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
                                                                 p.column or 0)))
-        outcome.side_changes = orgs.planned_changes()
+        outcome.side_changes = orgs.planned_changes() + [
+            Change("update", table, " ".join(key), key[-1], 0, {field: (old, new)})
+            for (table, key, field), (old, new) in lifetimes.items()]
         if not dry_run and (outcome.changes or outcome.side_changes):
 
             def write() -> None:
                 orgs.create_planned()
                 _apply(inserts, updates, orgs)
+                _apply_lifetimes(lifetimes, orgs)
+                _record_moves(moves, actor, f"import members {path.name}")
 
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import members {path.name}")
@@ -134,6 +152,140 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
                        + [f"{b.code} {b.name}" for b in orgs.new_branches.values()]
                        + [f"{orgs.branch_name(c)} {g}" for c, g in sorted(orgs.new_groups)])
     return inserts, updates
+
+
+Lifetime = tuple[str, tuple[str, ...], str]  # table, (branch code[, group name]), field
+LIFETIME_FIELDS = (("branch", "branch_founded_on", "founded_on"),
+                   ("branch", "branch_dissolved_on", "dissolved_on"),
+                   ("party_group", "group_founded_on", "founded_on"),
+                   ("party_group", "group_dissolved_on", "dissolved_on"))
+
+
+def _plan_lifetimes(rows: list[MemberRow],
+                    orgs: OrgIndex) -> dict[Lifetime, tuple[dt.date | None, dt.date]]:
+    """Founding and dissolution dates the roster gives for its branches and groups; the
+    same unit given two different dates is a problem at the second row."""
+    groups = {gid: (code, name) for (code, name), gid in orgs.groups.items()}
+    current: dict[Lifetime, dt.date | None] = {}
+    for branch in orgs.by_code.values():
+        for field in ("founded_on", "dissolved_on"):
+            current[("branch", (branch.code,), field)] = getattr(branch, field)
+    if groups:
+        for gid, founded, dissolved in db.session.execute(select(
+                PartyGroup.id, PartyGroup.founded_on, PartyGroup.dissolved_on)).all():
+            current[("party_group", groups[gid], "founded_on")] = founded
+            current[("party_group", groups[gid], "dissolved_on")] = dissolved
+    planned: dict[Lifetime, tuple[dt.date | None, dt.date]] = {}
+    given: dict[Lifetime, tuple[dt.date, int]] = {}
+    for row in rows:
+        code = orgs.branch_code(row.branch_code, row.branch_name)
+        for table, column, field in LIFETIME_FIELDS:
+            if code is None or not row.cells.has(column) or (table == "party_group"
+                                                             and not row.group):
+                continue
+            day = row.cells.date(column)
+            if day is None:
+                continue
+            key: Lifetime = (table, (code, row.group) if table == "party_group" and row.group
+                             else (code,), field)
+            if key in given and given[key][0] != day:
+                row.cells.report(column, "Row %(other)s gives %(date)s for the same unit.",
+                                 other=given[key][1], date=given[key][0].isoformat())
+                continue
+            given[key] = (day, row.cells.row)
+            if current.get(key) != day:
+                planned[key] = (current.get(key), day)
+    return planned
+
+
+def _apply_lifetimes(planned: dict[Lifetime, tuple[dt.date | None, dt.date]],
+                     orgs: OrgIndex) -> None:
+    branches, groups = [], []
+    for (table, key, field), (_, day) in planned.items():
+        if table == "branch":
+            branches.append({"id": orgs.by_code[key[0]].id, field: day})
+        else:
+            groups.append({"id": orgs.groups[(key[0], key[1])], field: day})
+    ops.bulk_update(Branch, branches)
+    ops.bulk_update(PartyGroup, groups)
+
+
+class ImportDate(str):
+    """A move's date taken from the import's own date: the change log keeps the ISO date,
+    the report (where a language is chosen) says where it came from."""
+
+    def __str__(self) -> str:
+        return str(gettext("%(date)s (the import date)", date=str.__str__(self)))
+
+
+def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str, Any]],
+                today: dt.date, moves: dict[str, dt.date]) -> None:
+    """Date every change of branch, group or 已转出 the roster makes (转入日期/调动日期,
+    else the import date, said in the report); a new member with a 转入日期 joined the
+    organisation's record that day. Checked against the history: a move may not predate
+    the member's last recorded one."""
+    by_row = {row.cells.row: row for row in rows}
+    ids = {m["number"]: m["id"] for m in existing}
+    spans = membership.histories()
+    for change in outcome.changes:
+        row = by_row.get(change.row)
+        if row is None:
+            continue
+        moved_on = row.cells.date("moved_on") if row.cells.has("moved_on") else None
+        if change.action == "insert":
+            if moved_on is not None:
+                moves[change.key] = moved_on
+                change.fields["moved_on"] = (None, moved_on)
+            continue
+        status = change.fields.get("status", (None, None))
+        if not ({"branch", "group"} & change.fields.keys()
+                or MemberStatus.TRANSFERRED_OUT in status):
+            continue
+        history = spans.get(ids.get(change.key, 0), [])
+        latest = max((s.until or s.since for s in history), default=None)
+        on = moved_on or today
+        if latest is not None and on < latest:
+            row.cells.report("moved_on" if moved_on else "branch",
+                             "%(name)s's membership record already runs to %(date)s; give a "
+                             "转入日期 or 调动日期 on or after it.", name=change.label,
+                             date=latest.isoformat())
+            continue
+        moves[change.key] = on
+        change.fields["moved_on"] = (None, on if moved_on else ImportDate(on.isoformat()))
+
+
+def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
+    """Close and open the membership ranges for the moves the import planned."""
+    db.session.flush()
+    members = {m.number: m for m in db.session.scalars(
+        select(Member).where(Member.number.in_(list(moves))))}
+    known = membership.histories([m.id for m in members.values()])
+    for number, on in moves.items():
+        member = members[number]
+        if member.id not in known:
+            # New: its first range starts on the 转入日期, or, for a member the roster
+            # lists as 已转出, ends on that day.
+            if member.status is MemberStatus.TRANSFERRED_OUT:
+                since = start_of(member.joined_on, None)[0]
+                db.session.add(Membership(
+                    member_id=member.id, branch_id=member.branch_id, group_id=member.group_id,
+                    since=since, until=max(on, since + dt.timedelta(days=1)),
+                    start_reason=MembershipStart.RECORDED,
+                    end_reason=MembershipEnd.TRANSFERRED_OUT))
+            else:
+                db.session.add(Membership(
+                    member_id=member.id, branch_id=member.branch_id, group_id=member.group_id,
+                    since=on, start_reason=MembershipStart.TRANSFERRED_IN))
+            continue
+        if member.status is MemberStatus.TRANSFERRED_OUT:
+            membership.move(member, branch=None, group=None, on=on, actor=actor,
+                            source=source)
+            continue
+        membership.move(member, branch=db.session.get(Branch, member.branch_id),
+                        group=db.session.get(PartyGroup, member.group_id)
+                        if member.group_id else None, on=on, actor=actor, source=source)
+    db.session.flush()
+    membership.open_missing()  # members the roster added without a 转入日期
 
 
 def _first_in_file(row: MemberRow, number: str, key: tuple[Any, ...],

@@ -3,8 +3,9 @@ read → check → plan → write-in-one-transaction pipeline."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from core.db import db
 from profiles import operations as ops
 from profiles import rules
+from profiles.membership import Span, histories, span_on
 from profiles.models import Branch, Member
 from sheets.cells import Cells
 from sheets.intake import read_rows
@@ -32,23 +34,56 @@ class Person:
     name: str
     branch_id: int
     branch_code: str
+    spans: tuple[Span, ...] = field(default=(), compare=False)  # membership history
 
 
 class MemberFinder:
-    """Every member, loaded in two queries, found by 党员编号 or by name (+ branch)."""
+    """Every member and their membership history, loaded in three queries, found by
+    党员编号 or by name (+ the branch they were in on the record's date)."""
 
     def __init__(self) -> None:
         branches = db.session.execute(select(Branch.id, Branch.code, Branch.name)).all()
-        codes = {branch_id: code for branch_id, code, _ in branches}
+        self.codes = {branch_id: code for branch_id, code, _ in branches}
         self.branch_names = {code: name for _, code, name in branches}
         self.by_number: dict[str, Person] = {}
         self.by_name: dict[str, list[Person]] = {}
+        spans = histories()
         rows = db.session.execute(select(Member.id, Member.number, Member.name,
                                          Member.branch_id)).all()
         for member_id, number, name, branch_id in rows:
-            person = Person(member_id, number, name, branch_id, codes[branch_id])
+            person = Person(member_id, number, name, branch_id, self.codes[branch_id],
+                            tuple(spans.get(member_id, ())))
             self.by_number[number] = person
             self.by_name.setdefault(name, []).append(person)
+
+    def branch_on(self, person: Person, day: dt.date) -> str | None:
+        """The code of the branch the member was in on ``day`` (None: not a member then)."""
+        if not person.spans:
+            return person.branch_code  # no history on record: the current branch
+        span = span_on(person.spans, day)
+        return self.codes[span.branch_id] if span else None
+
+    def group_on(self, person: Person, day: dt.date) -> int | None:
+        """The party group the member was in on ``day``."""
+        span = span_on(person.spans, day)
+        return span.group_id if span else None
+
+    def in_branch_on(self, cells: Cells, person: Person, code: str, day: dt.date,
+                     field: str = "name") -> bool:
+        """Whether the member was in branch ``code`` on ``day``; a problem saying where
+        they were if not. Records belong to the branch of their date, so a meeting held
+        before a move imports into the old branch, and one after it into the new."""
+        actual = self.branch_on(person, day)
+        if actual == code:
+            return True
+        if actual is None:
+            cells.report(field, "%(name)s was not a member of the organisation on %(date)s.",
+                         name=person.name, date=day.isoformat())
+        else:
+            cells.report(field, "%(name)s was a member of %(branch)s on %(date)s, not of "
+                         "%(other)s.", name=person.name, branch=self.branch_names[actual],
+                         date=day.isoformat(), other=self.branch_names.get(code, code))
+        return False
 
     def branch_code(self, cells: Cells) -> str | None:
         """The branch a row names by 支部编号 or 所在支部 ('' if none; None if unknown)."""
@@ -73,8 +108,13 @@ class MemberFinder:
             return None
         return found[0]
 
-    def find(self, cells: Cells, branch_code: str | None, required: bool = True) -> Person | None:
-        """The member the row names; a problem if none, unknown or ambiguous."""
+    def find(self, cells: Cells, branch_code: str | None, required: bool = True,
+             on: dt.date | None = None) -> Person | None:
+        """The member the row names; a problem if none, unknown or ambiguous.
+
+        By name, the branch narrows the search: the member's branch on ``on`` (the
+        record's date) if given, else their current one.
+        """
         number = cells.text("number").upper()
         name = cells.name("name")
         if number:
@@ -91,7 +131,8 @@ class MemberFinder:
                 cells.report("name", "Give the member's 党员编号 or 姓名.")
             return None
         found = [p for p in self.by_name.get(name, [])
-                 if not branch_code or p.branch_code == branch_code]
+                 if not branch_code or (self.branch_on(p, on) if on else p.branch_code)
+                 == branch_code]
         if len(found) == 1:
             return found[0]
         cells.report("name", "No member called %(value)s." if not found else

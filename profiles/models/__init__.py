@@ -7,6 +7,13 @@ from profiles.models.dues import DuesRecord
 from profiles.models.evaluations import Evaluation
 from profiles.models.meetings import AttendanceRecord, Meeting
 from profiles.models.members import Member, MemberPhoto
+from profiles.models.membership import (
+    Membership,
+    MembershipEnd,
+    MembershipStart,
+    closed_at_once,
+    start_of,
+)
 from profiles.models.org import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.models.points import PointsEntry, PointsRule
 
@@ -21,7 +28,12 @@ __all__ = [
     "Meeting",
     "Member",
     "MemberPhoto",
+    "Membership",
+    "MembershipEnd",
+    "MembershipStart",
     "PartyGroup",
     "PointsEntry",
     "PointsRule",
+    "closed_at_once",
+    "start_of",
 ]

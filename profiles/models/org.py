@@ -22,6 +22,9 @@ class Committee(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     short_name: Mapped[str | None] = mapped_column(String(40))
+    # The first month whose dues the organisation tracks (its records start there); dues
+    # arrears never reach back before it. NULL: from each member's admission or transfer in.
+    dues_tracked_from: Mapped[dt.date | None]
 
     branches: Mapped[list[Branch]] = relationship(back_populates="committee")
 
@@ -54,6 +57,10 @@ class Branch(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("general_branch.id"), index=True
     )
     founded_on: Mapped[dt.date | None]
+    dissolved_on: Mapped[dt.date | None]  # no period after it is audited
+    # NULL: the branch has a committee (支部委员会) when it has 7 or more full members;
+    # True/False: the record says so, whatever the count.
+    has_committee: Mapped[bool | None]
     card_generation: Mapped[int] = mapped_column(default=1, server_default="1")
 
     committee: Mapped[Committee] = relationship(back_populates="branches")
@@ -78,5 +85,7 @@ class PartyGroup(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
+    founded_on: Mapped[dt.date | None]  # no period before it is audited for this group
+    dissolved_on: Mapped[dt.date | None]  # nor any after it
 
     branch: Mapped[Branch] = relationship(back_populates="groups")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, extract, func, or_, select
 
 from profiles.audit import (
     AuditInput,
@@ -26,6 +26,7 @@ from profiles.enums import (
     Position,
     Rating,
 )
+from profiles.membership import dues_start_month, has_committee, month_count, next_month
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -35,6 +36,7 @@ from profiles.models import (
     GeneralBranch,
     Meeting,
     Member,
+    Membership,
     PartyGroup,
     PointsEntry,
 )
@@ -55,6 +57,9 @@ class BranchHeader:
     committee_name: str
     general_branch_name: str | None
     founded_on: dt.date | None
+    dissolved_on: dt.date | None
+    committee_setting: bool | None  # Branch.has_committee: None means "by the 7-member rule"
+    dues_tracked_from: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,8 @@ class KindRate:
 
 @dataclass(frozen=True)
 class DuesCollection:
-    """Dues collected this month and this year, in fen, and members settled this month."""
+    """Dues collected this month and this year, in fen (recorded rows); ``members_due``
+    counts every member who owes this month, with a row or not."""
 
     month: int
     month_due: int
@@ -128,6 +134,7 @@ class BranchPage:
     evaluation: EvaluationProgress
     ranking: list[RankLine]
     audit: AuditInput
+    has_committee: bool
 
 
 def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> BranchPage | None:
@@ -140,11 +147,16 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
     evaluation = _evaluation(branch_id, today.year - 1)
     # From 1 January of the year the audit window starts in: yearly kinds need the whole year.
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
+    owing = _owing(branch_id, today, header.dues_tracked_from)
+    committee = has_committee(sum(1 for m in members if m.category is Category.FULL),
+                              header.committee_setting)
     audit = AuditInput(
         founded_on=header.founded_on,
+        dissolved_on=header.dissolved_on,
+        has_committee=committee,
         groups=groups,
         meetings=_meetings(branch_id, since, today),
-        arrears=_arrears(branch_id, today),
+        arrears=[MemberArrears(o.name, o.unpaid, o.consecutive) for o in owing if o.unpaid],
         probationers=[
             Probationer(m.name, joined, probation_end(joined, extension))
             for m, joined, extension in _probationers(branch_id)
@@ -161,17 +173,19 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         members=members,
         secretary=next((m for m in members if m.position is Position.SECRETARY), None),
         rates=_rates(branch_id, today),
-        dues=_collection(branch_id, today),
+        dues=_collection(branch_id, today, sum(1 for o in owing if o.owes_this_month)),
         evaluation=evaluation,
         ranking=_ranking(branch_id, today),
         audit=audit,
+        has_committee=committee,
     )
 
 
 def _header(branch_id: int) -> BranchHeader | None:
     row = run(
         select(Branch.id, Branch.code, Branch.name, Committee.name, GeneralBranch.name,
-               Branch.founded_on)
+               Branch.founded_on, Branch.dissolved_on, Branch.has_committee,
+               Committee.dues_tracked_from)
         .join(Committee, Committee.id == Branch.committee_id)
         .outerjoin(GeneralBranch, GeneralBranch.id == Branch.general_branch_id)
         .where(Branch.id == branch_id)
@@ -195,7 +209,8 @@ def _members(branch_id: int) -> list[MemberLine]:
 
 def _groups(branch_id: int) -> list[GroupRef]:
     rows = run(
-        select(PartyGroup.id, PartyGroup.name).where(PartyGroup.branch_id == branch_id)
+        select(PartyGroup.id, PartyGroup.name, PartyGroup.founded_on, PartyGroup.dissolved_on)
+        .where(PartyGroup.branch_id == branch_id)
         .order_by(PartyGroup.id)
     ).all()
     return [GroupRef(*row) for row in rows]
@@ -229,7 +244,7 @@ def _rates(branch_id: int, today: dt.date) -> list[KindRate]:
     return sorted(rates, key=lambda r: order.index(r.kind))
 
 
-def _collection(branch_id: int, today: dt.date) -> DuesCollection:
+def _collection(branch_id: int, today: dt.date, members_due: int) -> DuesCollection:
     month = yyyymm(today)
     current = DuesRecord.month == month
     settled = DuesRecord.paid_cents >= DuesRecord.due_cents
@@ -237,7 +252,6 @@ def _collection(branch_id: int, today: dt.date) -> DuesCollection:
         select(
             func.coalesce(func.sum(case((current, DuesRecord.due_cents), else_=0)), 0),
             func.coalesce(func.sum(case((current, DuesRecord.paid_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((current, 1), else_=0)), 0),
             func.coalesce(func.sum(case((and_(current, settled), 1), else_=0)), 0),
             func.coalesce(func.sum(DuesRecord.due_cents), 0),
             func.coalesce(func.sum(DuesRecord.paid_cents), 0),
@@ -246,31 +260,59 @@ def _collection(branch_id: int, today: dt.date) -> DuesCollection:
         .where(Member.branch_id == branch_id, ACTIVE,
                DuesRecord.month >= today.year * 100 + 1, DuesRecord.month <= month)
     ).one()
-    return DuesCollection(month, *(int(v) for v in row))
+    month_due, month_paid, settled_count, year_due, year_paid = (int(v) for v in row)
+    # Who owes this month comes from the membership, not from rows: a missing row is the
+    # common case and must not make the branch look fully paid.
+    return DuesCollection(month, month_due, month_paid, max(members_due, settled_count),
+                          settled_count, year_due, year_paid)
 
 
-def _arrears(branch_id: int, today: dt.date) -> list[MemberArrears]:
-    """Per member, the unpaid months after the last settled one (up to this month)."""
+@dataclass(frozen=True)
+class Owing:
+    """One member's dues position: months owed so far and not fully paid."""
+
+    name: str
+    unpaid: int
+    consecutive: int  # the unpaid months running up to this month
+    owes_this_month: bool
+
+
+def _owing(branch_id: int, today: dt.date, tracked_from: dt.date | None) -> list[Owing]:
+    """Per current member: expected months (from entering the organisation, or the first
+    tracked month) up to this month, minus the fully paid ones, rows or no rows.
+
+    The months come from the member's whole history in the organisation, so arrears
+    follow a member who moved here from another branch.
+    """
     month = yyyymm(today)
-    # Scoped to the branch's members: unscoped, it aggregated every dues row in the database.
-    last_settled = (
-        select(DuesRecord.member_id, func.max(DuesRecord.month).label("month"))
-        .join(Member, Member.id == DuesRecord.member_id)
-        .where(Member.branch_id == branch_id,
-               DuesRecord.paid_cents >= DuesRecord.due_cents, DuesRecord.month <= month)
-        .group_by(DuesRecord.member_id)
-        .subquery()
-    )
+    tracked = yyyymm(tracked_from) if tracked_from else 0
+    first = (select(Membership.member_id, func.min(Membership.since).label("since"))
+             .group_by(Membership.member_id).subquery())
+    since = func.coalesce(first.c.since, Member.joined_on)
+    start_month = extract("year", since) * 100 + extract("month", since)
+    start = case((start_month < tracked, tracked), else_=start_month)
     rows = run(
-        select(Member.name, func.count())
-        .join(DuesRecord, DuesRecord.member_id == Member.id)
-        .outerjoin(last_settled, last_settled.c.member_id == Member.id)
-        .where(Member.branch_id == branch_id, ACTIVE,
-               DuesRecord.paid_cents < DuesRecord.due_cents, DuesRecord.month <= month,
-               or_(last_settled.c.month.is_(None), DuesRecord.month > last_settled.c.month))
-        .group_by(Member.id, Member.name)
+        select(Member.name, since, func.count(DuesRecord.month), func.max(DuesRecord.month))
+        .outerjoin(first, first.c.member_id == Member.id)
+        .outerjoin(DuesRecord, and_(DuesRecord.member_id == Member.id,
+                                    DuesRecord.paid_cents >= DuesRecord.due_cents,
+                                    DuesRecord.month >= start, DuesRecord.month <= month))
+        .where(Member.branch_id == branch_id, ACTIVE)
+        .group_by(Member.id, Member.name, since)
     ).all()
-    return [MemberArrears(name, int(n)) for name, n in rows]
+    out = []
+    for name, entered, settled, last in rows:
+        first_month = dues_start_month(_as_date(entered), tracked_from)
+        expected = month_count(first_month, month)
+        run_from = next_month(int(last)) if last else first_month
+        out.append(Owing(name, max(0, expected - int(settled)), month_count(run_from, month),
+                         first_month <= month))
+    return out
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    # SQLite may hand a date through COALESCE back as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _probationers(branch_id: int) -> list[tuple[MemberLine, dt.date, int]]:
@@ -285,11 +327,15 @@ def _probationers(branch_id: int) -> list[tuple[MemberLine, dt.date, int]]:
 
 
 def _absences(branch_id: int, today: dt.date) -> list[MemberAbsence]:
-    """Per member, the first 缺席 after their last 出席 or 请假 (none if they never missed)."""
+    """Per member, the first 缺席 after their last 出席 or 请假 (none if they never missed),
+    in any branch of the organisation."""
+    # Over the member's whole history in the organisation: taking part in the old
+    # branch last month counts, so a member who moved here is not "absent for 20 months".
     took_part = (
         select(AttendanceRecord.member_id, func.max(Meeting.held_on).label("held_on"))
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
-        .where(AttendanceRecord.status != Attendance.ABSENT, Meeting.branch_id == branch_id)
+        .join(Member, Member.id == AttendanceRecord.member_id)
+        .where(AttendanceRecord.status != Attendance.ABSENT, Member.branch_id == branch_id)
         .group_by(AttendanceRecord.member_id)
         .subquery()
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Date, and_, bindparam, case, exists, func, select
+from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 
+from profiles.attendees import Invitee, should_attend
 from profiles.enums import (
     Attendance,
     Category,
@@ -16,14 +17,18 @@ from profiles.enums import (
     Position,
     Rating,
 )
+from profiles.membership import dues_start_month, dues_state
 from profiles.models import (
     AttendanceRecord,
     Branch,
+    Committee,
     DuesRecord,
     Evaluation,
     Meeting,
     Member,
     MemberPhoto,
+    Membership,
+    MembershipEnd,
     PartyGroup,
     PointsEntry,
 )
@@ -51,17 +56,23 @@ class MemberHeader:
     probation_ends: dt.date | None
     years_of_membership: int
     has_photo: bool
+    in_organisation_since: dt.date  # the start of the member's history here
+    left_on: dt.date | None  # the day they transferred out, if they have
+    dues_tracked_from: dt.date | None
 
 
 @dataclass(frozen=True)
 class KindAttendance:
-    """Attendance at one kind of meeting in one year."""
+    """Attendance at one kind of meeting in one year: ``expected`` are the meetings the
+    member should have attended (the should-attend rule, on the membership of each
+    meeting's date), ``not_recorded`` those of them without an attendance row."""
 
     year: int
     kind: MeetingKind
     present: int
     excused: int
     expected: int
+    not_recorded: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ class MeetingLine:
     held_on: dt.date
     kind: MeetingKind
     topic: str
-    status: Attendance
+    status: Attendance | None  # None: should have attended, nothing recorded
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,8 @@ class EvaluationLine:
 
 @dataclass(frozen=True)
 class DuesSummary:
-    """Dues paid-through month and the unpaid months (YYYYMM), no amounts."""
+    """Dues paid-through month (prepaid months included) and the unpaid months (YYYYMM)
+    up to now, with or without a row; no amounts."""
 
     paid_through: int | None
     unpaid: list[int]
@@ -130,14 +142,15 @@ def member_page(member_id: int, today: dt.date) -> MemberPage | None:
     if header is None:
         return None
     years = (today.year, today.year - 1)
+    attendance, latest = _meetings(header, years, today)
     return MemberPage(
         header=header,
         years=years,
-        attendance=_attendance(member_id, years),
-        latest_meetings=_latest_meetings(member_id),
+        attendance=attendance,
+        latest_meetings=latest,
         points=_points(member_id, header.branch_id, today),
         evaluations=_evaluations(member_id, today),
-        dues=_dues(member_id, today),
+        dues=_dues(header, today),
     )
 
 
@@ -147,32 +160,36 @@ _HEADER = (
     select(Member.id, Member.name, Member.branch_id, Branch.name, Branch.card_generation,
            PartyGroup.name, Member.category, Member.position, Member.status,
            Member.joined_on, Member.converted_on, Member.probation_extension_months,
-           exists().where(MemberPhoto.member_id == Member.id).label("has_photo"))
+           exists().where(MemberPhoto.member_id == Member.id).label("has_photo"),
+           select(func.min(Membership.since)).where(Membership.member_id == Member.id)
+           .scalar_subquery(),
+           select(func.max(Membership.until)).where(
+               Membership.member_id == Member.id,
+               Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
+           Committee.dues_tracked_from)
     .join(Branch, Branch.id == Member.branch_id)
+    .join(Committee, Committee.id == Branch.committee_id)
     .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
     .where(Member.id == bindparam("member"))
 )
 
-_YEAR = case((Meeting.held_on >= bindparam("this_start"), bindparam("this_year")),
-             else_=bindparam("last_year"))
-_ATTENDANCE = (
-    select(_YEAR.label("year"), Meeting.kind,
-           func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
-           func.sum(case((AttendanceRecord.status == Attendance.EXCUSED, 1), else_=0)),
-           func.count())
-    .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
-    .where(AttendanceRecord.member_id == bindparam("member"),
-           Meeting.held_on >= bindparam("last_start"),
-           Meeting.held_on <= bindparam("this_end"))
-    .group_by(_YEAR, Meeting.kind)
-)
-
-_LATEST_MEETINGS = (
-    select(Meeting.held_on, Meeting.kind, Meeting.topic, AttendanceRecord.status)
-    .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
-    .where(AttendanceRecord.member_id == bindparam("member"))
+# Every meeting of the branches the member has been in, over the two years, with the
+# member's attendance row (if any) and the membership range covering its date (if any).
+# Which of them the member should have attended is profiles.attendees' rule, in Python.
+_IN_RANGE = and_(Membership.member_id == bindparam("member"),
+                 Membership.branch_id == Meeting.branch_id, Membership.since <= Meeting.held_on,
+                 or_(Membership.until.is_(None), Membership.until > Meeting.held_on))
+_MEETINGS = (
+    select(Meeting.held_on, Meeting.kind, Meeting.group_id, Meeting.topic,
+           AttendanceRecord.status, Membership.id, Membership.group_id)
+    .outerjoin(AttendanceRecord, and_(AttendanceRecord.meeting_id == Meeting.id,
+                                      AttendanceRecord.member_id == bindparam("member")))
+    .outerjoin(Membership, _IN_RANGE)
+    .where(Meeting.branch_id.in_(select(Membership.branch_id).where(
+               Membership.member_id == bindparam("member")).scalar_subquery()),
+           Meeting.held_on >= bindparam("last_start"), Meeting.held_on <= bindparam("today"),
+           or_(AttendanceRecord.member_id.is_not(None), Membership.id.is_not(None)))
     .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-    .limit(LATEST)
 )
 
 _THIS_YEAR_POINTS = func.coalesce(func.sum(case(
@@ -207,10 +224,12 @@ _EVALUATIONS = (
     .order_by(Evaluation.year.desc())
 )
 
-# Months up to now only; a secretary may record next month's due in advance.
+# The fully paid months from the first one owed, future ones included: paying ahead
+# settles them, and "paid through" runs on past this month.
 _DUES = (
-    select(DuesRecord.month, DuesRecord.paid_cents >= DuesRecord.due_cents)
-    .where(DuesRecord.member_id == bindparam("member"), DuesRecord.month <= bindparam("month"))
+    select(DuesRecord.month)
+    .where(DuesRecord.member_id == bindparam("member"), DuesRecord.month >= bindparam("start"),
+           DuesRecord.paid_cents >= DuesRecord.due_cents)
     .order_by(DuesRecord.month)
 )
 
@@ -226,28 +245,45 @@ def _header(member_id: int, today: dt.date) -> MemberHeader | None:
         converted_on=row[10],
         probation_ends=probation_end(row[9], row[11]) if probationary else None,
         years_of_membership=full_years(row[9], today), has_photo=bool(row[12]),
+        in_organisation_since=_as_date(row[13]) if row[13] else row[9],
+        left_on=(_as_date(row[14]) if row[14] else today)
+        if row[8] is MemberStatus.TRANSFERRED_OUT else None,
+        dues_tracked_from=row[15],
     )
 
 
-def _attendance(member_id: int, years: tuple[int, int]) -> dict[int, list[KindAttendance]]:
-    rows = run(_ATTENDANCE, {
-        "member": member_id, "this_start": dt.date(years[0], 1, 1), "this_year": years[0],
-        "last_year": years[1], "last_start": dt.date(years[1], 1, 1),
-        "this_end": dt.date(years[0], 12, 31),
-    }).all()
+def _as_date(value: dt.date | str) -> dt.date:
+    # SQLite may hand an aggregated date back as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _meetings(header: MemberHeader, years: tuple[int, int],
+              today: dt.date) -> tuple[dict[int, list[KindAttendance]], list[MeetingLine]]:
+    rows = run(_MEETINGS, {"member": header.id, "last_start": dt.date(years[1], 1, 1),
+                           "today": today}).all()
+    counts: dict[tuple[int, MeetingKind], list[int]] = {}
+    latest: list[MeetingLine] = []
+    for held_on, kind, group_id, topic, status, in_range, range_group in rows:
+        if status is None:
+            # No row: shown only if the rule says the member should have been there.
+            invitee = Invitee(header.id, header.name, range_group, header.position,
+                              MemberStatus.NORMAL, header.joined_on)
+            if in_range is None or not should_attend(kind, group_id, held_on, [invitee]):
+                continue
+        tally = counts.setdefault((held_on.year, kind), [0, 0, 0, 0])
+        tally[0] += status is Attendance.PRESENT
+        tally[1] += status is Attendance.EXCUSED
+        tally[2] += 1
+        tally[3] += status is None
+        if len(latest) < LATEST:
+            latest.append(MeetingLine(held_on, kind, topic, status))
     out: dict[int, list[KindAttendance]] = {y: [] for y in years}
     order = list(MeetingKind)
-    for y, kind, present, excused, expected in rows:
-        out[int(y)].append(KindAttendance(int(y), kind, int(present), int(excused),
-                                          int(expected)))
+    for (year, kind), (present, excused, expected, missing) in counts.items():
+        out[year].append(KindAttendance(year, kind, present, excused, expected, missing))
     for lines in out.values():
         lines.sort(key=lambda line: order.index(line.kind))
-    return out
-
-
-def _latest_meetings(member_id: int) -> list[MeetingLine]:
-    rows = run(_LATEST_MEETINGS, {"member": member_id}).all()
-    return [MeetingLine(*row) for row in rows]
+    return out, latest
 
 
 def _points(member_id: int, branch_id: int, today: dt.date) -> PointsSummary:
@@ -268,8 +304,12 @@ def _evaluations(member_id: int, today: dt.date) -> list[EvaluationLine]:
     return [EvaluationLine(*row) for row in rows]
 
 
-def _dues(member_id: int, today: dt.date) -> DuesSummary:
-    rows = run(_DUES, {"member": member_id, "month": yyyymm(today)}).all()
-    unpaid = [month for month, settled in rows if not settled]
-    settled = [month for month, ok in rows if ok and (not unpaid or month < unpaid[0])]
-    return DuesSummary(paid_through=settled[-1] if settled else None, unpaid=unpaid)
+def _dues(header: MemberHeader, today: dt.date) -> DuesSummary:
+    start = dues_start_month(header.in_organisation_since, header.dues_tracked_from)
+    settled = run(_DUES, {"member": header.id, "start": start}).scalars().all()
+    if header.left_on is not None:
+        # Transferred out: the new organisation collects now, and old arrears no longer
+        # count here; what was paid is still shown.
+        return DuesSummary(dues_state(start, start, settled).paid_through, [])
+    state = dues_state(start, yyyymm(today), settled)
+    return DuesSummary(paid_through=state.paid_through, unpaid=state.unpaid)
