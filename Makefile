@@ -25,6 +25,7 @@ run: setup
 	scripts/system-packages.sh run
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) user demo
 	@$(FLASK) urls 2>/dev/null || true
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

@@ -101,4 +101,10 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.cli.add_command(import_cli)
     app.cli.add_command(template_command)
     app.cli.add_command(export_cli)
+
+    from accounts import init_accounts
+    from console import init_console
+
+    init_accounts(app)
+    init_console(app)
     return app
