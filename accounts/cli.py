@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from accounts.models import Account, Role
@@ -53,7 +54,7 @@ def _specs(role: str, branches: tuple[str, ...]) -> list[GrantSpec]:
 ROLE = click.Choice([r.value for r in Role])
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_cli() -> None:
     """Console accounts: add, list, reset, disable, grant, revoke."""
 
