@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 
 babel = Babel()
@@ -15,8 +15,11 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """``?lang=`` wins, then the ``lang`` cookie, then Accept-Language, then Chinese."""
+    """``?lang=`` wins, then the ``lang`` cookie, then Accept-Language, then Chinese (also
+    outside a request)."""
     supported: list[str] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return supported[0]  # a command or a job: Chinese, unless it forces a locale
     for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if choice in supported:
             return choice

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -11,8 +9,8 @@ from sqlalchemy import select
 
 from core.db import db
 from profiles.models import Branch, Member
+from profiles.operations import Actor, reissue_card
 from profiles.queries import CardRef, find_branch_card_by_code, find_member_card_by_number
-from profiles.writes import NotFound, reissue_branch_card, reissue_member_card
 from qr.links import card_url
 from qr.tokens import Kind
 
@@ -55,21 +53,20 @@ def reissue_command(number: str | None, branch_code: str | None) -> None:
     """Issue a new card for member NUMBER (or --branch CODE); the old card then says replaced."""
     if (number is None) == (branch_code is None):
         raise click.UsageError("Give a member NUMBER or --branch CODE (one of them).")
-    try:
-        if branch_code is not None:
-            generation = reissue_branch_card(branch_code, getpass.getuser())
-            card = find_branch_card_by_code(branch_code)
-            kind: Kind = "branch"
-        else:
-            assert number is not None
-            generation = reissue_member_card(number, getpass.getuser())
-            card = find_member_card_by_number(number)
-            kind = "member"
-    except NotFound as exc:
-        raise click.ClickException(f"Not found: {exc}.") from None
-    assert card is not None
+    record: Member | Branch | None
+    if branch_code is not None:
+        record = db.session.scalar(select(Branch).where(Branch.code == branch_code))
+        actor = Actor.from_os("card reissue --branch")
+    else:
+        record = db.session.scalar(select(Member).where(Member.number == number))
+        actor = Actor.from_os("card reissue")
+    if record is None:
+        raise click.ClickException(f"Not found: {branch_code or number}.")
+    generation = reissue_card(actor, record)
+    db.session.commit()
+    kind: Kind = "branch" if isinstance(record, Branch) else "member"
     click.echo(f"Card generation {generation}; older cards now open a 'replaced' page.")
-    click.echo(_url(kind, card))
+    click.echo(_url(kind, CardRef(record.id, generation, record.name)))
 
 
 @click.command("urls")

@@ -13,9 +13,9 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.changelog import os_user
 from core.clock import today
 from core.files import OutputError, output_path
-from sheets.audit import default_actor
 from sheets.columns import COLUMNS
 from sheets.dues import import_dues
 from sheets.evaluations import import_evaluations
@@ -91,13 +91,13 @@ def members_command(file: Path, dry_run: bool, create_branches: bool, actor: str
                     lang: str | None) -> None:
     """Import a member roster (.xlsx or .csv): all rows or none."""
     _run("members", file, lang, dry_run=dry_run, create_branches=create_branches,
-         actor=actor or default_actor())
+         actor=actor or os_user())
 
 
 def _record_command(kind: str, help_text: str, extra: Callable[..., Any] | None = None) -> None:
     def command(file: Path, dry_run: bool, actor: str | None, lang: str | None,
                 **options: Any) -> None:
-        _run(kind, file, lang, dry_run=dry_run, actor=actor or default_actor(), **options)
+        _run(kind, file, lang, dry_run=dry_run, actor=actor or os_user(), **options)
 
     command.__doc__ = help_text
     command = with_appcontext(command)

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.changelog import Change
 from core.db import db
 from profiles.dues_rates import monthly_dues_cents
 from profiles.models import DuesRecord, Member
-from sheets.audit import Change
 from sheets.cells import Cells
 from sheets.outcome import Outcome
 from sheets.records import MemberFinder, bulk_writer, first_time, row_is_clean, run_import

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from core.changelog import Change
 from core.db import db
 from profiles.attendees import Invitee, should_attend
 from profiles.collation import name_key
 from profiles.enums import Attendance, MeetingKind
 from profiles.labels import label
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
-from sheets.audit import Change
 from sheets.cells import Cells
 from sheets.orgs import group_list
 from sheets.outcome import Outcome, Unlisted

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from core.changelog import Change
 from core.db import db
 from profiles.models import Member
-from sheets.audit import Change
 from sheets.cells import data_rows
 from sheets.columns import MEMBER_COLUMNS, SHEET_NAMES
 from sheets.headers import find_header

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from core.changelog import Change
 from core.db import db
 from profiles.models import Branch, Committee, PartyGroup
-from sheets.audit import Change
 
 
 @dataclass

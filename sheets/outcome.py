@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sheets.audit import Change
+from core.changelog import Change
 
 
 @dataclass(frozen=True)

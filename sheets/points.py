@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from core.changelog import Change
 from core.db import db
 from profiles.models import Branch, PointsEntry, PointsRule
-from sheets.audit import Change
 from sheets.cells import Cells
 from sheets.outcome import Outcome
 from sheets.records import MemberFinder, row_is_clean, run_import

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask_babel import get_locale, gettext, ngettext
 
+from core.changelog import Change, mask
 from profiles.labels import label
-from sheets.audit import Change, mask
 from sheets.columns import Column
 from sheets.outcome import Outcome
 from sheets.problems import Problem

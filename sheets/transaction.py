@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 
+from core.changelog import Actor, Change, log_changes
 from core.db import db
-from sheets.audit import Change, record_changes
 
 # PostgreSQL advisory lock that every import holds until it commits or rolls back.
 IMPORT_LOCK = 0x7061_7274  # "part"
@@ -52,7 +52,7 @@ def commit_import(write: Callable[[], None], changes: Sequence[Change], actor: s
     """Apply the planned writes and log every change, then commit; all or nothing."""
     try:
         write()
-        record_changes(list(changes), actor, source)
+        log_changes(changes, Actor(actor, source))
         db.session.commit()
     except BaseException:
         db.session.rollback()

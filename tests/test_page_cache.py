@@ -77,10 +77,10 @@ def test_reissue_answers_410_at_once_even_with_the_old_page_cached(cached_app: F
     assert client.get(member_path).status_code == 200
     with cached_app.app_context():
         from profiles.models import Member
-        from profiles.writes import reissue_member_card
+        from profiles.operations import Actor, reissue_card
 
-        number = db.session.scalars(db.select(Member.number)).one()
-        reissue_member_card(number, actor="test")
+        reissue_card(Actor("test", "test"), db.session.scalars(db.select(Member)).one())
+        db.session.commit()
     assert client.get(member_path).status_code == 410
 
 

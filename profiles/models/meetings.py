@@ -37,6 +37,7 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, "meeting_kind"))
     held_on: Mapped[dt.date]
     topic: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     branch: Mapped[Branch] = relationship()
 
