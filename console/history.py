@@ -19,13 +19,11 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
+from core.changelog import PRIVATE_FIELDS, mask
 from core.db import db
 from profiles.models import Branch, ChangeLog, Member
-from sheets.audit import mask
 
 PAGE = 100
-PRIVATE = frozenset({"id_number", "phone", "address", "birth_date", "dues_base",
-                     "dues_base_cents"})
 
 
 @dataclass(frozen=True)
@@ -43,8 +41,8 @@ class HistoryLine:
 def _shown(field: str, value: Any) -> str:
     if value is None:
         return "–"
-    if field in PRIVATE:
-        return str(mask("id_number" if field == "id_number" else field, value))
+    if field in PRIVATE_FIELDS:
+        return str(mask(field, value))
     return str(value)
 
 
