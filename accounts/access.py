@@ -46,7 +46,7 @@ from profiles.models import Branch, Member
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Scope = Literal["public", "signed_in", "admin", "branch", "member", "record"]
+Scope = Literal["public", "signed_in", "admin", "branch", "member", "record", "owner"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,43 @@ def admin_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return _mark(cast(F, wrapper), AccessRule("admin", write=True))
+
+
+def writer_required(view: F) -> F:
+    """Any account that writes at least one branch (a secretary, an administrator); a
+    supervisor, who changes nothing, gets 403. The view limits itself to writable branches."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        access = current_access()
+        if not (access.admin or access.branches):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _mark(cast(F, wrapper), AccessRule("signed_in", write=True))
+
+
+def owner_access(loader: Callable[[Any], tuple[Any, str] | None], *, arg: str,
+                 pass_as: str) -> Callable[[F], F]:
+    """A record that belongs to one account (a background job): ``loader(kwargs[arg])``
+    returns (record, owner's username) or None. Its owner and administrators see it;
+    everyone else gets 404, as if it did not exist."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            found = loader(kwargs.pop(arg))
+            if found is None:
+                abort(404)
+            record, owner = found
+            if not (current_access().admin or owner == current_user.username):
+                abort(404)
+            kwargs[pass_as] = record
+            return view(*args, **kwargs)
+
+        return _mark(cast(F, wrapper), AccessRule("owner", False, arg))
+
+    return decorate
 
 
 def record_access(loader: Callable[[Any], tuple[Any, int] | None], *, arg: str,

@@ -23,6 +23,9 @@ SCREENS: tuple[str, ...] = (
     "console.members",
     "console.member_writes",
     "console.history",
+    "console.jobs",
+    "console.printing",
+    "console.imports",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,

@@ -30,7 +30,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "PARTYCARD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ("sqlite", "postgresql")
-TABLES = ("account_session", "account_grant", "account",  # console accounts (accounts/)
+TABLES = ("job",  # background jobs (core/jobs.py)
+          "account_session", "account_grant", "account",  # console accounts (accounts/)
           "change_log", "points_entry", "points_rule", "evaluation", "dues", "attendance",
           "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
           "committee")

@@ -78,6 +78,7 @@ class World:
     a: Side
     b: Side
     accounts: dict[str, str]  # role name in the matrix -> username
+    job_id: str = ""  # a background job owned by sec_a
 
 
 def build_world(app: Flask) -> World:
@@ -96,6 +97,9 @@ def build_world(app: Flask) -> World:
         make_account("sec_b", Role.SECRETARY, b.code)
         make_account("super", Role.SUPERVISOR)
         make_account("admin", Role.ADMIN)
+        from core.jobs import new_job
+
+        job_id = new_job("print", "sec_a", f"{a.name} cards", {}).id
         db.session.commit()
     return World(a, b, {"sec_a": "sec_a", "sec_b": "sec_b", "supervisor": "super",
-                        "admin": "admin"})
+                        "admin": "admin"}, job_id)

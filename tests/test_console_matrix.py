@@ -43,6 +43,8 @@ URL_VALUES: dict[str, Callable[[World], str]] = {
     "code": lambda w: w.a.code,
     "number": lambda w: w.a.member_numbers[0],
     "username": lambda w: w.accounts["sec_a"],
+    "job_id": lambda w: w.job_id,  # a print job of sec_a's (core/jobs.py)
+    "kind": lambda w: "members",  # a blank import template
 }
 
 ROLES = ("nobody", "sec_a", "sec_b", "supervisor", "admin")
@@ -90,7 +92,10 @@ def expected(access: AccessRule, role: str) -> str | int:
     if role == "nobody":
         return LOGIN
     if access.scope == "signed_in":
-        return OK
+        # write: any account that writes a branch (an import); a supervisor changes nothing
+        return 403 if access.write and role == "supervisor" else OK
+    if access.scope == "owner":  # a job: its owner (sec_a) and administrators, else unseen
+        return OK if role in ("sec_a", "admin") else 404
     if access.scope == "admin":
         return OK if role == "admin" else 403
     # branch, member or another record of branch A
