@@ -319,3 +319,22 @@ def test_one_real_queued_print_through_a_consumer_thread(
         assert len([c for p in decode_pages(pdf.data) for c in p]) == 4
     finally:
         release_db(app)
+
+
+def test_a_finished_job_survives_a_restart(app: Flask, world: World, auth: AuthActions,
+                                           database_url: str) -> None:
+    """The job's row is in the database and its file in instance/: a new server process
+    (a new app on the same database and instance folder) still serves both."""
+    from tests.conftest import make_app, release_db
+
+    auth.login("sec_a")
+    job_id = _job_id(auth.post("/console/print/all", preset="id1"))
+    first = auth.client.get(f"/console/jobs/{job_id}/file").data
+    restarted = make_app(database_url, Path(app.instance_path))
+    try:
+        again = AuthActions(restarted.test_client())
+        again.login("sec_a")
+        assert "下载 PDF" in again.client.get(f"/console/jobs/{job_id}").get_data(as_text=True)
+        assert again.client.get(f"/console/jobs/{job_id}/file").data == first
+    finally:
+        release_db(restarted)
