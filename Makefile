@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/print_cards.py
 	$(BIN)/python bench/import_members.py
+	$(BIN)/python bench/console.py
 
 load: setup
 	@command -v wrk >/dev/null || { echo "the load test needs wrk (apt-get install wrk)"; exit 1; }

@@ -53,18 +53,28 @@ class Queue:
     """One app's Huey instance and the tasks bound to it."""
 
     def __init__(self, app: Flask) -> None:
-        from huey import RedisHuey, SqliteHuey
-
-        immediate = bool(app.config.get("JOBS_IMMEDIATE", app.testing))
-        url = app.config.get("JOBS_REDIS_URL")
-        if url:
-            self.huey: Any = RedisHuey("partycard", url=url, immediate=immediate)
-        else:
-            path = app.config.get("JOBS_QUEUE_FILE") or str(
-                Path(app.instance_path) / "jobs-queue.sqlite3")
-            self.huey = SqliteHuey("partycard", filename=path, immediate=immediate)
         self.app = app
         self.bound: dict[str, Any] = {}
+        self._huey: Any = None
+
+    @property
+    def huey(self) -> Any:
+        """The Huey instance, made on first use: commands that never enqueue (most of
+        them) neither open the queue nor create its file."""
+        if self._huey is None:
+            from huey import RedisHuey, SqliteHuey
+
+            app = self.app
+            immediate = bool(app.config.get("JOBS_IMMEDIATE", app.testing))
+            url = app.config.get("JOBS_REDIS_URL")
+            name = app.config.get("JOBS_QUEUE_NAME", "partycard")  # one Redis, several apps
+            if url:
+                self._huey = RedisHuey(name, url=url, immediate=immediate)
+            else:
+                path = app.config.get("JOBS_QUEUE_FILE") or str(
+                    Path(app.instance_path) / "jobs-queue.sqlite3")
+                self._huey = SqliteHuey(name, filename=path, immediate=immediate)
+        return self._huey
 
     def bound_task(self, name: str) -> Any:
         """The Huey task for ``name``, bound on first use (features import late)."""

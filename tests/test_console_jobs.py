@@ -338,3 +338,31 @@ def test_a_finished_job_survives_a_restart(app: Flask, world: World, auth: AuthA
         assert again.client.get(f"/console/jobs/{job_id}/file").data == first
     finally:
         release_db(restarted)
+
+
+def test_with_a_redis_url_the_queue_is_on_redis(app: Flask, world: World) -> None:
+    """Production: JOBS_REDIS_URL puts the queue on Redis, where workers on several
+    machines take tasks from it; here the task waits there (no consumer runs)."""
+    import secrets
+
+    from core.tasks import Queue
+
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    app.config.update(JOBS_REDIS_URL=url, JOBS_IMMEDIATE=False,
+                      JOBS_QUEUE_NAME=f"partycard-test-{secrets.token_hex(4)}")
+    queue = Queue(app)
+    try:
+        assert type(queue.huey).__name__ == "RedisHuey"
+        with app.app_context():
+            job = jobs.new_job("print", "admin", "cards", {"preset": "id1"})
+            db.session.commit()
+            queue.bound_task("print_cards")(job.id)
+            assert queue.huey.pending_count() == 1
+            assert db.session.get(jobs.Job, job.id).state == jobs.QUEUED  # type: ignore[union-attr]
+    finally:
+        queue.huey.flush()
