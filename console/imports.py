@@ -14,10 +14,8 @@ nothing and cannot import.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -25,10 +23,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from accounts.access import branch_access, current_access, owner_access, signed_in, writer_required
 from accounts.forms import PostForm
+from console import downloads
 from console.blueprint import bp
 from console.jobs import load_job
 from core import jobs
@@ -46,7 +44,6 @@ from sheets.uploads import (
 )
 
 IMPORT_JOB_BYTES = 256 * 1024  # larger uploads are checked and imported by the worker
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # ---------------------------------------------------------------------------------------
 # COLUMN MAPPING (to come): the spreadsheet-reading layer (branch wt-sheets) will report
@@ -55,14 +52,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # "ignore"); the choice is saved through that API and the dry run repeated. The hook is
 # ``outcome["unmapped"]`` in job.html (empty until then).
 # ---------------------------------------------------------------------------------------
-
-
-def attachment(response: Response, name: str) -> Response:
-    """Mark a download; RFC 6266 ASCII fallback and the UTF-8 name (names are Chinese)."""
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; "
-        f"filename*=UTF-8''{quote(name)}")
-    return response
 
 
 def _writable_names() -> list[str] | None:
@@ -166,8 +155,7 @@ def template(kind: str) -> ResponseReturnValue:
         path = Path(folder) / f"{kind}.xlsx"
         write_template(kind, path)
         data = path.read_bytes()
-    return attachment(Response(io.BytesIO(data).getvalue(), mimetype=XLSX),
-                       f"partycard-{kind}-template.xlsx")
+    return downloads.xlsx(data, f"partycard-{kind}-template.xlsx")
 
 
 @bp.get("/branches/<code>/export.xlsx")
@@ -185,5 +173,4 @@ def export(branch: Branch) -> ResponseReturnValue:
                              table_name="branch", record_key=branch.code, action="export",
                              changes="{}"))
     db.session.commit()
-    return attachment(Response(data, mimetype=XLSX),
-                       f"{branch.name}-{branch.code}-{today().isoformat()}.xlsx")
+    return downloads.xlsx(data, f"{branch.name}-{branch.code}-{today().isoformat()}.xlsx")

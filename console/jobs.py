@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.access import current_access, owner_access, signed_in
+from console import downloads
 from console.blueprint import bp
 from core.db import db
 from core.jobs import DONE, Job, job_file
@@ -53,6 +54,4 @@ def job_download(job: Job) -> ResponseReturnValue:
     path = job_file(job.id, ".pdf")
     if job.kind != "print" or job.state != DONE or not path.exists():
         abort(409)
-    from console.printing import pdf_response
-
-    return pdf_response(path.read_bytes(), job.file_name or "cards.pdf")
+    return downloads.pdf(path.read_bytes(), job.file_name or "cards.pdf")

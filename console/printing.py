@@ -15,9 +15,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from accounts.access import branch_access, current_access, signed_in
+from console import downloads
 from console.blueprint import bp
 from core import jobs
 from core.clock import today
@@ -29,13 +29,6 @@ from print.tasks import console_cards, render
 from profiles.models import Branch, Member
 
 POSTER_SIZES = ("A4", "A3")
-
-
-def pdf_response(data: bytes, name: str) -> Response:
-    """A PDF download named ``name``."""
-    from console.imports import attachment
-
-    return attachment(Response(data, mimetype="application/pdf"), name)
 
 
 def _options() -> tuple[str, bool, bool]:
@@ -89,7 +82,7 @@ def print_branch_cards(branch: Branch) -> ResponseReturnValue:
     except PrintError as exc:
         flash(str(exc))
         return redirect(url_for("console.branch_print", code=branch.code))
-    return pdf_response(pdf, f"{branch.name}-{branch.code}-cards-{today().isoformat()}.pdf")
+    return downloads.pdf(pdf, f"{branch.name}-{branch.code}-cards-{today().isoformat()}.pdf")
 
 
 @bp.post("/branches/<code>/print/poster")
@@ -113,7 +106,7 @@ def print_branch_poster(branch: Branch) -> ResponseReturnValue:
     except PrintError as exc:
         flash(str(exc))
         return redirect(url_for("console.branch_print", code=branch.code))
-    return pdf_response(pdf, f"{branch.name}-{branch.code}-poster-{size}.pdf")
+    return downloads.pdf(pdf, f"{branch.name}-{branch.code}-poster-{size}.pdf")
 
 
 @bp.post("/print/all")
