@@ -68,9 +68,9 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
-def _phone(browser: Any) -> Any:
+def _phone(browser: Any, javascript: bool = True) -> Any:
     context = browser.new_context(viewport={"width": 360, "height": 780}, accept_downloads=True,
-                                  locale="zh-CN")
+                                  locale="zh-CN", java_script_enabled=javascript)
     return context, context.new_page()
 
 
@@ -171,7 +171,7 @@ def test_a_secretarys_day_at_360px(browser: Any, jobs_server: tuple[str, Flask],
 def test_the_whole_organisation_prints_as_a_job(browser: Any, jobs_server: tuple[str, Flask],
                                                 shots: Path) -> None:
     base, app = jobs_server
-    context, page = _phone(browser)
+    context, page = _phone(browser, javascript=False)  # progress shows without JavaScript
     try:
         _login(page, base, "super")
         page.goto(f"{base}/console/print")
