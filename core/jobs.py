@@ -108,6 +108,15 @@ def requeue(job_id: str, params: dict[str, Any]) -> None:
          params=json.dumps(params, ensure_ascii=False))
 
 
+def fail_interrupted(message: str) -> int:
+    """Mark jobs a stopped worker left half done as failed (their owner starts them again);
+    how many. Only for a single worker: with several, another may be running them."""
+    with db.engine.begin() as conn:
+        result = conn.execute(update(Job).where(Job.state == RUNNING).values(
+            state=FAILED, message=message, finished_at=dt.datetime.now(dt.UTC)))
+    return int(result.rowcount or 0)
+
+
 def jobs_dir() -> Path:
     """Where jobs keep their files: ``instance/jobs`` (private: members' data)."""
     path = Path(current_app.instance_path) / "jobs"

@@ -122,8 +122,19 @@ jobs_cli = AppGroup("jobs", help="The background-job worker.")
 @with_appcontext
 def worker_command(workers: int) -> None:
     """Run the job worker until interrupted (``make run`` starts one beside the server)."""
+    from flask_babel import gettext
+
+    from core.jobs import fail_interrupted
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     where = app.config.get("JOBS_REDIS_URL") or queue(app).huey.storage.filename
+    if not app.config.get("JOBS_REDIS_URL"):
+        # The SQLite queue has one worker: a job still "running" was cut off when it
+        # stopped, and Huey will not run it again. Say so rather than show it running.
+        stale = fail_interrupted(gettext("The worker stopped before this job finished. "
+                                         "Start it again."))
+        if stale:
+            click.echo(f"job worker: {stale} interrupted job(s) marked failed", err=True)
     click.echo(f"job worker: {workers} threads, queue {where}", err=True)
     consumer(app, workers).run()
 

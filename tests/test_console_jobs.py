@@ -366,3 +366,36 @@ def test_with_a_redis_url_the_queue_is_on_redis(app: Flask, world: World) -> Non
             assert db.session.get(jobs.Job, job.id).state == jobs.QUEUED  # type: ignore[union-attr]
     finally:
         queue.huey.flush()
+
+
+def test_a_restarted_worker_marks_jobs_it_cut_off_as_failed(app: Flask, world: World,
+                                                           auth: AuthActions) -> None:
+    from core.tasks import worker_command
+
+    with app.app_context():
+        cut_id = jobs.new_job("print", "sec_a", "cards", {}).id
+        waiting_id = jobs.new_job("print", "sec_a", "cards", {}).id
+        db.session.commit()
+        jobs.set_progress(cut_id, 10, 100)
+    started: list[int] = []
+
+    class NoConsumer:
+        def run(self) -> None:
+            started.append(1)
+
+    import core.tasks
+
+    real = core.tasks.consumer
+    core.tasks.consumer = lambda app, workers=2: NoConsumer()  # type: ignore[assignment]
+    try:
+        app.config["JOBS_IMMEDIATE"] = False
+        result = app.test_cli_runner().invoke(worker_command, [])
+    finally:
+        core.tasks.consumer = real
+    assert result.exit_code == 0, result.output
+    assert started == [1] and "1 interrupted" in result.output
+    auth.login("sec_a")
+    body = auth.client.get(f"/console/jobs/{cut_id}").get_data(as_text=True)
+    assert "重新开始" in body or "Start it again" in body
+    with app.app_context():
+        assert db.session.get(jobs.Job, waiting_id).state == jobs.QUEUED  # type: ignore[union-attr]
