@@ -1,5 +1,6 @@
 # The two commands a newcomer needs:
 #   make run   - set up, migrate, seed the demo organisation if empty, serve on 127.0.0.1:5000
+#                with the background-job worker beside it
 #   make test  - set up, then ruff, mypy and the whole test suite (SQLite, and PostgreSQL if up)
 
 PYTHON ?= python3
@@ -25,7 +26,11 @@ run: setup
 	scripts/system-packages.sh run
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) user demo
 	@$(FLASK) urls 2>/dev/null || true
+	@# The job worker runs beside the server and ends with it (Ctrl-C stops both).
+	$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)
@@ -48,6 +53,7 @@ bench: setup
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/print_cards.py
 	$(BIN)/python bench/import_members.py
+	$(BIN)/python bench/console.py
 
 load: setup
 	@command -v wrk >/dev/null || { echo "the load test needs wrk (apt-get install wrk)"; exit 1; }

@@ -79,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None,
 
     from flask_migrate import Migrate
 
+    import core.jobs  # noqa: F401  (the job table)
     import profiles.models  # noqa: F401  (registers every table on the metadata)
     from core.cache import cache
     from core.cli import backup_command, i18n_cli, keys_cli, restore_command
@@ -116,4 +117,14 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.cli.add_command(import_cli)
     app.cli.add_command(template_command)
     app.cli.add_command(export_cli)
+
+    from accounts import init_accounts
+    from console import init_console
+
+    init_accounts(app)
+    init_console(app)
+
+    from core.tasks import init_tasks
+
+    init_tasks(app)  # after the features: their tasks are declared by then
     return app

@@ -30,7 +30,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "PARTYCARD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ("sqlite", "postgresql")
-TABLES = ("change_log", "membership", "points_entry", "points_rule", "evaluation", "dues",
+TABLES = ("job",  # background jobs (core/jobs.py)
+          "account_session", "account_grant", "account",  # console accounts (accounts/)
+          "change_log", "membership", "points_entry", "points_rule", "evaluation", "dues",
           "attendance",
           "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
           "committee", "column_mapping")
@@ -70,7 +72,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def make_app(database_url: str, instance: Path, **config: Any) -> Flask:
     """A testing app on ``database_url`` with the suite's fixed date and base URL."""
     settings = {"TESTING": True, "DATABASE_URL": database_url, "BASE_URL": BASE_URL,
-                "TODAY": TODAY.isoformat()}
+                "TODAY": TODAY.isoformat(),
+                "PASSWORD_HASH_PROFILE": "CHEAPEST"}  # argon2id, but fast: tests log in a lot
     settings.update(config)
     return create_app(settings, instance_path=str(instance))
 
@@ -234,3 +237,19 @@ def compiled_catalogs() -> None:
     from core.i18n import compile_catalogs
 
     compile_catalogs(Path(__file__).resolve().parent.parent / "translations")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Any:
+    """Log in and out of the console through its forms (see tests/console_helpers.py)."""
+    from tests.console_helpers import AuthActions
+
+    return AuthActions(client)
+
+
+@pytest.fixture
+def world(app: Flask) -> Any:
+    """Two branches (A: this one, B: another) and an account per console role."""
+    from tests.console_helpers import build_world
+
+    return build_world(app)

@@ -1,0 +1,131 @@
+"""Managing accounts and grants: shared by the ``user`` command and the console.
+
+Each function flushes and never commits (the command or request does). Every change is
+logged in the change log (table ``account``), without any password or hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from accounts.models import Account, Grant, Role
+from accounts.passwords import hash_password, random_password
+from accounts.sessions import end_all_sessions
+from core.changelog import Actor, log_change
+from core.db import db
+from profiles.models import Branch
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is English source text, translated when shown."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
+
+
+@dataclass(frozen=True)
+class GrantSpec:
+    """A role, and for a secretary the branch code."""
+
+    role: Role
+    branch_code: str | None = None
+
+
+def _log(actor: str, source: str, account: Account, action: str,
+         changes: dict[str, tuple[Any, Any]]) -> None:
+    log_change(Actor(actor, source), action, "account", account.username, changes)
+
+
+def find_account(username: str) -> Account | None:
+    return db.session.scalar(select(Account).where(
+        func.lower(Account.username) == username.strip().lower()))
+
+
+def _branch(code: str) -> Branch:
+    branch: Branch | None = db.session.scalar(select(Branch).where(Branch.code == code))
+    if branch is None:
+        raise AccountError("No branch with code %(code)s.", code=code)
+    return branch
+
+
+def describe_grant(grant: Grant) -> str:
+    """E.g. ``secretary:ZB01`` (for the log and the command line)."""
+    return f"{grant.role.value}:{grant.branch.code}" if grant.branch else grant.role.value
+
+
+def add_grant(actor: str, source: str, account: Account, spec: GrantSpec) -> Grant | None:
+    """Give ``account`` a role (None if it already holds it)."""
+    branch = None
+    if spec.role is Role.SECRETARY:
+        if not spec.branch_code:
+            raise AccountError("A secretary grant needs a branch.")
+        branch = _branch(spec.branch_code)
+    elif spec.branch_code:
+        raise AccountError("Only a secretary grant names a branch.")
+    for g in account.grants:
+        if g.role is spec.role and g.branch_id == (branch.id if branch else None):
+            return None
+    grant = Grant(role=spec.role, branch_id=branch.id if branch else None, branch=branch)
+    account.grants.append(grant)
+    db.session.flush()
+    _log(actor, source, account, "grant", {"grant": (None, describe_grant(grant))})
+    return grant
+
+
+def revoke_grant(actor: str, source: str, account: Account, grant: Grant) -> None:
+    """Take a role away."""
+    text = describe_grant(grant)
+    account.grants.remove(grant)
+    db.session.flush()
+    _log(actor, source, account, "revoke", {"grant": (text, None)})
+
+
+def create_account(actor: str, source: str, username: str, grants: Sequence[GrantSpec],
+                   display_name: str = "", password: str | None = None) -> tuple[Account, str]:
+    """A new account with its grants and a password (random unless given); returns both."""
+    username = username.strip()
+    if not username:
+        raise AccountError("A username is needed.")
+    if find_account(username) is not None:
+        raise AccountError("An account named %(name)s already exists.", name=username)
+    password = password or random_password()
+    account = Account(username=username, display_name=display_name.strip(),
+                      password_hash=hash_password(password), active=True)
+    db.session.add(account)
+    db.session.flush()
+    _log(actor, source, account, "insert", {"display_name": (None, account.display_name)})
+    for spec in grants:
+        add_grant(actor, source, account, spec)
+    return account, password
+
+
+def reset_password(actor: str, source: str, account: Account,
+                   password: str | None = None) -> str:
+    """A new password (random unless given); every session of the account ends."""
+    password = password or random_password()
+    account.password_hash = hash_password(password)
+    end_all_sessions(account.id)
+    db.session.flush()
+    _log(actor, source, account, "reset", {"password": (None, "***")})
+    return password
+
+
+def set_active(actor: str, source: str, account: Account, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    if account.active == active:
+        return
+    account.active = active
+    if not active:
+        end_all_sessions(account.id)
+    db.session.flush()
+    _log(actor, source, account, "update", {"active": (not active, active)})
+
+
+def accounts_exist() -> bool:
+    return db.session.scalar(select(func.count(Account.id))) != 0

@@ -1,0 +1,44 @@
+"""The secretary console under ``/console``: phone first, Chinese first, no JavaScript needed.
+
+Adding a screen (see console/README.md):
+
+1. Write ``console/<screen>.py`` adding routes to ``console.blueprint.bp``; declare each
+   view's access with a decorator from ``accounts.access`` (``@branch_access(write=True)``,
+   ``@member_access()``, ``@record_access(...)``, ``@admin_required``, ``@signed_in``).
+2. Add the module's name to :data:`SCREENS` below.
+3. If a URL takes an argument the permission-matrix test does not know yet, add a sample
+   value for it in ``tests/console_matrix.py`` (``URL_VALUES``). The test walks every route
+   of :data:`CONSOLE_BLUEPRINTS` and fails for one without a declared access rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+# The modules that add routes to the console blueprint: the one list of screens.
+SCREENS: tuple[str, ...] = (
+    "console.home",
+    "console.members",
+    "console.member_writes",
+    "console.history",
+    "console.jobs",
+    "console.printing",
+    "console.imports",
+)
+
+# Blueprints whose routes are console routes (login required, console CSP, no-store,
+# and walked by the permission-matrix test).
+CONSOLE_BLUEPRINTS: tuple[str, ...] = ("console", "accounts")
+
+
+def init_console(app: Flask) -> None:
+    """Register the console blueprint with all its screens."""
+    for name in SCREENS:
+        importlib.import_module(name)
+    from console.blueprint import bp
+    from console.helpers import init_helpers
+
+    app.register_blueprint(bp)
+    init_helpers(app)

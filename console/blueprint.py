@@ -1,0 +1,87 @@
+"""The console blueprint and what every console response gets.
+
+Screens live in their own modules under ``console/`` and add routes to :data:`bp`; the
+list of those modules is :data:`console.SCREENS` (the one place to add a screen).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from accounts.access import access_rule
+
+# Only the console may run scripts, and only the app's own files; the public pages
+# reached by a code keep the strict policy of core/security.py, with no script at all.
+CONSOLE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+def console_headers(response: Response) -> Response:
+    """Console pages hold private records: never stored, never framed, own CSP."""
+    response.headers["Content-Security-Policy"] = CONSOLE_CSP
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def require_login() -> ResponseReturnValue | None:
+    """Every console screen but the login page needs an account: anonymous visitors go to
+    the login page (also for a URL that does not exist: a 404 would tell them it does not)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    rule = access_rule(view) if view is not None else None
+    if rule is not None and rule.scope == "public":
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def console_blueprint(bp: Blueprint) -> Blueprint:
+    """Give a blueprint the console's rules: login required, console headers."""
+    bp.before_request(require_login)
+    bp.after_request(console_headers)
+    return bp
+
+
+console_blueprint(bp)
+
+
+@bp.app_errorhandler(403)
+def forbidden(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """May read but not change this (a supervisor), or not an administrator."""
+    return render_template("console/error.html", status=403, message=_(
+        "Your account may not do this.")), 403, {"Cache-Control": "no-store"}
+
+
+@bp.app_errorhandler(429)
+def too_many(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """The login form was posted too often from this address."""
+    return render_template("console/error.html", status=429, message=_(
+        "Too many attempts. Wait a few minutes and try again.")), 429, {
+        "Cache-Control": "no-store"}
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_refused(error: CSRFError) -> tuple[str, int, dict[str, str]]:
+    """A form without a valid token: forged, or open since before a login or logout."""
+    return render_template("console/error.html", status=400, message=_(
+        "This form has expired or did not come from this site. Go back, reload the page "
+        "and try again.")), 400, {"Cache-Control": "no-store"}

@@ -1,0 +1,67 @@
+"""A branch's self-audit checklist for the console: the public page's findings, each
+with the console screen that closes it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from console.links import finding_url
+from core.clock import today
+from core.db import db
+from profiles.audit import CRITICAL, run_audit, settings_from_config
+from profiles.audit_text import describe, rule_label
+from profiles.enums import MemberStatus
+from profiles.models import Member
+from profiles.periods import yyyymm
+from profiles.queries import branch_page
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    """One gap: its rule, what it says, how serious, and where to fix it."""
+
+    rule: str
+    text: str
+    critical: bool
+    url: str | None
+
+
+@dataclass(frozen=True)
+class BranchChecklist:
+    """A branch and its open gaps."""
+
+    code: str
+    name: str
+    members: int
+    lines: list[ChecklistLine]
+
+
+def _numbers(branch_id: int) -> dict[str, str]:
+    """Member name → number for the branch; a name held twice is ambiguous, so left out."""
+    rows = db.session.execute(
+        select(Member.name, Member.number).where(
+            Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT)
+    ).all()
+    counts = Counter(name for name, _ in rows)
+    return {name: number for name, number in rows if counts[name] == 1}
+
+
+def branch_checklist(branch_id: int) -> BranchChecklist | None:
+    """The checklist of one branch (None if it does not exist). Access is the caller's."""
+    settings = settings_from_config(current_app.config)
+    day = today()
+    page = branch_page(branch_id, day, settings.lookback_months)
+    if page is None:
+        return None
+    numbers = _numbers(branch_id)
+    month = yyyymm(day)
+    lines = [
+        ChecklistLine(rule_label(f), describe(f), f.severity == CRITICAL,
+                      finding_url(page.header.code, f, numbers, month))
+        for f in run_audit(page.audit, settings, day)
+    ]
+    return BranchChecklist(page.header.code, page.header.name, len(page.members), lines)

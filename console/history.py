@@ -1,0 +1,130 @@
+"""History: who changed what and when, per member, per branch, or everything one may read.
+
+Change-log keys start with what the record belongs to: a member's number (``member``,
+``dues`` "DY000001 2026-05", ``attendance``, ``evaluation``, ``points_entry``) or a
+branch's code (``branch``, ``meeting`` "ZB01 2026-05-01 …", ``party_group``). Rows are
+tied to a branch through those prefixes. Private values are masked again when shown,
+whatever wrote them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template, request
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+
+from accounts.access import Access, branch_access, current_access, member_access, signed_in
+from console.blueprint import bp
+from core.changelog import PRIVATE_FIELDS, mask
+from core.db import db
+from profiles.models import Branch, ChangeLog, Member
+
+PAGE = 100
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    id: int
+    at: dt.datetime
+    actor: str
+    source: str
+    table: str
+    key: str
+    action: str
+    changes: list[tuple[str, str, str]]  # field, old, new (private values masked)
+
+
+def _shown(field: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if field in PRIVATE_FIELDS:
+        return str(mask(field, value))
+    return str(value)
+
+
+def _changes(text: str) -> list[tuple[str, str, str]]:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return []
+    out = []
+    if isinstance(data, dict):
+        for field, value in data.items():
+            if isinstance(value, list) and len(value) == 2:
+                out.append((field, _shown(field, value[0]), _shown(field, value[1])))
+            else:
+                out.append((field, "", _shown(field, value)))
+    return out
+
+
+def _keyed_by(column: Any) -> ColumnElement[bool]:
+    """The change-log row's key is ``column`` or starts with it and a space."""
+    return or_(ChangeLog.record_key == column, ChangeLog.record_key.like(column + " %"))
+
+
+def _member_rows(number: str) -> ColumnElement[bool]:
+    return or_(ChangeLog.record_key == number,
+               ChangeLog.record_key.like(number.replace("%", "").replace("_", "") + " %"))
+
+
+def _branch_scope(branch_ids: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Rows about a branch whose id satisfies ``branch_ids`` (a clause on Branch.id) or
+    about one of its members."""
+    by_branch = exists().where(branch_ids, _keyed_by(Branch.code),
+                               ChangeLog.table_name.in_(("branch", "meeting", "party_group")))
+    by_member = exists().where(
+        Member.branch_id.in_(select(Branch.id).where(branch_ids)), _keyed_by(Member.number),
+        ChangeLog.table_name.not_in(("branch", "meeting", "party_group", "account",
+                                     "committee")))
+    return or_(by_branch, by_member)
+
+
+def _scope(access: Access) -> ColumnElement[bool]:
+    """Everything the account may read; account changes for administrators only."""
+    if access.admin:
+        return true()
+    if access.supervisor:
+        return ChangeLog.table_name != "account"
+    if not access.branches:
+        return false()
+    return _branch_scope(Branch.id.in_(sorted(access.branches)))
+
+
+def history_lines(where: ColumnElement[bool], before: int | None = None) -> list[HistoryLine]:
+    stmt = select(ChangeLog).where(where)
+    if before:
+        stmt = stmt.where(ChangeLog.id < before)
+    rows = db.session.scalars(stmt.order_by(ChangeLog.id.desc()).limit(PAGE)).all()
+    return [HistoryLine(r.id, r.at, r.actor, r.source, r.table_name, r.record_key, r.action,
+                        _changes(r.changes)) for r in rows]
+
+
+def _render(title: str, where: ColumnElement[bool], **context: Any) -> str:
+    before = request.args.get("before", type=int)
+    lines = history_lines(where, before)
+    return render_template("console/history.html", title=title, lines=lines, **context)
+
+
+@bp.get("/history")
+@signed_in
+def history() -> str:
+    """The newest changes across everything the account may read."""
+    return _render("", _scope(current_access()))
+
+
+@bp.get("/branches/<code>/history")
+@branch_access()
+def branch_history(branch: Branch) -> str:
+    """Changes to a branch, its meetings and groups, and its members' records."""
+    return _render(branch.name, _branch_scope(Branch.id == branch.id), branch=branch)
+
+
+@bp.get("/members/<number>/history")
+@member_access()
+def member_history(member: Member) -> str:
+    """Changes to one member's record (dues, attendance, points, evaluations included)."""
+    return _render(member.name, _member_rows(member.number), member=member)

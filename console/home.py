@@ -1,0 +1,45 @@
+"""Home: the branches I may see, each with its self-audit checklist; one branch's page."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from accounts.access import branch_access, current_access, signed_in
+from console.blueprint import bp
+from console.checklist import branch_checklist
+from core.db import db
+from profiles.enums import MemberStatus
+from profiles.models import Branch, Member
+
+# Up to this many branches the home page shows each checklist in full; an administrator or
+# supervisor of a large organisation gets the list of branches instead (one query).
+INLINE_CHECKLISTS = 5
+
+
+@bp.get("/")
+@signed_in
+def home() -> str:
+    """The branches the account may read; their checklists when there are few."""
+    access = current_access()
+    rows = db.session.execute(
+        select(Branch.id, Branch.code, Branch.name, func.count(Member.id))
+        .outerjoin(Member, (Member.branch_id == Branch.id)
+                   & (Member.status != MemberStatus.TRANSFERRED_OUT))
+        .where(access.readable(Branch.id))
+        .group_by(Branch.id, Branch.code, Branch.name)
+        .order_by(Branch.code)
+    ).all()
+    checklists = []
+    if len(rows) <= INLINE_CHECKLISTS:
+        checklists = [c for c in (branch_checklist(r[0]) for r in rows) if c is not None]
+    return render_template("console/home.html", branches=rows, checklists=checklists)
+
+
+@bp.get("/branches/<code>")
+@branch_access()
+def branch(branch: Branch) -> str:
+    """One branch: its checklist and the ways into its record."""
+    checklist = branch_checklist(branch.id)
+    return render_template("console/branch.html", branch=branch, checklist=checklist,
+                           writable=current_access().can_write(branch.id))

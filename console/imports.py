@@ -1,0 +1,176 @@
+"""Import: upload a roster → dry run with every problem by row and column → confirm → the
+report. Blank templates and a branch's export download here too.
+
+The check and the import are the command line's (``sheets.uploads.run_import`` over
+``sheets.members.import_members``): one transaction, one lock, all or nothing. A small
+file is checked and imported in the request; a big one (``IMPORT_JOB_BYTES``) runs as a
+background job with progress. Either way the result is a job the uploader owns, so the
+preview and the report live at one address, ``/console/jobs/<id>``.
+
+A secretary imports rows of their own branches only: the dry run's changes are checked
+against the branches the account writes before anything is written. Supervisors change
+nothing and cannot import.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts.access import branch_access, current_access, owner_access, signed_in, writer_required
+from accounts.forms import PostForm
+from console import downloads
+from console.blueprint import bp
+from console.jobs import load_job
+from core import jobs
+from core.changelog import ChangeLog
+from core.clock import today
+from core.db import db
+from core.tasks import enqueue
+from profiles.models import Branch
+from sheets.columns import COLUMNS
+from sheets.uploads import (
+    MAX_BYTES,
+    SUFFIXES,
+    drop_upload,
+    keep_upload,
+)
+
+IMPORT_JOB_BYTES = 256 * 1024  # larger uploads are checked and imported by the worker
+
+# ---------------------------------------------------------------------------------------
+# COLUMN MAPPING (to come): the spreadsheet-reading layer (branch wt-sheets) will report
+# the columns it could not map by itself. When its API is here, a dry run that finds
+# unmapped columns shows a form listing each (header → a field of COLUMNS["members"], or
+# "ignore"); the choice is saved through that API and the dry run repeated. The hook is
+# ``outcome["unmapped"]`` in job.html (empty until then).
+# ---------------------------------------------------------------------------------------
+
+
+def _writable_names() -> list[str] | None:
+    """The names of the branches this account writes (None: every branch, an admin)."""
+    access = current_access()
+    if access.admin:
+        return None
+    return sorted(db.session.scalars(select(Branch.name).where(access.writable(Branch.id))))
+
+
+def _run(job: jobs.Job, size: int) -> None:
+    """Run the job's check or import: here for a small file, in the worker for a big one."""
+    from sheets.uploads import import_job
+
+    if size > current_app.config.get("IMPORT_JOB_BYTES", IMPORT_JOB_BYTES):
+        enqueue("import_members", job.id)
+    else:
+        import_job(job.id)
+    db.session.expire_all()  # the job row was written on another connection
+
+
+@bp.get("/import")
+@signed_in
+def import_home() -> str:
+    """The upload form (for those who write a branch) and the template downloads."""
+    access = current_access()
+    branches = db.session.execute(select(Branch.code, Branch.name).where(
+        access.writable(Branch.id)).order_by(Branch.code)).all()
+    return render_template("console/import.html", kinds=list(COLUMNS), branches=branches,
+                           may_import=access.admin or bool(access.branches),
+                           admin=access.admin, suffixes=SUFFIXES)
+
+
+@bp.post("/import")
+@writer_required
+def upload() -> ResponseReturnValue:
+    """Keep the upload, check it (a dry run), and show what it would do."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash(_("Choose a file to import."))
+        return redirect(url_for("console.import_home"))
+    name = file.filename
+    if not name.lower().endswith(SUFFIXES):
+        flash(_("Only these files can be imported: %(kinds)s.", kinds=", ".join(SUFFIXES)))
+        return redirect(url_for("console.import_home"))
+    data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        flash(_("The file is larger than %(mb)s MB.", mb=MAX_BYTES // 1024 // 1024))
+        return redirect(url_for("console.import_home"))
+    path = keep_upload(name, data)
+    create = current_access().admin and request.form.get("create_branches") == "1"
+    job = jobs.new_job("import", current_user.username, path.name, {
+        "path": str(path), "dry_run": True, "create_branches": create,
+        "writable": _writable_names(), "size": len(data),
+        "locale": str(get_locale() or "zh")})
+    db.session.commit()
+    _run(job, len(data))
+    return redirect(url_for("console.job", job_id=job.id))
+
+
+@bp.post("/jobs/<job_id>/confirm")
+@owner_access(load_job, arg="job_id", pass_as="job")
+def confirm_import(job: jobs.Job) -> ResponseReturnValue:
+    """Import for real what the dry run showed (checked again, in the import's lock)."""
+    if not PostForm().validate_on_submit() or job.kind != "import":
+        abort(400)
+    options = job.options
+    if job.state != jobs.DONE or job.outcome.get("state") != "checked" or not Path(
+            options["path"]).exists():
+        flash(_("This import cannot be confirmed any more; upload the file again."))
+        return redirect(url_for("console.job", job_id=job.id))
+    options["dry_run"] = False
+    options["writable"] = _writable_names()  # grants may have changed since the upload
+    jobs.requeue(job.id, options)
+    db.session.expire_all()
+    _run(job, int(options.get("size", 0)))
+    return redirect(url_for("console.job", job_id=job.id))
+
+
+@bp.post("/jobs/<job_id>/discard")
+@owner_access(load_job, arg="job_id", pass_as="job")
+def discard_import(job: jobs.Job) -> ResponseReturnValue:
+    """Drop a checked upload without importing it."""
+    if not PostForm().validate_on_submit() or job.kind != "import":
+        abort(400)
+    if job.outcome.get("state") == "checked":
+        drop_upload(job.options["path"])
+        jobs.fail(job.id, _("Not imported: dropped after the check."), job.outcome)
+    return redirect(url_for("console.import_home"))
+
+
+@bp.get("/templates/<kind>.xlsx")
+@signed_in
+def template(kind: str) -> ResponseReturnValue:
+    """A blank import template (headers, an example row, drop-down lists)."""
+    from sheets.templates import write_template
+
+    if kind not in COLUMNS:
+        abort(404)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{kind}.xlsx"
+        write_template(kind, path)
+        data = path.read_bytes()
+    return downloads.xlsx(data, f"partycard-{kind}-template.xlsx")
+
+
+@bp.get("/branches/<code>/export.xlsx")
+@branch_access(write=True)
+def export(branch: Branch) -> ResponseReturnValue:
+    """The branch's records as a workbook: private data, so only for those who keep the
+    branch, and logged (who, when) in the change log."""
+    from sheets.export import export_branch
+
+    with tempfile.TemporaryDirectory() as folder:  # private: removed when the answer is built
+        path = Path(folder) / "export.xlsx"
+        export_branch(branch.code, path, today())
+        data = path.read_bytes()
+    db.session.add(ChangeLog(actor=current_user.username, source="console",
+                             table_name="branch", record_key=branch.code, action="export",
+                             changes="{}"))
+    db.session.commit()
+    return downloads.xlsx(data, f"{branch.name}-{branch.code}-{today().isoformat()}.xlsx")

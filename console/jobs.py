@@ -1,0 +1,57 @@
+"""Background jobs in the console: my jobs, one job's progress, its file.
+
+A job is its owner's (an administrator sees every job): anyone else gets 404, as for a job
+that does not exist. The job page refreshes itself with ``<meta http-equiv="refresh">``
+while the job runs, so progress shows with JavaScript off.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts.access import current_access, owner_access, signed_in
+from console import downloads
+from console.blueprint import bp
+from core.db import db
+from core.jobs import DONE, Job, job_file
+
+REFRESH_SECONDS = 2
+LISTED = 30
+
+
+def load_job(job_id: object) -> tuple[Job, str] | None:
+    job = db.session.get(Job, str(job_id))
+    return (job, job.owner) if job is not None else None
+
+
+@bp.get("/jobs")
+@signed_in
+def jobs() -> str:
+    """The latest jobs I started (an administrator: everyone's)."""
+    query = select(Job).order_by(Job.created_at.desc(), Job.id).limit(LISTED)
+    if not current_access().admin:
+        query = query.where(Job.owner == current_user.username)
+    return render_template("console/jobs.html", jobs=db.session.scalars(query).all())
+
+
+@bp.get("/jobs/<job_id>")
+@owner_access(load_job, arg="job_id", pass_as="job")
+def job(job: Job) -> str:
+    """Progress while the job runs (the page reloads itself), the result when done."""
+    from accounts.forms import PostForm
+
+    return render_template("console/job.html", job=job, outcome=job.outcome,
+                           refresh=None if job.finished else REFRESH_SECONDS, post=PostForm())
+
+
+@bp.get("/jobs/<job_id>/file")
+@owner_access(load_job, arg="job_id", pass_as="job")
+def job_download(job: Job) -> ResponseReturnValue:
+    """The file a finished job made (409 while it is not ready)."""
+    path = job_file(job.id, ".pdf")
+    if job.kind != "print" or job.state != DONE or not path.exists():
+        abort(409)
+    return downloads.pdf(path.read_bytes(), job.file_name or "cards.pdf")

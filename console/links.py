@@ -1,0 +1,99 @@
+"""Where each self-audit checklist line leads: the screen that closes that gap.
+
+One module so the screens built later (meetings, dues, points, evaluations) only have to
+change the builders here: each returns a URL inside ``/console``. Until a screen exists,
+its builder gives the URL pattern that screen will answer at (the console shows 404 there
+until it is built).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import url_for
+from werkzeug.routing import BuildError
+
+from profiles.audit import Finding
+from profiles.enums import MeetingKind
+from profiles.periods import Period
+
+
+def _endpoint_or(endpoint: str, fallback: str, **values: Any) -> str:
+    """``url_for(endpoint)`` once that screen is registered, else the agreed URL pattern."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return fallback
+
+
+def new_meeting_url(code: str, kind: MeetingKind, period: Period | None = None,
+                    group: str | None = None) -> str:
+    """Record a meeting of ``kind`` (for a missed period: a meeting held in it)."""
+    query = f"kind={kind.value}"
+    values: dict[str, Any] = {"code": code, "kind": kind.value}
+    if period is not None:
+        query += f"&period={period.first_day.isoformat()}"
+        values["period"] = period.first_day.isoformat()
+    if group is not None:
+        values["group"] = group
+    return _endpoint_or("console.new_meeting", f"/console/branches/{code}/meetings/new?{query}",
+                        **values)
+
+
+def dues_url(code: str, month: int | None = None) -> str:
+    """The branch's dues for a month (``yyyymm``)."""
+    suffix = f"?month={month}" if month else ""
+    values: dict[str, Any] = {"code": code}
+    if month:
+        values["month"] = month
+    return _endpoint_or("console.dues", f"/console/branches/{code}/dues{suffix}", **values)
+
+
+def evaluations_url(code: str, year: int) -> str:
+    """The branch's democratic evaluation of ``year``."""
+    return _endpoint_or("console.evaluations", f"/console/branches/{code}/evaluations?year={year}",
+                        code=code, year=year)
+
+
+def points_url(number: str) -> str:
+    """A member's points ledger."""
+    return _endpoint_or("console.member_points", f"/console/members/{number}/points",
+                        number=number)
+
+
+def member_url(number: str) -> str:
+    """A member's record in the console."""
+    return url_for("console.member", number=number)
+
+
+def edit_member_url(number: str) -> str:
+    """Edit a member's record (e.g. convert a probationary member)."""
+    return _endpoint_or("console.edit_member", f"/console/members/{number}/edit",
+                        number=number)
+
+
+def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
+                month: int) -> str | None:
+    """The screen that closes the gap ``finding`` names, for branch ``code``.
+
+    ``numbers`` maps member names of the branch to their numbers (a name the branch has
+    twice is left out, and its line links to the member search instead); ``month`` is the
+    current ``yyyymm``.
+    """
+    p = finding.params
+    if finding.rule == "meeting_missed":
+        return new_meeting_url(code, p["kind"], p["period"], p.get("group"))
+    if finding.rule == "dues_unpaid":
+        return dues_url(code, month)
+    if finding.rule in ("evaluation_missing", "excellent_share"):
+        return evaluations_url(code, int(p["year"]))
+    name = str(p.get("name", ""))
+    number = numbers.get(name)
+    if number is None:
+        return url_for("console.members", q=name) if name else None
+    if finding.rule == "probation_overdue":
+        return edit_member_url(number)
+    if finding.rule == "absent":
+        return member_url(number)
+    return member_url(number)

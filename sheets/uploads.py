@@ -1,0 +1,182 @@
+"""A roster uploaded in the console: kept privately until imported, checked, then imported.
+
+The importers read a path (``sheets.readers.read_table``), so an upload is kept in
+``instance/uploads/<random>/<the file's own name>`` (the name shows in the report and the
+change log, as on the command line) and the folder is deleted when the import is done or
+dropped. Checking and importing are the command line's functions, with its one
+transaction and lock: a console import is all or nothing in exactly the same way.
+
+The result is plain JSON (problems by row and column, the report's lines), so the page
+shows it the same way whether the check ran in the request or in a background job.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from openpyxl.utils import get_column_letter
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from core import jobs
+from core.clock import today
+from core.db import db
+from core.tasks import task
+from sheets.columns import COLUMNS
+from sheets.members import import_members
+from sheets.outcome import Outcome
+from sheets.problems import SheetRefused
+from sheets.report import outcome_lines, refused_lines
+
+SUFFIXES = (".xlsx", ".xlsm", ".csv")  # what sheets.readers reads on this branch
+MAX_BYTES = 20 * 1024 * 1024
+_UNSAFE = re.compile(r"[^\w.\- ()（）]+")
+
+# Decides, for an import the request would run, which branches it may touch: given the
+# outcome of the dry run, the names of branches it changes that the account may not write.
+ScopeCheck = Callable[[Outcome], list[str]]
+
+
+def uploads_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def safe_name(filename: str) -> str:
+    """The file's own name without any folder part or odd characters (Chinese kept)."""
+    name = Path(filename.replace("\\", "/")).name.strip()
+    name = _UNSAFE.sub("_", name).lstrip(".")
+    return name[-120:] or "upload"
+
+
+def keep_upload(filename: str, data: bytes) -> Path:
+    """Keep an upload under a random folder in ``instance/uploads``; its path."""
+    folder = uploads_dir() / secrets.token_hex(16)
+    folder.mkdir(mode=0o700)
+    path = folder / safe_name(filename)
+    path.write_bytes(data)
+    path.chmod(0o600)
+    return path
+
+
+def drop_upload(path: str | Path) -> None:
+    """Delete a kept upload and its folder (only ever inside ``instance/uploads``)."""
+    folder = Path(path).parent
+    if folder.parent.resolve() == uploads_dir().resolve():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _problem_rows(refused: SheetRefused) -> list[dict[str, Any]]:
+    return [{"row": p.row, "column": get_column_letter(p.column) if p.column else "",
+             "header": p.header, "message": str(p.message)} for p in refused.problems]
+
+
+def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
+               scope: ScopeCheck | None = None,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Check (``dry_run``) or import a member roster; the page's JSON.
+
+    ``state`` is "refused" (problems listed), "checked" (a dry run that may be confirmed)
+    or "imported". A real import first repeats the dry run so the scope check sees what
+    the file would do to the database as it is now.
+    """
+    name = path.name
+    try:
+        outcome = import_members(path, dry_run=True, create_branches=create_branches,
+                                 actor=actor, today=today(), progress=progress)
+        outside = scope(outcome) if scope else []
+        db.session.rollback()  # the real import begins its own transaction, with the lock
+        if outside:
+            return {"state": "refused", "file": name, "problems": [
+                {"row": None, "column": "", "header": "", "message": gettext(
+                    "This file changes members of branches your account does not keep: "
+                    "%(names)s. Import only your own branches' rows.",
+                    names="、".join(outside))}]}
+        if not dry_run:
+            outcome = import_members(path, dry_run=False, create_branches=create_branches,
+                                     actor=actor, today=today())
+    except SheetRefused as refused:
+        db.session.rollback()
+        return {"state": "refused", "file": name, "problems": _problem_rows(refused),
+                "lines": refused_lines(name, refused.problems)[:1]}
+    except (OperationalError, IntegrityError):
+        db.session.rollback()
+        return {"state": "refused", "file": name, "problems": [
+            {"row": None, "column": "", "header": "", "message": gettext(
+                "The database was busy or was changed by another import at the same time; "
+                "nothing was written. Run the import again.")}]}
+    return {"state": "checked" if dry_run else "imported", "file": name,
+            "lines": outcome_lines(outcome, COLUMNS["members"]),
+            "new": outcome.inserted, "changed": outcome.updated,
+            "unchanged": outcome.unchanged, "rows": outcome.rows}
+
+
+def branch_scope(writable_names: frozenset[str] | None) -> ScopeCheck | None:
+    """A scope check allowing changes to members of the named branches only (None: all).
+
+    A member counts for the branch the file puts them in and, if the file moves them, for
+    the branch they are in now: a secretary may neither add to nor take from another
+    branch.
+    """
+    if writable_names is None:
+        return None
+    from sqlalchemy import select
+
+    from profiles.models import Branch, Member
+
+    def check(outcome: Outcome) -> list[str]:
+        numbers = [c.key for c in outcome.changes if c.action == "update"]
+        current: dict[str, str] = {}
+        for start in range(0, len(numbers), 500):
+            current.update(db.session.execute(
+                select(Member.number, Branch.name).join(Branch, Member.branch_id == Branch.id)
+                .where(Member.number.in_(numbers[start:start + 500]))).tuples().all())
+        touched: set[str] = set()
+        for change in outcome.changes:
+            if change.action == "update" and change.key in current:
+                touched.add(current[change.key])
+            new = change.fields.get("branch")
+            if new is not None and new[1]:
+                touched.add(str(new[1]))
+        if outcome.side_changes:  # branches or groups the file would create
+            touched.update(outcome.created)
+        return sorted(touched - writable_names)
+
+    return check
+
+
+@task("import_members")
+def import_job(job_id: str) -> None:
+    """Check or import an uploaded roster in the background, with progress by rows."""
+    job = db.session.get(jobs.Job, job_id)
+    if job is None:
+        return
+    options, owner = job.options, job.owner
+    db.session.commit()  # end the read: the import opens its own transaction and lock
+    path = Path(options["path"])
+    names = options.get("writable")
+    with force_locale(options.get("locale", "zh")):
+        jobs.start(job_id)
+        try:
+            result = run_import(
+                path, dry_run=bool(options.get("dry_run", True)),
+                create_branches=bool(options.get("create_branches")),
+                actor=owner, scope=branch_scope(
+                    frozenset(names) if names is not None else None),
+                progress=lambda done, total: jobs.set_progress(job_id, done, total))
+        except Exception as exc:  # the owner sees that it failed; the log has the trace
+            db.session.rollback()
+            current_app.logger.exception("import job %s failed", job_id)
+            drop_upload(path)
+            jobs.fail(job_id, gettext("The import failed: %(error)s", error=type(exc).__name__))
+            return
+        if result["state"] != "checked":
+            drop_upload(path)  # imported, or refused: the file is not needed again
+        jobs.finish(job_id, result)
