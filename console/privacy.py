@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from core.changelog import Actor, log_change, mask
+from core.changelog import PRIVATE_MEMBER_FIELDS, Actor, log_change, mask
 from profiles.models import Member
 
-# The fields no QR page shows (core.changelog.PRIVATE_MEMBER_FIELDS), in the order the
-# console lists them; only those who manage the member see them, masked until revealed.
-PRIVATE_FIELDS: tuple[str, ...] = ("id_number", "phone", "address", "birth_date",
-                                   "dues_base_cents")
+# The fields no QR page shows, in the order the console lists them; only those who
+# manage the member see them, masked until revealed.
+PRIVATE_FIELDS = PRIVATE_MEMBER_FIELDS
 LABELS = {
     "id_number": _l("ID number"),
     "phone": _l("Phone"),

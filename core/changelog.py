@@ -28,9 +28,9 @@ from core.db import db
 # The one list of private member fields: stored for the secretary, never shown on a page a
 # code opens, masked in the log and in import reports. Member attribute names, plus
 # "dues_base", the spreadsheet's name for dues_base_cents.
-PRIVATE_MEMBER_FIELDS = frozenset({"id_number", "phone", "address", "birth_date",
-                                   "dues_base_cents"})
-PRIVATE_FIELDS = PRIVATE_MEMBER_FIELDS | {"dues_base"}
+PRIVATE_MEMBER_FIELDS: tuple[str, ...] = ("id_number", "phone", "address", "birth_date",
+                                          "dues_base_cents")  # in the order screens list them
+PRIVATE_FIELDS = frozenset(PRIVATE_MEMBER_FIELDS) | {"dues_base"}
 
 BATCH = 5000  # rows per bulk INSERT: bounded statement size, still one round trip per batch
 

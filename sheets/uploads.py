@@ -1,6 +1,7 @@
 """A roster uploaded in the console: kept privately until imported, checked, then imported.
 
-The importers read a path (``sheets.readers.read_table``), so an upload is kept in
+The file must outlive the request that checked it (the person confirms in a second
+request, or a job imports it), so an upload is kept in
 ``instance/uploads/<random>/<the file's own name>`` (the name shows in the report and the
 change log, as on the command line) and the folder is deleted when the import is done or
 dropped. Checking and importing are the command line's functions, with its one
@@ -22,11 +23,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, gettext
 from openpyxl.utils import get_column_letter
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from core import jobs
 from core.clock import today
 from core.db import db
+from core.dberrors import classify, database_refusal
 from core.tasks import task
 from sheets.columns import COLUMNS
 from sheets.members import import_members
@@ -34,7 +36,7 @@ from sheets.outcome import Outcome
 from sheets.problems import SheetRefused
 from sheets.report import outcome_lines, refused_lines
 
-SUFFIXES = (".xlsx", ".xlsm", ".csv")  # what sheets.readers reads on this branch
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")  # sheets.readers
 MAX_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\- ()（）]+")
 
@@ -106,12 +108,11 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
         db.session.rollback()
         return {"state": "refused", "file": name, "problems": _problem_rows(refused),
                 "lines": refused_lines(name, refused.problems)[:1]}
-    except (OperationalError, IntegrityError):
+    except DBAPIError as exc:
         db.session.rollback()
         return {"state": "refused", "file": name, "problems": [
-            {"row": None, "column": "", "header": "", "message": gettext(
-                "The database was busy or was changed by another import at the same time; "
-                "nothing was written. Run the import again.")}]}
+            {"row": None, "column": "", "header": "",
+             "message": database_refusal(classify(exc), exc)}]}
     return {"state": "checked" if dry_run else "imported", "file": name,
             "lines": outcome_lines(outcome, COLUMNS["members"]),
             "new": outcome.inserted, "changed": outcome.updated,
