@@ -80,12 +80,13 @@ class _Context:
     def __init__(self, branch: Branch, members: list[Member], groups: dict[int, str]) -> None:
         self.branch = branch
         self.by_id = {m.id: m for m in members}
+        self.others: dict[int, Member] = {}  # moved away, named by this branch's records
         self.groups = groups
         self.ids = list(self.by_id)
         self.where = {"branch_code": branch.code, "branch": branch.name}
 
     def _who(self, member_id: int) -> dict[str, Any]:
-        member = self.by_id[member_id]
+        member = self.by_id.get(member_id) or self.others[member_id]
         return {**self.where, "number": member.number, "name": member.name}
 
     def members(self) -> Iterator[dict[str, Any]]:
@@ -114,18 +115,23 @@ class _Context:
                 select(AttendanceRecord).join(Meeting)
                 .where(Meeting.branch_id == self.branch.id)):
             attendance.setdefault(record.meeting_id, []).append(record)
+        # Attendance belongs to the branch of the meeting's date: a member who has since
+        # moved to another branch keeps their rows here, and the export names them.
+        movers = {r.member_id for rows in attendance.values() for r in rows} - set(self.by_id)
+        if movers:
+            self.others.update({m.id: m for m in db.session.scalars(
+                select(Member).where(Member.id.in_(movers)))})
         for meeting in meetings:
             head = {**self.where, "kind": label(meeting.kind), "held_on": meeting.held_on,
                     "group": self.groups.get(meeting.group_id) if meeting.group_id else None,
                     "topic": meeting.topic or None}
             records = sorted(attendance.get(meeting.id, []),
-                             key=lambda r: self.by_id[r.member_id].number)
+                             key=lambda r: self._who(r.member_id)["number"])
             if not records:
                 yield head
             for record in records:
-                if record.member_id in self.by_id:  # a member since moved keeps no row here
-                    yield {**head, **self._who(record.member_id),
-                           "attendance": label(record.status)}
+                yield {**head, **self._who(record.member_id),
+                       "attendance": label(record.status)}
 
     def dues(self) -> Iterator[dict[str, Any]]:
         rows = db.session.scalars(select(DuesRecord).where(DuesRecord.member_id.in_(self.ids)))
