@@ -14,7 +14,7 @@ nothing and cannot import.
 
 from __future__ import annotations
 
-import tempfile
+import io
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -30,7 +30,7 @@ from console import downloads
 from console.blueprint import bp
 from console.jobs import load_job
 from core import jobs
-from core.changelog import ChangeLog
+from core.changelog import Actor, log_change
 from core.clock import today
 from core.db import db
 from core.tasks import enqueue
@@ -151,11 +151,9 @@ def template(kind: str) -> ResponseReturnValue:
 
     if kind not in COLUMNS:
         abort(404)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{kind}.xlsx"
-        write_template(kind, path)
-        data = path.read_bytes()
-    return downloads.xlsx(data, f"partycard-{kind}-template.xlsx")
+    body = io.BytesIO()  # written in memory: a download needs no temporary file
+    write_template(kind, body)
+    return downloads.xlsx(body.getvalue(), f"partycard-{kind}-template.xlsx")
 
 
 @bp.get("/branches/<code>/export.xlsx")
@@ -165,12 +163,9 @@ def export(branch: Branch) -> ResponseReturnValue:
     branch, and logged (who, when) in the change log."""
     from sheets.export import export_branch
 
-    with tempfile.TemporaryDirectory() as folder:  # private: removed when the answer is built
-        path = Path(folder) / "export.xlsx"
-        export_branch(branch.code, path, today())
-        data = path.read_bytes()
-    db.session.add(ChangeLog(actor=current_user.username, source="console",
-                             table_name="branch", record_key=branch.code, action="export",
-                             changes="{}"))
+    body = io.BytesIO()  # private data: built in memory, never on disk
+    export_branch(branch.code, body, today())
+    log_change(Actor(current_user.username, "console"), "export", "branch", branch.code)
     db.session.commit()
-    return downloads.xlsx(data, f"{branch.name}-{branch.code}-{today().isoformat()}.xlsx")
+    return downloads.xlsx(body.getvalue(),
+                          f"{branch.name}-{branch.code}-{today().isoformat()}.xlsx")

@@ -1,4 +1,7 @@
-"""Membership over time: the pure rules, the read helpers and the one write, :func:`move`.
+"""Membership over time: the pure rules and the read helpers.
+
+The writes (a move, opening the ranges of members written in bulk) are operations:
+:func:`profiles.operations.move_membership` and ``open_missing_memberships``.
 
 A member's history is a list of non-overlapping ranges (branch, party group, since,
 until); the open range is the current membership. Records (attendance, dues,
@@ -9,48 +12,20 @@ evaluations) belong to the branch the member was in on their date, and the rules
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, or_, select
 
 from core.db import db
-from profiles.enums import MemberStatus
 from profiles.models import (
-    Branch,
-    ChangeLog,
-    Member,
     Membership,
-    MembershipEnd,
-    MembershipStart,
-    PartyGroup,
-    closed_at_once,
-    start_of,
 )
 from profiles.periods import alive_through as alive_through
 from profiles.periods import month_index, yyyymm
 
 COMMITTEE_MIN_FULL_MEMBERS = 7  # 《中国共产党支部工作条例(试行)》 ch. 6
-
-
-class MoveRefused(ValueError):
-    """A move that would rewrite history; the message says why, in the reader's language
-    (translated when shown, so it works outside a request too)."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(message)
-        self.lazy_message = message
-
-    @property
-    def message(self) -> str:
-        """The reason, translated."""
-        return str(self.lazy_message)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)
@@ -173,94 +148,6 @@ def histories(member_ids: Sequence[int] | None = None) -> dict[int, list[Span]]:
     for member_id, branch_id, group_id, since, until in db.session.execute(statement).all():
         out.setdefault(member_id, []).append(Span(branch_id, group_id, since, until))
     return out
-
-
-# -- the one write -----------------------------------------------------------------------
-
-
-def move(member: Member, *, branch: Branch | None, group: PartyGroup | None, on: dt.date,
-         actor: str, source: str, reason: MembershipStart | None = None) -> Membership | None:
-    """Close the member's current range on ``on`` and open the next one there.
-
-    ``branch=None`` is a transfer out of the organisation (已转出). A member with no open
-    range (transferred out earlier) comes back in (转入). A move on the day the current
-    range began corrects that range instead of leaving an empty one. Returns the open
-    range, or None (moved out, or nothing changed). Logs one change-log row; flushes,
-    never commits.
-    """
-    if group is not None and branch is not None and group.branch_id != branch.id:
-        raise MoveRefused(lazy_gettext("Party group %(group)s is not in branch %(branch)s.",
-                                  group=group.name, branch=branch.name))
-    db.session.flush()
-    ranges = list(db.session.scalars(select(Membership).where(
-        Membership.member_id == member.id).order_by(Membership.since)))
-    current = next((r for r in ranges if r.until is None), None)
-    latest = max((r.until or r.since for r in ranges), default=None)
-    if latest is not None and on < latest:
-        raise MoveRefused(lazy_gettext(
-            "%(name)s's membership record already runs to %(date)s; a move must be dated "
-            "on or after it.", name=member.name, date=latest.isoformat()))
-    branch_id, group_id = (branch.id, group.id if group else None) if branch else (None, None)
-    old = (current.branch_id, current.group_id) if current else (None, None)
-    if current is not None and old == (branch_id, group_id):
-        return current
-    if current is None and branch is None:
-        return None
-    opened: Membership | None = None
-    if current is not None and current.since == on and branch is not None:
-        current.branch_id, current.group_id = branch.id, group_id  # same-day correction
-        opened = current
-    else:
-        if current is not None:
-            current.until = on
-            current.end_reason = (MembershipEnd.TRANSFERRED_OUT if branch is None
-                                  else MembershipEnd.MOVED)
-        if branch is not None:
-            start = reason or (MembershipStart.MOVED if current is not None
-                               else MembershipStart.TRANSFERRED_IN)
-            opened = Membership(member_id=member.id, branch_id=branch.id, group_id=group_id,
-                                since=on, start_reason=start)
-            db.session.add(opened)
-    if branch is not None:
-        member.branch_id, member.group_id = branch.id, group_id
-        if member.status is MemberStatus.TRANSFERRED_OUT:
-            member.status = MemberStatus.NORMAL
-    else:
-        member.status = MemberStatus.TRANSFERRED_OUT
-    _log(actor, source, member, {"branch_id": [old[0], branch_id],
-                                 "group_id": [old[1], group_id], "on": on.isoformat()})
-    db.session.flush()
-    return opened
-
-
-def _log(actor: str, source: str, member: Member, changes: dict[str, Any]) -> None:
-    # The branch's change-log writer (core/changelog.py at merge); one row per move.
-    db.session.add(ChangeLog(actor=actor[:60], source=source[:200], table_name="membership",
-                             record_key=str(member.number)[:80], action="update",
-                             changes=json.dumps(changes, ensure_ascii=False)))
-
-
-def open_missing() -> int:
-    """Open a range for every member who has none (members written in bulk).
-
-    Bulk inserts skip the ORM hook in ``profiles.models.membership``; the importers and
-    the demo call this after them.
-    """
-    rows = db.session.execute(
-        select(Member.id, Member.branch_id, Member.group_id, Member.joined_on,
-               Member.status, Branch.founded_on)
-        .join(Branch, Branch.id == Member.branch_id)
-        .outerjoin(Membership, Membership.member_id == Member.id)
-        .where(Membership.id.is_(None))).all()
-    values: list[dict[str, Any]] = []
-    for member_id, branch_id, group_id, joined_on, status, founded_on in rows:
-        since, reason = start_of(joined_on, founded_on)
-        values.append({"member_id": member_id, "branch_id": branch_id, "group_id": group_id,
-                       "since": since, "start_reason": reason, "until": None,
-                       "end_reason": None, **closed_at_once(since, status)})
-    for start in range(0, len(values), 5000):
-        db.session.execute(insert(Membership), values[start:start + 5000])
-    return len(values)
 
 
 def in_branch_on(branch_id: int, day: dt.date) -> Any:

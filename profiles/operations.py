@@ -35,9 +35,14 @@ from profiles.models import (
     Evaluation,
     Meeting,
     Member,
+    Membership,
+    MembershipEnd,
+    MembershipStart,
     PartyGroup,
     PointsEntry,
     PointsRule,
+    closed_at_once,
+    start_of,
 )
 from profiles.rules import Lifespan, MemberFacts, Problem
 
@@ -45,7 +50,8 @@ __all__ = [
     "Actor", "RuleViolation", "add_points", "check_in", "create_member", "dissolve_branch",
     "dissolve_group", "edit_meeting", "found_branch", "found_group", "meeting_key",
     "record_dues", "record_meeting", "reissue_card", "set_attendance", "set_evaluation",
-    "transfer_member", "transfer_out", "update_member",
+    "transfer_member", "transfer_out", "update_member", "move_membership",
+    "open_missing_memberships",
     # bulk, for the importers (they log through core.changelog.log_changes)
     "add_branch", "add_committee", "add_group", "add_meeting", "add_points_rule",
     "bulk_insert", "bulk_update", "release_id_numbers", "set_meeting_topics",
@@ -385,21 +391,7 @@ def transfer_member(actor: Actor, member: Member, *, branch: Branch, group: Part
     if member.status is MemberStatus.TRANSFERRED_OUT:
         raise _refuse("status", "%(name)s has transferred out of the organisation.",
                       name=member.name)
-    old_group = member.group
-    new_group_id = group.id if group else None
-    if member.branch_id == branch.id and member.group_id == new_group_id:
-        return member
-    changed: dict[str, tuple[Any, Any]] = {}
-    if member.branch_id != branch.id:
-        changed["branch"] = (member.branch.name, branch.name)
-    if member.group_id != new_group_id:
-        changed["group"] = (old_group.name if old_group else None, group.name if group else None)
-    changed["on"] = (None, on)
-    member.branch_id, member.group_id = branch.id, new_group_id
-    member.branch = branch
-    db.session.flush()
-    db.session.expire(member, ["group"])  # a view-only relation: reload it on next use
-    log_change(actor, "update", "member", member.number, changed)
+    move_membership(actor, member, branch=branch, group=group, on=on)
     return member
 
 
@@ -408,12 +400,100 @@ def transfer_out(actor: Actor, member: Member, *, on: dt.date) -> Member:
     if member.status is MemberStatus.TRANSFERRED_OUT:
         raise _refuse("status", "%(name)s has transferred out of the organisation.",
                       name=member.name)
-    old = member.status
-    member.status = MemberStatus.TRANSFERRED_OUT
-    db.session.flush()
-    log_change(actor, "update", "member", member.number,
-               {"status": (old, MemberStatus.TRANSFERRED_OUT), "on": (None, on)})
+    move_membership(actor, member, branch=None, group=None, on=on)
     return member
+
+
+# -- membership over time -------------------------------------------------------------------
+
+def move_membership(actor: Actor, member: Member, *, branch: Branch | None,
+                    group: PartyGroup | None, on: dt.date,
+                    reason: MembershipStart | None = None) -> Membership | None:
+    """Close the member's current range on ``on`` and open the next one there.
+
+    ``branch=None`` is a transfer out of the organisation (已转出). A member with no open
+    range (transferred out earlier) comes back in (转入). A move on the day the current
+    range began corrects that range instead of leaving an empty one. Returns the open
+    range, or None (moved out, or nothing changed). Logs one change-log row for the member;
+    flushes, never commits.
+    """
+    if group is not None and branch is not None and group.branch_id != branch.id:
+        raise _refuse("group", "Party group %(group)s is not in branch %(branch)s.",
+                      group=group.name, branch=branch.name)
+    db.session.flush()
+    ranges = list(db.session.scalars(select(Membership).where(
+        Membership.member_id == member.id).order_by(Membership.since)))
+    current = next((r for r in ranges if r.until is None), None)
+    latest = max((r.until or r.since for r in ranges), default=None)
+    if latest is not None and on < latest:
+        raise _refuse("moved_on", "%(name)s's membership record already runs to %(date)s; a "
+                      "move must be dated on or after it.", name=member.name,
+                      date=latest.isoformat())
+    branch_id, group_id = (branch.id, group.id if group else None) if branch else (None, None)
+    old = (current.branch_id, current.group_id) if current else (None, None)
+    if current is not None and old == (branch_id, group_id):
+        return current
+    if current is None and branch is None:
+        return None
+    old_branch = db.session.get(Branch, old[0]) if old[0] else None
+    old_group = db.session.get(PartyGroup, old[1]) if old[1] else None
+    opened: Membership | None = None
+    if current is not None and current.since == on and branch is not None:
+        current.branch_id, current.group_id = branch.id, group_id  # same-day correction
+        opened = current
+    else:
+        if current is not None:
+            current.until = on
+            current.end_reason = (MembershipEnd.TRANSFERRED_OUT if branch is None
+                                  else MembershipEnd.MOVED)
+        if branch is not None:
+            start = reason or (MembershipStart.MOVED if current is not None
+                               else MembershipStart.TRANSFERRED_IN)
+            opened = Membership(member_id=member.id, branch_id=branch.id, group_id=group_id,
+                                since=on, start_reason=start)
+            db.session.add(opened)
+    changed: dict[str, tuple[Any, Any]] = {}
+    if branch is not None:
+        member.branch_id, member.group_id = branch.id, group_id
+        member.branch = branch
+        if member.status is MemberStatus.TRANSFERRED_OUT:
+            changed["status"] = (member.status, MemberStatus.NORMAL)
+            member.status = MemberStatus.NORMAL
+    else:
+        changed["status"] = (member.status, MemberStatus.TRANSFERRED_OUT)
+        member.status = MemberStatus.TRANSFERRED_OUT
+    if old[0] != branch_id:
+        changed["branch"] = (old_branch.name if old_branch else None,
+                             branch.name if branch else None)
+    if old[1] != group_id:
+        changed["group"] = (old_group.name if old_group else None, group.name if group else None)
+    changed["on"] = (None, on)
+    db.session.flush()
+    db.session.expire(member, ["group"])  # a view-only relation: reload it on next use
+    log_change(actor, "update", "member", member.number, changed)
+    return opened
+
+
+def open_missing_memberships() -> int:
+    """Open a range for every member who has none (members written in bulk).
+
+    Bulk inserts skip the ORM hook in ``profiles.models.membership``; the importers and
+    the demo call this after them. Not logged: the members' own inserts are.
+    """
+    rows = db.session.execute(
+        select(Member.id, Member.branch_id, Member.group_id, Member.joined_on,
+               Member.status, Branch.founded_on)
+        .join(Branch, Branch.id == Member.branch_id)
+        .outerjoin(Membership, Membership.member_id == Member.id)
+        .where(Membership.id.is_(None))).all()
+    values: list[dict[str, Any]] = []
+    for member_id, branch_id, group_id, joined_on, status, founded_on in rows:
+        since, reason = start_of(joined_on, founded_on)
+        values.append({"member_id": member_id, "branch_id": branch_id, "group_id": group_id,
+                       "since": since, "start_reason": reason, "until": None,
+                       "end_reason": None, **closed_at_once(since, status)})
+    _batched(insert(Membership), values)
+    return len(values)
 
 
 # -- branches and party groups --------------------------------------------------------------

@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext
@@ -172,8 +172,6 @@ def _require(kind: str, layout: str, table: Table, header: HeaderRow,
     problems = missing_columns(fields, columns, header.row, header.decisions)
     if problems:
         if header.sheet:
-            from dataclasses import replace
-
             problems = [replace(p, sheet=header.sheet, sheet_no=header.sheet_no)
                         for p in problems]
         raise SheetRefused(problems)

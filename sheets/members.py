@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import select
 
-from core.changelog import Change
+from core.changelog import Actor, Change
 from core.db import db
 from profiles import membership
 from profiles import operations as ops
@@ -260,6 +260,8 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
     members = {m.number: m for m in db.session.scalars(
         select(Member).where(Member.number.in_(list(moves))))}
     known = membership.histories([m.id for m in members.values()])
+    who = Actor(actor, source)
+    first_ranges = []
     for number, on in moves.items():
         member = members[number]
         if member.id not in known:
@@ -267,25 +269,27 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
             # lists as 已转出, ends on that day.
             if member.status is MemberStatus.TRANSFERRED_OUT:
                 since = start_of(member.joined_on, None)[0]
-                db.session.add(Membership(
-                    member_id=member.id, branch_id=member.branch_id, group_id=member.group_id,
-                    since=since, until=max(on, since + dt.timedelta(days=1)),
-                    start_reason=MembershipStart.RECORDED,
-                    end_reason=MembershipEnd.TRANSFERRED_OUT))
+                first_ranges.append({
+                    "member_id": member.id, "branch_id": member.branch_id,
+                    "group_id": member.group_id, "since": since,
+                    "until": max(on, since + dt.timedelta(days=1)),
+                    "start_reason": MembershipStart.RECORDED,
+                    "end_reason": MembershipEnd.TRANSFERRED_OUT})
             else:
-                db.session.add(Membership(
-                    member_id=member.id, branch_id=member.branch_id, group_id=member.group_id,
-                    since=on, start_reason=MembershipStart.TRANSFERRED_IN))
+                first_ranges.append({
+                    "member_id": member.id, "branch_id": member.branch_id,
+                    "group_id": member.group_id, "since": on, "until": None,
+                    "start_reason": MembershipStart.TRANSFERRED_IN, "end_reason": None})
             continue
         if member.status is MemberStatus.TRANSFERRED_OUT:
-            membership.move(member, branch=None, group=None, on=on, actor=actor,
-                            source=source)
+            ops.move_membership(who, member, branch=None, group=None, on=on)
             continue
-        membership.move(member, branch=db.session.get(Branch, member.branch_id),
-                        group=db.session.get(PartyGroup, member.group_id)
-                        if member.group_id else None, on=on, actor=actor, source=source)
+        ops.move_membership(who, member, branch=db.session.get(Branch, member.branch_id),
+                            group=db.session.get(PartyGroup, member.group_id)
+                            if member.group_id else None, on=on)
+    ops.bulk_insert(Membership, first_ranges)
     db.session.flush()
-    membership.open_missing()  # members the roster added without a 转入日期
+    ops.open_missing_memberships()  # members the roster added without a 转入日期
 
 
 def _first_in_file(row: MemberRow, number: str, key: tuple[Any, ...],

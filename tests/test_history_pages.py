@@ -8,11 +8,12 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from core.changelog import Actor
 from core.db import db
 from profiles.audit import Finding, branch_cadence_table, run_audit, settings_from_config
 from profiles.enums import Attendance, Category, MeetingKind, Position
-from profiles.membership import move
 from profiles.models import Branch, DuesRecord, Member
+from profiles.operations import move_membership
 from profiles.queries import branch_page, member_page
 from tests import factories
 from tests.pages_helpers import path
@@ -84,8 +85,8 @@ def test_arrears_follow_a_member_who_moved_and_leave_with_one_who_left(
     leaver = make_member(old, name="转出")
     _pay(mover, *range(202601, 202607))  # owes July to November: 5 months
     _pay(leaver, *range(202601, 202603))
-    move(mover, branch=new, group=None, on=dt.date(2026, 9, 16), actor="t", source="t")
-    move(leaver, branch=None, group=None, on=dt.date(2026, 10, 1), actor="t", source="t")
+    move_membership(Actor("t", "t"), mover, branch=new, group=None, on=dt.date(2026, 9, 16))
+    move_membership(Actor("t", "t"), leaver, branch=None, group=None, on=dt.date(2026, 10, 1))
     db.session.commit()
     assert _rule(_audit(app, old.id), "dues_unpaid") == {}
     moved = _rule(_audit(app, new.id), "dues_unpaid")
@@ -115,7 +116,7 @@ def test_a_mid_month_transfer_with_attendance_on_both_sides(
                            {mover: Attendance.ABSENT, stay_new: Attendance.PRESENT})
     factories.make_meeting(new, MeetingKind.THEME_DAY, dt.date(2026, 11, 12),
                            {mover: Attendance.EXCUSED, stay_new: Attendance.PRESENT})
-    move(mover, branch=new, group=None, on=day, actor="t", source="t")
+    move_membership(Actor("t", "t"), mover, branch=new, group=None, on=day)
     db.session.commit()
     page = member_page(mover.id, TODAY)
     assert page is not None
@@ -142,7 +143,7 @@ def test_a_moved_member_is_not_absent_for_the_months_before_the_move(
                            {mover: Attendance.ABSENT})
     factories.make_meeting(old, MeetingKind.THEME_DAY, dt.date(2026, 10, 10),
                            {mover: Attendance.PRESENT})
-    move(mover, branch=new, group=None, on=dt.date(2026, 10, 20), actor="t", source="t")
+    move_membership(Actor("t", "t"), mover, branch=new, group=None, on=dt.date(2026, 10, 20))
     factories.make_meeting(new, MeetingKind.THEME_DAY, dt.date(2026, 11, 10),
                            {mover: Attendance.ABSENT})
     db.session.commit()

@@ -13,10 +13,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from core.changelog import Actor
 from core.db import db
 from profiles.enums import MemberStatus
-from profiles.membership import histories, move
+from profiles.membership import histories
 from profiles.models import Branch, Member, PartyGroup
+from profiles.operations import move_membership
 from profiles.queries import member_page
 from sheets.dues import import_dues
 from sheets.meetings import import_meetings
@@ -37,7 +39,7 @@ def moved(make_branch: Callable[..., Branch], make_member: Callable[..., Member]
     new = make_branch(code="ZB02", name="新支部")
     member = make_member(old, number="DY000001", name="陈静")
     make_member(new, number="DY000002", name="王强")
-    move(member, branch=new, group=None, on=MOVE_DAY, actor="t", source="t")
+    move_membership(Actor("t", "t"), member, branch=new, group=None, on=MOVE_DAY)
     db.session.commit()
     return member
 
@@ -77,7 +79,7 @@ def test_attendance_on_the_wrong_side_of_a_move_is_refused(app: Flask, moved: Me
 def test_dues_months_are_checked_against_the_membership(
         app: Flask, moved: Member, tmp_path: Path, make_member: Callable[..., Member]) -> None:
     gone = make_member(moved.branch, number="DY000003", name="李雷")
-    move(gone, branch=None, group=None, on=dt.date(2026, 6, 1), actor="t", source="t")
+    move_membership(Actor("t", "t"), gone, branch=None, group=None, on=dt.date(2026, 6, 1))
     db.session.commit()
     good = [DUES, ["DY000001", "陈静", "老支部", "2026-08", 10, 10, "2026-08-03"],
             ["DY000001", "陈静", "新支部", "2026-09", 10, 10, "2026-09-20"],  # moved mid-month

@@ -1,5 +1,5 @@
 """Membership over time (profiles/membership.py): the pure rules, near misses on both
-sides of each threshold, and move() on both databases."""
+sides of each threshold, and move_membership() on both databases."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from core.changelog import Actor
 from core.db import db
 from profiles.audit import (
     EvaluationCounts,
@@ -25,7 +26,6 @@ from profiles.audit import (
 )
 from profiles.enums import MeetingKind, MemberStatus
 from profiles.membership import (
-    MoveRefused,
     Span,
     dues_start_month,
     dues_state,
@@ -35,11 +35,10 @@ from profiles.membership import (
     membership_on,
     month_count,
     months_from,
-    move,
-    open_missing,
     span_on,
 )
 from profiles.models import Branch, ChangeLog, Member, Membership, MembershipEnd, MembershipStart
+from profiles.operations import RuleViolation, move_membership, open_missing_memberships
 from profiles.periods import Period
 
 TODAY = dt.date(2026, 11, 21)
@@ -178,7 +177,7 @@ def test_move_closes_the_range_and_opens_the_next(make_branch: Callable[..., Bra
     member = make_member(old, group_id=old.groups[0].id, joined_on=dt.date(2015, 7, 1),
                          converted_on=None)
     day = dt.date(2026, 6, 15)
-    move(member, branch=new, group=new.groups[1], on=day, actor="tester", source="test")
+    move_membership(Actor("tester", "test"), member, branch=new, group=new.groups[1], on=day)
     assert (member.branch_id, member.group_id) == (new.id, new.groups[1].id)
     assert _ranges(member) == [
         (old.id, old.groups[0].id, dt.date(2015, 7, 1), day, MembershipStart.JOINED,
@@ -191,7 +190,8 @@ def test_move_closes_the_range_and_opens_the_next(make_branch: Callable[..., Bra
     assert log is not None and json.loads(log.changes)["on"] == "2026-06-15"
     # Moving to where the member already is changes nothing.
     before = _ranges(member)
-    move(member, branch=new, group=new.groups[1], on=dt.date(2026, 7, 1), actor="t", source="t")
+    move_membership(Actor("t", "t"), member, branch=new, group=new.groups[1],
+                    on=dt.date(2026, 7, 1))
     assert _ranges(member) == before
 
 
@@ -199,13 +199,13 @@ def test_move_refuses_to_rewrite_history(make_branch: Callable[..., Branch],
                                          make_member: Callable[..., Member]) -> None:
     old, new = make_branch(), make_branch()
     member = make_member(old)
-    move(member, branch=new, group=None, on=dt.date(2026, 6, 15), actor="t", source="t")
+    move_membership(Actor("t", "t"), member, branch=new, group=None, on=dt.date(2026, 6, 15))
     before = _ranges(member)
-    with pytest.raises(MoveRefused):
-        move(member, branch=old, group=None, on=dt.date(2026, 6, 1), actor="t", source="t")
-    with pytest.raises(MoveRefused):
-        move(member, branch=old, group=new.groups[0], on=dt.date(2026, 7, 1), actor="t",
-             source="t")
+    with pytest.raises(RuleViolation):
+        move_membership(Actor("t", "t"), member, branch=old, group=None, on=dt.date(2026, 6, 1))
+    with pytest.raises(RuleViolation):
+        move_membership(Actor("t", "t"), member, branch=old, group=new.groups[0],
+                        on=dt.date(2026, 7, 1))
     assert _ranges(member) == before
 
 
@@ -213,10 +213,10 @@ def test_transfer_out_and_back_in(make_branch: Callable[..., Branch],
                                   make_member: Callable[..., Member]) -> None:
     branch = make_branch()
     member = make_member(branch, joined_on=dt.date(2015, 7, 1), converted_on=None)
-    move(member, branch=None, group=None, on=dt.date(2026, 3, 1), actor="t", source="t")
+    move_membership(Actor("t", "t"), member, branch=None, group=None, on=dt.date(2026, 3, 1))
     assert member.status is MemberStatus.TRANSFERRED_OUT
     assert membership_on(member.id, dt.date(2026, 3, 1)) is None
-    move(member, branch=branch, group=None, on=dt.date(2026, 9, 1), actor="t", source="t")
+    move_membership(Actor("t", "t"), member, branch=branch, group=None, on=dt.date(2026, 9, 1))
     assert member.status is MemberStatus.NORMAL
     assert [r[4] for r in _ranges(member)] == [MembershipStart.JOINED,
                                                MembershipStart.TRANSFERRED_IN]
@@ -228,8 +228,8 @@ def test_a_same_day_move_corrects_the_range(make_branch: Callable[..., Branch],
     a, b, c = make_branch(), make_branch(), make_branch()
     member = make_member(a)
     day = dt.date(2026, 6, 15)
-    move(member, branch=b, group=None, on=day, actor="t", source="t")
-    move(member, branch=c, group=None, on=day, actor="t", source="t")
+    move_membership(Actor("t", "t"), member, branch=b, group=None, on=day)
+    move_membership(Actor("t", "t"), member, branch=c, group=None, on=day)
     assert [(r[0], r[2], r[3]) for r in _ranges(member)] == [
         (a.id, dt.date(2010, 7, 1), day), (c.id, day, None)]
 
@@ -241,7 +241,7 @@ def test_open_missing_covers_members_written_in_bulk(make_branch: Callable[..., 
          "joined_on": dt.date(2020, 1, 1), "status": "normal", "dues_basis": "wage"},
         {"number": "B2", "name": "乙", "branch_id": branch.id, "category": "full",
          "joined_on": dt.date(2020, 1, 1), "status": "transferred_out", "dues_basis": "wage"}])
-    assert open_missing() == 2 and open_missing() == 0
+    assert open_missing_memberships() == 2 and open_missing_memberships() == 0
     ids = dict(db.session.execute(select(Member.number, Member.id)).all())
     spans = histories([ids["B1"], ids["B2"]])
     assert spans[ids["B1"]] == [Span(branch.id, None, dt.date(2020, 1, 1))]

@@ -84,7 +84,8 @@ def test_a_branch_exports_to_a_stream(demo_app: Flask) -> None:
 # -- one writer ---------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("app.py", "core", "profiles", "qr", "print", "demo", "sheets")
+PACKAGES = ("app.py", "core", "profiles", "qr", "print", "demo", "sheets", "accounts",
+            "console")
 # The only modules allowed to write domain tables: the operations layer, and the demo's
 # bulk loader (which logs through core.changelog like everyone else).
 WRITERS = {"profiles/operations.py", "demo/builder.py"}
@@ -94,6 +95,12 @@ LOGGER = "core/changelog.py"
 # each such write is still logged through core.changelog.
 OWN_TABLES = {
     "sheets/colmap.py": "column_mapping: the importers' remembered column map",
+    "accounts/service.py": "account, account_grant: who may sign in, with which grants",
+    "accounts/sessions.py": "account_session: signed-in sessions (ended at logout)",
+    "core/jobs.py": "job: a background job's state and progress",
+    # The ORM hook that gives a member created through the ORM its first membership range
+    # in the same flush (like a trigger): the member's own insert is what is logged.
+    "profiles/models/membership.py": "membership: the first range of a new member",
 }
 
 
