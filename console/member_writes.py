@@ -16,6 +16,7 @@ from accounts.access import current_access, member_access
 from accounts.forms import PostForm
 from console.blueprint import bp
 from console.member_forms import FieldError, MemberForm, TransferForm
+from console.privacy import private_values
 from core.changelog import Actor
 from core.clock import today
 from core.db import db
@@ -72,8 +73,11 @@ def edit_member(member: Member) -> ResponseReturnValue:
     elif request.method == "POST":
         general.append(_("Check the marked fields."))
     status = 400 if request.method == "POST" else 200
+    # What is stored shows masked, as on the member page: enough to know a value is there.
+    stored = {FORM_FIELD.get(p.field, p.field): p.value
+              for p in private_values(member, revealed=False)}
     return render_template("console/member_edit.html", member=member, form=form,
-                           general=general), status
+                           general=general, stored=stored), status
 
 
 def _targets(member: Member) -> list[tuple[str, str]]:
