@@ -164,7 +164,11 @@ def reissue(member: Member) -> ResponseReturnValue:
         old = member.card_generation
         new = reissue_card(actor("console card reissue"), member)
         db.session.commit()
-        return render_template("console/reissued.html", member=member, old=old, new=new)
+        # Redirect (not a page in answer to the POST): reloading must not reissue again.
+        flash(_("%(name)s now has card generation %(new)d; card generation %(old)d no longer "
+                "opens the page. Print the new card with \"Print card (PDF)\".",
+                name=member.name, new=new, old=old))
+        return redirect(url_for("console.member", number=member.number))
     return render_template("console/reissue.html", member=member, form=form)
 
 
