@@ -145,3 +145,39 @@ def test_history_masks_private_values_and_stays_within_the_branch(
     auth.login("super")
     body = auth.client.get("/console/history").get_data(as_text=True)
     assert world.b.member_numbers[0] in body
+
+
+def test_console_statements_do_not_grow_with_branch_size(app: Flask) -> None:
+    from accounts.models import Role
+    from profiles.models import Branch
+    from tests.console_helpers import make_account
+    from tests.pages_helpers import count_statements, seed_branch
+
+    with app.app_context():
+        small, _ = seed_branch(2, 1)
+        big, _ = seed_branch(30, 24)
+        codes = {b.id: b.code for b in db.session.scalars(select(Branch))}
+        make_account("small", Role.SECRETARY, codes[small])
+        make_account("big", Role.SECRETARY, codes[big])
+        db.session.commit()
+    counts: dict[str, int] = {}
+    for who, branch_id in (("small", small), ("big", big)):
+        auth = AuthActions(app.test_client())
+        auth.login(who)
+        for page in ("/console/", f"/console/members?branch={codes[branch_id]}",
+                     f"/console/branches/{codes[branch_id]}"):
+            with count_statements(app) as statements:
+                assert auth.client.get(page).status_code == 200
+            counts[f"{who} {page.split('?')[0].split('/')[2] or 'home'}"] = len(statements)
+    assert counts["small home"] == counts["big home"] <= 20, counts
+    assert counts["small members"] == counts["big members"] <= 8, counts
+    assert counts["small branches"] == counts["big branches"] <= 20, counts
+
+
+def test_the_console_speaks_english_on_request_and_keeps_the_search(
+        app: Flask, world: World, auth: AuthActions) -> None:
+    auth.login("sec_a")
+    page = auth.client.get("/console/members?q=jia&lang=en").get_data(as_text=True)
+    assert "Members" in page and "党员" not in page.split("<main>")[0]
+    assert 'href="/console/members?q=jia&amp;lang=zh"' in page
+    assert "成员" in auth.client.get("/console/members?q=甲").get_data(as_text=True)
