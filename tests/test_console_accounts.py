@@ -287,6 +287,15 @@ def test_user_commands(app: Flask, world: World) -> None:
     assert unknown.exit_code != 0 and "NOPE" in unknown.output
     twice = runner.invoke(args=["user", "add", "li", "--role", "admin"])
     assert twice.exit_code != 0
+    granted = runner.invoke(args=["user", "grant", "li", "--role", "supervisor"])
+    assert granted.exit_code == 0 and "supervisor" in granted.output
+    revoked = runner.invoke(args=["user", "revoke", "li", "--role", "secretary",
+                                  "--branch", world.b.code])
+    assert revoked.exit_code == 0
+    assert f"secretary:{world.b.code}" not in revoked.output
+    assert f"secretary:{world.a.code}" in revoked.output
+    none = runner.invoke(args=["user", "revoke", "li", "--role", "admin"])
+    assert none.exit_code != 0 and "no such grant" in none.output
     with app.app_context():
         rows = db.session.scalars(select(ChangeLog).where(ChangeLog.table_name == "account",
                                                           ChangeLog.record_key == "li")).all()

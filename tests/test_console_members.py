@@ -181,3 +181,26 @@ def test_the_console_speaks_english_on_request_and_keeps_the_search(
     assert "Members" in page and "党员" not in page.split("<main>")[0]
     assert 'href="/console/members?q=jia&amp;lang=zh"' in page
     assert "成员" in auth.client.get("/console/members?q=甲").get_data(as_text=True)
+
+
+def test_branch_history_matches_keys_exactly(app: Flask, world: World,
+                                             auth: AuthActions) -> None:
+    """A code with a LIKE wildcard in it must not pull in another branch's rows."""
+    with app.app_context():
+        wild = factories.make_branch(code="W_1", name="通配支部")
+        factories.make_branch(code="WX1", name="别的支部")
+        db.session.add(ChangeLog(actor="x", source="x", table_name="meeting",
+                                 record_key="WX1 2026-05-01 党课", action="insert",
+                                 changes="{}"))
+        db.session.add(ChangeLog(actor="x", source="x", table_name="meeting",
+                                 record_key="W_1 2026-05-02 党课", action="insert",
+                                 changes="{}"))
+        from accounts.models import Role
+        from tests.console_helpers import make_account
+
+        make_account("wild", Role.SECRETARY, wild.code)
+        db.session.commit()
+    auth.login("wild")
+    body = auth.client.get("/console/branches/W_1/history").get_data(as_text=True)
+    assert "W_1 2026-05-02" in body and "WX1" not in body
+    assert "WX1" not in auth.client.get("/console/history").get_data(as_text=True)
