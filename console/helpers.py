@@ -25,7 +25,7 @@ def lang_url(code: str) -> str:
     """This page in another language, keeping its query (a search, a page of history).
     After a POST there is no page to reload: the home page in that language."""
     if request.method == "GET" and request.endpoint:
-        args = {**request.args.to_dict(), "lang": code}
+        args: dict[str, Any] = {**request.args.to_dict(), "lang": code}
         return url_for(request.endpoint, **(request.view_args or {}), **args)
     return url_for("console.home", lang=code)
 
