@@ -21,6 +21,17 @@ def generate_command() -> None:
     click.echo(f"{path}: {len(read_keys(path))} key(s); the newest now signs new cards.")
 
 
+@keys_cli.command("rotate-session")
+def rotate_session_command() -> None:
+    """Append a new session secret; sessions signed with older ones stay valid."""
+    from core.sessions import SESSION_SECRET_FILENAME, append_session_secret
+
+    path = Path(current_app.instance_path) / SESSION_SECRET_FILENAME
+    append_session_secret(path)
+    click.echo(f"{path}: new session secret appended; restart the app to use it. Card "
+               "keys are unchanged.")
+
+
 i18n_cli = AppGroup("i18n", help="Translation catalogs.")
 
 
@@ -64,12 +75,11 @@ def restore_command(archive: str, force: bool) -> None:
 
     try:
         read_manifest(Path(archive))
-        if not force and inspect(db.engine).has_table("member"):
-            from sqlalchemy import func, select
+        if not force and inspect(db.engine).has_table("committee"):
+            from sqlalchemy import text
 
-            from profiles.models import Committee
-
-            if db.session.scalar(select(func.count()).select_from(Committee)):
+            # By table name: core knows the schema's root table, not the domain's models.
+            if db.session.execute(text("SELECT 1 FROM committee LIMIT 1")).first():
                 raise click.ClickException(
                     "The database already holds an organisation; nothing was changed. "
                     "Make a backup of it first, then run restore again with --force.")
