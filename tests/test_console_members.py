@@ -204,3 +204,22 @@ def test_branch_history_matches_keys_exactly(app: Flask, world: World,
     body = auth.client.get("/console/branches/W_1/history").get_data(as_text=True)
     assert "W_1 2026-05-02" in body and "WX1" not in body
     assert "WX1" not in auth.client.get("/console/history").get_data(as_text=True)
+
+
+def test_a_search_with_many_matches_shows_the_first_in_pinyin_order(
+        app: Flask, monkeypatch: object) -> None:
+    import pytest
+
+    from console import search
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setattr(search, "LIMIT", 3)
+    with app.app_context():
+        branch = factories.make_branch()
+        for name in ("王五", "王二", "汪三", "王一", "吴六"):
+            factories.make_member(branch, name=name)
+        db.session.commit()
+        rows, more = search.find_members(Member.branch_id == branch.id, "w")
+    assert more
+    assert [r.name for r in rows] == ["汪三", "王二", "王五"]
+    assert all(r.name != "吴六" for r in rows)
