@@ -38,7 +38,9 @@ from console import CONSOLE_BLUEPRINTS
 from tests.console_helpers import PASSWORD, AuthActions, World
 
 # How to fill each URL argument for a route about branch A. Add one here when a new
-# screen takes a new kind of argument (a meeting id: create the meeting in branch A).
+# screen takes a new kind of argument; create the record in branch A once per world, e.g.
+#   "meeting_id": lambda w: w.once("meeting", lambda: str(make_meeting_in(w.a.code).id)),
+# (``once`` runs the maker in an app context and commits nothing itself: commit in it).
 URL_VALUES: dict[str, Callable[[World], str]] = {
     "code": lambda w: w.a.code,
     "number": lambda w: w.a.member_numbers[0],
