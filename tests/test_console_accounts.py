@@ -296,6 +296,10 @@ def test_user_commands(app: Flask, world: World) -> None:
     assert f"secretary:{world.a.code}" in revoked.output
     none = runner.invoke(args=["user", "revoke", "li", "--role", "admin"])
     assert none.exit_code != 0 and "no such grant" in none.output
+    last = runner.invoke(args=["user", "revoke", "admin", "--role", "admin"])
+    assert last.exit_code != 0 and "last administrator" in last.output
+    assert runner.invoke(args=["user", "disable", "admin"]).exit_code != 0
+    assert AuthActions(app.test_client()).login("admin").status_code == 302
     with app.app_context():
         rows = db.session.scalars(select(ChangeLog).where(ChangeLog.table_name == "account",
                                                           ChangeLog.record_key == "li")).all()
