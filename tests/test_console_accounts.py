@@ -350,3 +350,16 @@ def test_admin_manages_accounts_in_the_console(app: Flask, world: World,
         rows = db.session.scalars(select(ChangeLog).where(ChangeLog.record_key == "zhao")).all()
         assert {r.actor for r in rows} == {"admin"}
         assert any(json.loads(r.changes).get("active") == [True, False] for r in rows)
+
+
+def test_posting_the_login_form_too_often_is_refused_in_chinese(
+        world: World, database_url: str, tmp_path: Path) -> None:
+    app = _throttled_app(tmp_path, database_url, LOGIN_FLOOD="2 per minute")
+    auth = AuthActions(app.test_client())
+    assert auth.login("sec_a", "wrong").status_code == 401
+    assert auth.login("sec_a", "wrong").status_code == 401
+    flooded = auth.login("sec_a")
+    assert flooded.status_code == 429
+    assert "尝试次数过多" in flooded.get_data(as_text=True)
+    assert flooded.headers["Cache-Control"] == "no-store"
+    release_db(app)
