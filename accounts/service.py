@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from accounts.models import Account, Grant, Role
@@ -17,16 +18,15 @@ from accounts.passwords import hash_password, random_password
 from accounts.sessions import end_all_sessions
 from core.changelog import Actor, log_change
 from core.db import db
+from core.errors import UserError
 from profiles.models import Branch
 
 
-class AccountError(ValueError):
-    """A refused account change; the message is English source text, translated when shown."""
+class AccountError(UserError):
+    """A refused account change, translated (Chinese first) when raised."""
 
     def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message % values if values else message)
-        self.message = message
-        self.values = values
+        super().__init__(gettext(message, **values))
 
 
 @dataclass(frozen=True)

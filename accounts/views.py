@@ -150,7 +150,7 @@ def _spec(form: GrantForm) -> GrantSpec:
 
 
 def _refusal(exc: AccountError) -> str:
-    return str(_(exc.message, **exc.values))
+    return exc.message
 
 
 @bp.get("/accounts")

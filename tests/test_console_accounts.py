@@ -297,7 +297,7 @@ def test_user_commands(app: Flask, world: World) -> None:
     none = runner.invoke(args=["user", "revoke", "li", "--role", "admin"])
     assert none.exit_code != 0 and "no such grant" in none.output
     last = runner.invoke(args=["user", "revoke", "admin", "--role", "admin"])
-    assert last.exit_code != 0 and "last administrator" in last.output
+    assert last.exit_code != 0 and "最后一个管理员" in last.output
     assert runner.invoke(args=["user", "disable", "admin"]).exit_code != 0
     assert AuthActions(app.test_client()).login("admin").status_code == 302
     with app.app_context():
