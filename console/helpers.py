@@ -32,8 +32,8 @@ def lang_url(code: str) -> str:
 
 def init_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
-    endpoints = frozenset(app.view_functions)  # which screens exist (links to later ones)
-
     @app.context_processor
     def console_globals() -> dict[str, Any]:
-        return {"access": current_access, "endpoints": endpoints, "lang_url": lang_url}
+        # `endpoints`: which screens exist, so a page links to a later screen once it is there.
+        return {"access": current_access, "endpoints": current_app.view_functions,
+                "lang_url": lang_url}
