@@ -66,31 +66,37 @@ def matches_pinyin(name: str, query: str) -> bool:
 def find_members(scope: ColumnElement[bool], query: str = "",
                  include_out: bool = False) -> tuple[list[MemberRow], bool]:
     """Members within ``scope`` (a WHERE clause on Member) matching ``query``, in pinyin
-    order; and whether there were more than :data:`LIMIT`."""
-    stmt: Any = (
-        select(Member.number, Member.name, Branch.code, Branch.name, PartyGroup.name,
-               Member.category, Member.status)
-        .join(Branch, Branch.id == Member.branch_id)
-        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-        .where(scope)
-    )
+    order; and whether there were more than :data:`LIMIT`. Two statements: the names
+    (filtered in SQL, or in Python for pinyin), then the shown rows' details."""
+    names: Any = select(Member.id, Member.name, Member.number).where(scope)
     if not include_out:
-        stmt = stmt.where(Member.status != MemberStatus.TRANSFERRED_OUT)
+        names = names.where(Member.status != MemberStatus.TRANSFERRED_OUT)
     q = query.strip()
     latin = q.lower().replace(" ", "")
     pinyin = bool(_LATIN.match(latin))
     if q and not pinyin:
-        stmt = stmt.where(or_(Member.name.contains(q, autoescape=True),
-                              Member.number.icontains(q, autoescape=True)))
-    rows = [MemberRow(*r) for r in db.session.execute(stmt).all()]
+        names = names.where(or_(Member.name.contains(q, autoescape=True),
+                                Member.number.icontains(q, autoescape=True)))
+    found: list[tuple[int, str, str]] = [tuple(r) for r in db.session.execute(names).all()]
     if q and pinyin:
         # Letters are pinyin or a number prefix; pinyin lives only in Python (pypinyin).
-        rows = [r for r in rows
-                if matches_pinyin(r.name, latin) or r.number.lower().startswith(latin)]
-    if len(rows) > LIMIT:
-        # Many matches: the first LIMIT by pinyin without tones (cheap), then those in
-        # proper order; the rest are behind a narrower query.
-        rows.sort(key=lambda r: (spellings(r.name)[0], r.name, r.number))
-        return sorted(rows[:LIMIT], key=lambda r: (name_key(r.name), r.number)), True
+        found = [r for r in found
+                 if matches_pinyin(r[1], latin) or r[2].lower().startswith(latin)]
+    more = len(found) > LIMIT
+    if more:
+        # Many matches: the first LIMIT by pinyin without tones (cheap); the rest are
+        # behind a narrower query.
+        found.sort(key=lambda r: (spellings(r[1])[0], r[1], r[2]))
+        found = found[:LIMIT]
+    if not found:
+        return [], False
+    details = db.session.execute(
+        select(Member.id, Member.number, Member.name, Branch.code, Branch.name,
+               PartyGroup.name, Member.category, Member.status)
+        .join(Branch, Branch.id == Member.branch_id)
+        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+        .where(Member.id.in_([r[0] for r in found]))
+    ).all()
+    rows = [MemberRow(*r[1:]) for r in details]
     rows.sort(key=lambda r: (name_key(r.name), r.number))
-    return rows, False
+    return rows, more
