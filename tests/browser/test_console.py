@@ -94,7 +94,7 @@ def test_a_secretary_keeps_the_record_from_a_phone(
     assert "第 2 版" in page.content()
     screen("reissued")
     with page.expect_download(timeout=180_000) as download:  # WeasyPrint, on a busy machine
-        page.click("text=打印党员卡（PDF）")
+        page.click(f"a[href='/console/members/{number}/card.pdf']")
     assert download.value.suggested_filename == f"card-{number}-2.pdf"
     old = page.goto(f"{live_server}{old_path}")
     assert old is not None and old.status == 410
