@@ -53,11 +53,32 @@ ACTIONS = {
 }
 
 
+FIELDS = {
+    "name": _l("Name"), "gender": _l("Gender"), "ethnicity": _l("Ethnicity"),
+    "category": _l("Category"), "position": _l("Position"), "status": _l("Status"),
+    "joined_on": _l("Joined the party"), "converted_on": _l("Full member since"),
+    "probation_extension_months": _l("Probation extension (months)"),
+    "dues_basis": _l("Dues basis"), "id_number": _l("ID number"), "phone": _l("Phone"),
+    "address": _l("Address"), "birth_date": _l("Birth date"),
+    "dues_base_cents": _l("Dues base"), "dues_base": _l("Dues base"),
+    "card_generation": _l("Card"), "branch": _l("Branch"), "group": _l("Party group"),
+    "on": _l("On"), "revealed": _l("Viewed"), "number": _l("Number"),
+    "display_name": _l("Name"), "active": _l("Active"), "grant": _l("Grant"),
+    "password": _l("Password"),
+}
+
+
+def _field(name: str) -> str:
+    return str(FIELDS.get(name, name))
+
+
 def _shown(field: str, value: Any) -> str:
     if value is None:
         return ""
     if field in PRIVATE_FIELDS:
         return str(mask(field, value))
+    if field == "revealed":  # the private fields looked at, by their codes
+        return ", ".join(_field(f.strip()) for f in str(value).split(",") if f.strip())
     return str(value)
 
 
@@ -70,9 +91,10 @@ def _changes(text: str) -> list[tuple[str, str, str]]:
     if isinstance(data, dict):
         for field, value in data.items():
             if isinstance(value, list) and len(value) == 2:
-                out.append((field, _shown(field, value[0]), _shown(field, value[1])))
+                out.append((_field(field), _shown(field, value[0]),
+                            _shown(field, value[1])))
             else:
-                out.append((field, "", _shown(field, value)))
+                out.append((_field(field), "", _shown(field, value)))
     return out
 
 
