@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, request
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
@@ -38,11 +39,46 @@ class HistoryLine:
     changes: list[tuple[str, str, str]]  # field, old, new (private values masked)
 
 
+# How the log's codes read (unknown ones show as stored).
+TABLES = {
+    "member": _l("member"), "branch": _l("branch"), "party_group": _l("party group"),
+    "meeting": _l("meeting"), "attendance": _l("attendance"), "dues": _l("dues"),
+    "points_entry": _l("points"), "points_rule": _l("points rule"),
+    "evaluation": _l("evaluation"), "account": _l("account"), "committee": _l("committee"),
+}
+ACTIONS = {
+    "insert": _l("added"), "update": _l("changed"), "delete": _l("deleted"),
+    "reveal": _l("viewed private fields"), "grant": _l("granted"), "revoke": _l("revoked"),
+    "reset": _l("password reset"),
+}
+
+
+FIELDS = {
+    "name": _l("Name"), "gender": _l("Gender"), "ethnicity": _l("Ethnicity"),
+    "category": _l("Category"), "position": _l("Position"), "status": _l("Status"),
+    "joined_on": _l("Joined the party"), "converted_on": _l("Full member since"),
+    "probation_extension_months": _l("Probation extension (months)"),
+    "dues_basis": _l("Dues basis"), "id_number": _l("ID number"), "phone": _l("Phone"),
+    "address": _l("Address"), "birth_date": _l("Birth date"),
+    "dues_base_cents": _l("Dues base"), "dues_base": _l("Dues base"),
+    "card_generation": _l("Card"), "branch": _l("Branch"), "group": _l("Party group"),
+    "on": _l("On"), "revealed": _l("Viewed"), "number": _l("Number"),
+    "display_name": _l("Name"), "active": _l("Active"), "grant": _l("Grant"),
+    "password": _l("Password"),
+}
+
+
+def _field(name: str) -> str:
+    return str(FIELDS.get(name, name))
+
+
 def _shown(field: str, value: Any) -> str:
     if value is None:
-        return "–"
+        return ""
     if field in PRIVATE_FIELDS:
         return str(mask(field, value))
+    if field == "revealed":  # the private fields looked at, by their codes
+        return ", ".join(_field(f.strip()) for f in str(value).split(",") if f.strip())
     return str(value)
 
 
@@ -55,20 +91,23 @@ def _changes(text: str) -> list[tuple[str, str, str]]:
     if isinstance(data, dict):
         for field, value in data.items():
             if isinstance(value, list) and len(value) == 2:
-                out.append((field, _shown(field, value[0]), _shown(field, value[1])))
+                out.append((_field(field), _shown(field, value[0]),
+                            _shown(field, value[1])))
             else:
-                out.append((field, "", _shown(field, value)))
+                out.append((_field(field), "", _shown(field, value)))
     return out
 
 
 def _keyed_by(column: Any) -> ColumnElement[bool]:
-    """The change-log row's key is ``column`` or starts with it and a space."""
-    return or_(ChangeLog.record_key == column, ChangeLog.record_key.like(column + " %"))
+    """The change-log row's key is ``column`` or starts with it and a space. An exact
+    prefix comparison, not LIKE: a ``_`` in a code must not match another branch's key."""
+    prefix = func.substr(ChangeLog.record_key, 1, func.length(column) + 1)
+    return or_(ChangeLog.record_key == column, prefix == column + " ")
 
 
 def _member_rows(number: str) -> ColumnElement[bool]:
     return or_(ChangeLog.record_key == number,
-               ChangeLog.record_key.like(number.replace("%", "").replace("_", "") + " %"))
+               ChangeLog.record_key.startswith(number + " ", autoescape=True))
 
 
 def _branch_scope(branch_ids: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -99,8 +138,10 @@ def history_lines(where: ColumnElement[bool], before: int | None = None) -> list
     if before:
         stmt = stmt.where(ChangeLog.id < before)
     rows = db.session.scalars(stmt.order_by(ChangeLog.id.desc()).limit(PAGE)).all()
-    return [HistoryLine(r.id, r.at, r.actor, r.source, r.table_name, r.record_key, r.action,
-                        _changes(r.changes)) for r in rows]
+    return [HistoryLine(r.id, r.at, r.actor, r.source,
+                        str(TABLES.get(r.table_name, r.table_name)), r.record_key,
+                        str(ACTIONS.get(r.action, r.action)), _changes(r.changes))
+            for r in rows]
 
 
 def _render(title: str, where: ColumnElement[bool], **context: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import url_for
 from werkzeug.routing import BuildError
@@ -30,15 +31,14 @@ def _endpoint_or(endpoint: str, fallback: str, **values: Any) -> str:
 def new_meeting_url(code: str, kind: MeetingKind, period: Period | None = None,
                     group: str | None = None) -> str:
     """Record a meeting of ``kind`` (for a missed period: a meeting held in it)."""
-    query = f"kind={kind.value}"
-    values: dict[str, Any] = {"code": code, "kind": kind.value}
+    values: dict[str, Any] = {"kind": kind.value}
     if period is not None:
-        query += f"&period={period.first_day.isoformat()}"
         values["period"] = period.first_day.isoformat()
     if group is not None:
         values["group"] = group
-    return _endpoint_or("console.new_meeting", f"/console/branches/{code}/meetings/new?{query}",
-                        **values)
+    return _endpoint_or("console.new_meeting",
+                        f"/console/branches/{code}/meetings/new?{urlencode(values)}",
+                        code=code, **values)
 
 
 def dues_url(code: str, month: int | None = None) -> str:

@@ -51,7 +51,7 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     birth_date = StringField(_l("Birth date"), validators=[Optional(), Length(max=10)])
-    dues_base = StringField(_l("Dues base (monthly wage or pension)"),
+    dues_base = StringField(_l("Dues base (monthly wage or pension, yuan)"),
                             validators=[Optional(), Length(max=12)])
 
     def fill_choices(self) -> None:

@@ -18,7 +18,7 @@ LABELS = {
     "phone": _l("Phone"),
     "address": _l("Address"),
     "birth_date": _l("Birth date"),
-    "dues_base_cents": _l("Dues base (monthly wage or pension)"),
+    "dues_base_cents": _l("Dues base"),
 }
 
 

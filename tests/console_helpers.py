@@ -4,6 +4,7 @@ two-branch world for the permission matrix."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -78,7 +79,16 @@ class World:
     a: Side
     b: Side
     accounts: dict[str, str]  # role name in the matrix -> username
+    app: Flask  # to create more records of branch A for a new URL argument (a meeting...)
     job_id: str = ""  # a background job owned by sec_a
+    cache: dict[str, str] = field(default_factory=dict)  # URL values made once per world
+
+    def once(self, key: str, make: Callable[[], str]) -> str:
+        """``make()`` the first time ``key`` is asked for (in an app context), then reuse."""
+        if key not in self.cache:
+            with self.app.app_context():
+                self.cache[key] = make()
+        return self.cache[key]
 
 
 def build_world(app: Flask) -> World:
@@ -102,4 +112,4 @@ def build_world(app: Flask) -> World:
         job_id = new_job("print", "sec_a", f"{a.name} cards", {}).id
         db.session.commit()
     return World(a, b, {"sec_a": "sec_a", "sec_b": "sec_b", "supervisor": "super",
-                        "admin": "admin"}, job_id)
+                        "admin": "admin"}, app, job_id)
