@@ -45,13 +45,6 @@ from sheets.uploads import (
 
 IMPORT_JOB_BYTES = 256 * 1024  # larger uploads are checked and imported by the worker
 
-# ---------------------------------------------------------------------------------------
-# COLUMN MAPPING (to come): the spreadsheet-reading layer (branch wt-sheets) will report
-# the columns it could not map by itself. When its API is here, a dry run that finds
-# unmapped columns shows a form listing each (header → a field of COLUMNS["members"], or
-# "ignore"); the choice is saved through that API and the dry run repeated. The hook is
-# ``outcome["unmapped"]`` in job.html (empty until then).
-# ---------------------------------------------------------------------------------------
 
 
 def _writable_names() -> list[str] | None:
@@ -125,6 +118,40 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
         return redirect(url_for("console.job", job_id=job.id))
     options["dry_run"] = False
     options["writable"] = _writable_names()  # grants may have changed since the upload
+    jobs.requeue(job.id, options)
+    db.session.expire_all()
+    _run(job, int(options.get("size", 0)))
+    return redirect(url_for("console.job", job_id=job.id))
+
+
+@bp.post("/jobs/<job_id>/map")
+@owner_access(load_job, arg="job_id", pass_as="job")
+def map_columns(job: jobs.Job) -> ResponseReturnValue:
+    """The mapping step: remember what the columns the importer could not place hold
+    (for every later import of the organisation, as ``--map`` does), then check again."""
+    from sheets.colmap import field_choices, set_mapping
+
+    if not PostForm().validate_on_submit() or job.kind != "import":
+        abort(400)
+    options = job.options
+    unplaced = job.outcome.get("unplaced") or []
+    if job.state != jobs.DONE or not unplaced or not Path(options["path"]).exists():
+        flash(_("This import cannot be checked again; upload the file again."))
+        return redirect(url_for("console.job", job_id=job.id))
+    fields = field_choices("members")
+    chosen = {}
+    for index, column in enumerate(unplaced):
+        field = request.form.get(f"field-{index}", "")
+        if field and field != "-" and field not in fields:
+            abort(400)
+        if field:
+            chosen[column["header"]] = field
+    if not chosen:
+        flash(_("Choose what at least one column holds."))
+        return redirect(url_for("console.job", job_id=job.id))
+    for header, field in chosen.items():
+        set_mapping("members", header, field, current_user.username)
+    options["dry_run"] = True
     jobs.requeue(job.id, options)
     db.session.expire_all()
     _run(job, int(options.get("size", 0)))

@@ -30,6 +30,7 @@ from core.clock import today
 from core.db import db
 from core.dberrors import classify, database_refusal
 from core.tasks import task
+from sheets.colmap import unmapped_columns
 from sheets.columns import COLUMNS
 from sheets.members import import_members
 from sheets.outcome import Outcome
@@ -119,6 +120,17 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
             "unchanged": outcome.unchanged, "rows": outcome.rows}
 
 
+def unplaced_columns(path: Path) -> list[dict[str, Any]]:
+    """The columns of an upload the importer could not place by itself, with a few of
+    their values: the console's mapping step offers a field for each."""
+    try:
+        found = unmapped_columns(path, "members")
+    except SheetRefused:
+        return []  # unreadable: the check has said why
+    return [{"sheet": u.sheet, "column": get_column_letter(u.column), "header": u.header,
+             "samples": u.samples} for u in found]
+
+
 def branch_scope(writable_names: frozenset[str] | None) -> ScopeCheck | None:
     """A scope check allowing changes to members of the named branches only (None: all).
 
@@ -178,6 +190,8 @@ def import_job(job_id: str) -> None:
             drop_upload(path)
             jobs.fail(job_id, gettext("The import failed: %(error)s", error=type(exc).__name__))
             return
-        if result["state"] != "checked":
-            drop_upload(path)  # imported, or refused: the file is not needed again
+        if options.get("dry_run", True):
+            result["unplaced"] = unplaced_columns(path)
+        if result["state"] != "checked" and not result.get("unplaced"):
+            drop_upload(path)  # imported, or refused with nothing to map: not needed again
         jobs.finish(job_id, result)

@@ -399,3 +399,48 @@ def test_a_restarted_worker_marks_jobs_it_cut_off_as_failed(app: Flask, world: W
     assert "重新开始" in body or "Start it again" in body
     with app.app_context():
         assert db.session.get(jobs.Job, waiting_id).state == jobs.QUEUED  # type: ignore[union-attr]
+
+
+def test_the_mapping_step_places_a_column_and_remembers_it(
+        app: Flask, world: World, auth: AuthActions) -> None:
+    """A column the importer cannot place (同志姓名 for 姓名): the check says so, the
+    secretary says what it holds, the file is checked again and imports; the map is
+    remembered (and logged) for the next file."""
+    from sheets.colmap import remembered
+
+    auth.login("sec_a")
+    header = ["同志姓名" if h == "姓名" else h for h in ROSTER_HEADER]
+    row = [1, "新成员乙", "女", "1990-01-01", "2019-07-01", "2020-07-01", "正式党员",
+           world.a.name, "", "", ""]
+    data = ("\n".join([",".join(header), ",".join(str(c) for c in row)]) + "\n").encode()
+    before = _members(app)
+    job_id = _job_id(_upload(auth, data))
+    page = auth.client.get(f"/console/jobs/{job_id}").get_data(as_text=True)
+    assert "confirm" not in page  # refused: no 姓名 column
+    assert f"/console/jobs/{job_id}/map" in page and "同志姓名" in page and "新成员乙" in page
+    with app.app_context():
+        unplaced = db.session.get(jobs.Job, job_id).outcome["unplaced"]
+    index = next(i for i, u in enumerate(unplaced) if u["header"] == "同志姓名")
+    # Bad paths: a field that does not exist, and nothing chosen, change nothing.
+    assert auth.post(f"/console/jobs/{job_id}/map",
+                     **{f"field-{index}": "salary"}).status_code == 400
+    assert auth.post(f"/console/jobs/{job_id}/map").status_code == 302
+    with app.app_context():
+        assert remembered("members") == {}
+    assert auth.post(f"/console/jobs/{job_id}/map",
+                     **{f"field-{index}": "name"}).status_code == 302
+    page = auth.client.get(f"/console/jobs/{job_id}").get_data(as_text=True)
+    assert f"/console/jobs/{job_id}/confirm" in page and "新成员乙" in page
+    auth.post(f"/console/jobs/{job_id}/confirm")
+    assert _members(app) == before + 1
+    with app.app_context():
+        assert "name" in remembered("members").values()
+        log = db.session.scalars(select(ChangeLog).where(
+            ChangeLog.table_name == "column_mapping")).one()
+        assert log.actor == "sec_a"
+    # The next file with the same header is placed without asking.
+    row[1], row[3] = "新成员丙", "1991-02-03"
+    again = ("\n".join([",".join(header), ",".join(str(c) for c in row)]) + "\n").encode()
+    page = auth.client.get(f"/console/jobs/{_job_id(_upload(auth, again))}").get_data(
+        as_text=True)
+    assert "/confirm" in page and "同志姓名" not in page.split("<h2>")[-1]
