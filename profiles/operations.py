@@ -126,7 +126,8 @@ def record_meeting(actor: Actor, *, branch: Branch, kind: MeetingKind, held_on: 
     """Record a meeting a branch (or, for a 党小组会, one of its groups) held."""
     _check(rules.meeting_problems(kind, has_group=group is not None, held_on=held_on,
                                   branch=_lifespan(branch), topic=topic)
-           + _group_of(group, branch) + _place_problems(place))
+           + _group_of(group, branch) + _place_problems(place)
+           + rules.text_problems({"topic": topic, "place": place}))
     meeting = Meeting(branch_id=branch.id, kind=kind, held_on=held_on, topic=topic,
                       group_id=group.id if group else None, place=place)
     meeting.branch = branch
@@ -159,7 +160,8 @@ def edit_meeting(actor: Actor, meeting: Meeting, **fields: Any) -> Meeting:
     _check(rules.meeting_problems(values["kind"], has_group=group is not None,
                                   held_on=values["held_on"], branch=_lifespan(branch),
                                   topic=values["topic"])
-           + _group_of(group, branch) + _place_problems(values["place"]))
+           + _group_of(group, branch) + _place_problems(values["place"])
+           + rules.text_problems({"topic": values["topic"], "place": values["place"]}))
     key = _key_of(meeting)
     changed = _diff(meeting, values)
     if (group.id if group else None) != meeting.group_id:
@@ -256,7 +258,8 @@ def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: in
                rule: PointsRule | None = None) -> PointsEntry:
     """Append a ledger entry; the rule's points are copied so history never changes."""
     problems = (rules.points_problems(points=points, reason=reason)
-                + rules.length_problems("reason", reason, 200))
+                + rules.length_problems("reason", reason, 200)
+                + rules.text_problems({"reason": reason}))
     if rule is not None and rule.committee_id != member.branch.committee_id:
         problems.append(rules.problem("rule", "That points rule belongs to another "
                                       "organisation."))
@@ -346,6 +349,7 @@ def create_member(actor: Actor, *, branch: Branch, group: PartyGroup | None = No
         values["number"] = next_member_number()
     values["number"] = str(values["number"]).strip().upper()
     _check(rules.member_problems(_facts(values), today)
+           + rules.text_problems(values)
            + rules.placement_problems(group_branch_id=group.branch_id if group else None,
                                       branch_id=branch.id))
     _check(_unique_problems(values, None))
@@ -370,7 +374,7 @@ def update_member(actor: Actor, member: Member, *, today: dt.date | None = None,
     if "number" in fields:
         fields["number"] = str(fields["number"] or "").strip().upper()
     after = {name: getattr(member, name) for name in MEMBER_FIELDS} | fields
-    _check(rules.member_problems(_facts(after), today))
+    _check(rules.member_problems(_facts(after), today) + rules.text_problems(fields))
     changed = _diff(member, fields)
     if not changed:
         return member
@@ -502,7 +506,8 @@ def found_branch(actor: Actor, *, code: str, name: str, committee: Committee,
                  founded_on: dt.date | None) -> Branch:
     """Create a branch (党支部) of a committee."""
     code, name = code.strip().upper(), name.strip()
-    _check(rules.unit_problems(code=code, name=name, founded_on=founded_on))
+    _check(rules.unit_problems(code=code, name=name, founded_on=founded_on)
+           + rules.text_problems({"code": code, "name": name}))
     if db.session.scalar(select(Branch.id).where(Branch.code == code)) is not None:
         raise _refuse("code", "A branch with the code %(value)s exists already.", value=code)
     branch = Branch(code=code, name=name, committee_id=committee.id, founded_on=founded_on)
@@ -543,7 +548,8 @@ def found_group(actor: Actor, branch: Branch, *, name: str,
                 founded_on: dt.date | None) -> PartyGroup:
     """Create a party group (党小组) in a branch."""
     name = name.strip()
-    problems = rules.unit_problems(name=name, founded_on=founded_on)
+    problems = (rules.unit_problems(name=name, founded_on=founded_on)
+                + rules.text_problems({"name": name}))
     if len(name) > 60:
         problems.append(rules.problem("name", "Too long: at most %(count)s characters.", count=60))
     _check(problems)

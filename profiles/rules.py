@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
 
+from core.text import unsafe_characters
 from profiles.enums import Category, EvaluationStage, MeetingKind, Rating
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -121,6 +123,17 @@ def points_problems(*, points: int | None, reason: str) -> list[Problem]:
         found.append(problem("points", "An entry of 0 points records nothing."))
     if not reason.strip():
         found.append(problem("reason", "Give the reason (事由) or the rule."))
+    return found
+
+
+def text_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """Control characters and direction overrides in any text value: refused, never
+    stripped silently (a NUL breaks the database, an override reverses a name on a card)."""
+    found = []
+    for field, value in values.items():
+        if isinstance(value, str) and (bad := unsafe_characters(value)):
+            found.append(problem(field, "Holds an invisible control or direction character "
+                                 "(%(code)s); retype the text without it.", code=bad[0].code))
     return found
 
 

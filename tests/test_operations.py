@@ -327,16 +327,33 @@ def test_found_branch_and_group(org: dict[str, Any]) -> None:
 
 
 def _dissolution(op: Callable[[], Any], model: type[Any]) -> None:
-    """Dissolving records the date where the schema keeps it, and refuses where not."""
-    if "dissolved_on" in model.__table__.c:
-        with logged() as rows:
-            op()
-        assert json.loads(rows[0].changes) == {"dissolved_on": [None, "2026-05-10"]}
-    else:
-        before = newest_id()
-        with pytest.raises(UserError):
-            op()
-        assert newest_id() == before
+    """Dissolving records the date, logged."""
+    with logged() as rows:
+        op()
+    assert json.loads(rows[0].changes) == {"dissolved_on": [None, "2026-05-10"]}
+
+
+def test_control_and_direction_characters_are_refused_in_every_text(
+        org: dict[str, Any]) -> None:
+    """A right-to-left override would print 张\u202egnp.exe伟 as 张exe.png伟 on a card; an
+    ESC sequence rewrites a terminal; a NUL breaks the database: refused, nothing written."""
+    base: dict[str, Any] = {"branch": org["branch"], "category": Category.FULL,
+                            "joined_on": dt.date(2010, 1, 1)}
+    with refused("name"):
+        ops.create_member(ACTOR, **base, name="张\u202egnp.exe伟")
+    with refused("address"):
+        ops.update_member(ACTOR, org["members"][0], address="东大街\x001号")
+    with refused("topic"):
+        ops.record_meeting(ACTOR, branch=org["branch"], kind=MeetingKind.THEME_DAY,
+                           held_on=DAY, topic="\x1b[2J学习")
+    with refused("reason"):
+        ops.add_points(ACTOR, org["members"][0], recorded_on=DAY, points=2,
+                       reason="出席\u2066会议")
+    with refused("name"):
+        ops.found_group(ACTOR, org["branch"], name="第三\x85小组", founded_on=None)
+    # Line breaks and tabs are text people type (Alt+Enter in a cell): accepted.
+    with logged():
+        ops.update_member(ACTOR, org["members"][0], address="东大街1号\n2单元")
 
 
 def test_dissolve_branch_and_group(org: dict[str, Any]) -> None:
