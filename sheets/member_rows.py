@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -34,6 +35,15 @@ class MemberRow:
     branch_name: str
     group: str | None  # None when the file has no 党小组 column
     committee: str
+    # The dated columns that are not member fields (调动日期, units' founding/dissolution),
+    # parsed before the raw cells are released: field -> date (None when the cell is empty).
+    dates: dict[str, dt.date | None] = dataclasses.field(default_factory=dict)
+
+
+# Dated columns of a roster that describe an event, not the member: a move's effective
+# date and the founding or dissolution of the member's branch or party group.
+EVENT_DATES = ("moved_on", "branch_founded_on", "branch_dissolved_on", "group_founded_on",
+               "group_dissolved_on")
 
 
 def parse_member_row(cells: Cells, today: dt.date) -> MemberRow:
@@ -71,11 +81,12 @@ def parse_member_row(cells: Cells, today: dt.date) -> MemberRow:
     for field, default in DEFAULTS.items():
         if values.get(field) is None and cells.has(field):
             values[field] = default
+    dates = {name: cells.date(name) for name in EVENT_DATES if cells.has(name)}
     parsed = MemberRow(cells, values, cells.text("branch_code", max_length=32),
                        cells.text("branch", required=True, max_length=120),
                        _none_word(cells.text("group", max_length=60)) if cells.has("group")
                        else None,
-                       cells.text("committee", max_length=120))
+                       cells.text("committee", max_length=120), dates)
     # Every value is parsed: the row's raw cells are not needed any more (the importer
     # only reports by row and column from here), and 100,000 of them weigh ~150 MB.
     cells.release()

@@ -180,10 +180,10 @@ def _plan_lifetimes(rows: list[MemberRow],
     for row in rows:
         code = orgs.branch_code(row.branch_code, row.branch_name)
         for table, column, field in LIFETIME_FIELDS:
-            if code is None or not row.cells.has(column) or (table == "party_group"
-                                                             and not row.group):
+            if code is None or column not in row.dates or (table == "party_group"
+                                                           and not row.group):
                 continue
-            day = row.cells.date(column)
+            day = row.dates[column]
             if day is None:
                 continue
             key: Lifetime = (table, (code, row.group) if table == "party_group" and row.group
@@ -231,7 +231,7 @@ def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str
         row = by_row.get(change.row)
         if row is None:
             continue
-        moved_on = row.cells.date("moved_on") if row.cells.has("moved_on") else None
+        moved_on = row.dates.get("moved_on")
         if change.action == "insert":
             if moved_on is not None:
                 moves[change.key] = moved_on

@@ -186,8 +186,8 @@ def test_move_closes_the_range_and_opens_the_next(make_branch: Callable[..., Bra
     assert membership_on(member.id, day - dt.timedelta(days=1)) == Span(
         old.id, old.groups[0].id, dt.date(2015, 7, 1), day)
     assert members_on(old.id, day) == [] and members_on(new.id, day) == [member.id]
-    log = db.session.scalar(select(ChangeLog).where(ChangeLog.table_name == "membership"))
-    assert log is not None and json.loads(log.changes)["on"] == "2026-06-15"
+    log = db.session.scalar(select(ChangeLog).where(ChangeLog.table_name == "member"))
+    assert log is not None and json.loads(log.changes)["on"] == [None, "2026-06-15"]
     # Moving to where the member already is changes nothing.
     before = _ranges(member)
     move_membership(Actor("t", "t"), member, branch=new, group=new.groups[1],
