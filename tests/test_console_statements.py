@@ -3,33 +3,14 @@ per member (bench/console.py times them on the 10,000-member demo)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.db import db
 from profiles.models import Branch, Member
 from tests import factories
 from tests.console_helpers import AuthActions, World
-
-
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    """Every statement the app's engine runs inside the block."""
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.pages_helpers import count_statements
 
 
 def _pages(world: World) -> dict[str, str]:
@@ -41,7 +22,7 @@ def _pages(world: World) -> dict[str, str]:
 
 def _count(app: Flask, auth: AuthActions, url: str) -> int:
     auth.client.get(url)  # warm: first-request work (sessions, catalogs) is not the page's
-    with counted(app) as statements:
+    with count_statements(app) as statements:
         response = auth.client.get(url)
     assert response.status_code == 200, url
     return len(statements)
