@@ -22,6 +22,11 @@ SCREENS: tuple[str, ...] = (
     "console.home",
     "console.members",
     "console.history",
+    "console.meetings",
+    "console.checkin",
+    "console.dues",
+    "console.points",
+    "console.evaluations",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,

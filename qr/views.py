@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
+from console.scan import checkin_redirect
 from core.cache import cache
 from core.clock import today
 from profiles.audit import cadence_table, run_audit, settings_from_config
@@ -54,6 +55,7 @@ def _private(body: str) -> Response:
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = PRIVATE
     response.headers["X-Robots-Tag"] = "noindex, nofollow"  # a card is not for search engines
+    response.vary.add("Cookie")  # a signed-in secretary at 签到 gets a redirect instead
     return response
 
 
@@ -84,8 +86,11 @@ def _cached(kind: Kind, card: CardRef, render: Callable[[], str]) -> Response:
 
 
 def member(token: str) -> Response:
-    """The read-only member page."""
+    """The read-only member page (or, for a secretary scanning at 签到, the check-in)."""
     data = _token("member", token)
+    scanning = checkin_redirect(token)
+    if scanning is not None:
+        return scanning
     card = _current(data, member_card(data.record_id))
 
     def render() -> str:

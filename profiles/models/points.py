@@ -42,6 +42,7 @@ class PointsEntry(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("points <> 0", name="points_not_zero"),
         # With points in the index, a branch's totals are read from the index alone.
         Index("ix_points_entry_member_on", "member_id", "recorded_on", "points"),
+        Index("ix_points_entry_meeting", "meeting_id", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +51,10 @@ class PointsEntry(db.Model):  # type: ignore[name-defined,misc]
     points: Mapped[int]
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("points_rule.id"))
     reason: Mapped[str] = mapped_column(String(200))
+    # The meeting an attendance entry was credited for: a changed attendance is corrected
+    # against what was credited then, whatever the rule table says now.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", name="fk_points_entry_meeting"))
     recorded_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
