@@ -6,17 +6,18 @@ logged in the change log (table ``account``), without any password or hash.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
 from accounts.models import Account, Grant, Role
 from accounts.passwords import hash_password, random_password
 from accounts.sessions import end_all_sessions
+from core.changelog import Actor, log_change
 from core.db import db
-from profiles.models import Branch, ChangeLog
+from profiles.models import Branch
 
 
 class AccountError(ValueError):
@@ -37,10 +38,8 @@ class GrantSpec:
 
 
 def _log(actor: str, source: str, account: Account, action: str,
-         changes: dict[str, object]) -> None:
-    db.session.add(ChangeLog(actor=actor, source=source, table_name="account",
-                             record_key=account.username, action=action,
-                             changes=json.dumps(changes, ensure_ascii=False, default=str)))
+         changes: dict[str, tuple[Any, Any]]) -> None:
+    log_change(Actor(actor, source), action, "account", account.username, changes)
 
 
 def find_account(username: str) -> Account | None:
@@ -75,7 +74,7 @@ def add_grant(actor: str, source: str, account: Account, spec: GrantSpec) -> Gra
     grant = Grant(role=spec.role, branch_id=branch.id if branch else None, branch=branch)
     account.grants.append(grant)
     db.session.flush()
-    _log(actor, source, account, "grant", {"grant": describe_grant(grant)})
+    _log(actor, source, account, "grant", {"grant": (None, describe_grant(grant))})
     return grant
 
 
@@ -84,7 +83,7 @@ def revoke_grant(actor: str, source: str, account: Account, grant: Grant) -> Non
     text = describe_grant(grant)
     account.grants.remove(grant)
     db.session.flush()
-    _log(actor, source, account, "revoke", {"grant": text})
+    _log(actor, source, account, "revoke", {"grant": (text, None)})
 
 
 def create_account(actor: str, source: str, username: str, grants: Sequence[GrantSpec],
@@ -100,7 +99,7 @@ def create_account(actor: str, source: str, username: str, grants: Sequence[Gran
                       password_hash=hash_password(password), active=True)
     db.session.add(account)
     db.session.flush()
-    _log(actor, source, account, "insert", {"display_name": account.display_name})
+    _log(actor, source, account, "insert", {"display_name": (None, account.display_name)})
     for spec in grants:
         add_grant(actor, source, account, spec)
     return account, password
@@ -113,7 +112,7 @@ def reset_password(actor: str, source: str, account: Account,
     account.password_hash = hash_password(password)
     end_all_sessions(account.id)
     db.session.flush()
-    _log(actor, source, account, "reset", {"password": "***"})
+    _log(actor, source, account, "reset", {"password": (None, "***")})
     return password
 
 
@@ -125,7 +124,7 @@ def set_active(actor: str, source: str, account: Account, active: bool) -> None:
     if not active:
         end_all_sessions(account.id)
     db.session.flush()
-    _log(actor, source, account, "update", {"active": [not active, active]})
+    _log(actor, source, account, "update", {"active": (not active, active)})
 
 
 def accounts_exist() -> bool:

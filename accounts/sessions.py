@@ -87,6 +87,8 @@ def start_session(account: Account) -> ConsoleUser:
     """Sign ``account`` in: clear the cookie, store a new session, remember the login time.
     The caller commits."""
     session.clear()  # nothing from before the login survives into it
+    # Expired sessions are only dead weight: each login sweeps them away.
+    db.session.execute(delete(AccountSession).where(AccountSession.expires_at <= _now()))
     token = secrets.token_urlsafe(32)
     db.session.add(AccountSession(token_hash=_hash(token), account_id=account.id,
                                   expires_at=_now() + session_lifetime()))

@@ -21,6 +21,7 @@ from flask import Flask
 SCREENS: tuple[str, ...] = (
     "console.home",
     "console.members",
+    "console.member_writes",
     "console.history",
     "console.meetings",
     "console.checkin",

@@ -15,17 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
+from core.changelog import PRIVATE_FIELDS, mask
 from core.db import db
 from profiles.models import Branch, ChangeLog, Member
-from sheets.audit import mask
 
 PAGE = 100
-PRIVATE = frozenset({"id_number", "phone", "address", "birth_date", "dues_base",
-                     "dues_base_cents"})
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,25 @@ class HistoryLine:
     changes: list[tuple[str, str, str]]  # field, old, new (private values masked)
 
 
+# How the log's codes read (unknown ones show as stored).
+TABLES = {
+    "member": _l("member"), "branch": _l("branch"), "party_group": _l("party group"),
+    "meeting": _l("meeting"), "attendance": _l("attendance"), "dues": _l("dues"),
+    "points_entry": _l("points"), "points_rule": _l("points rule"),
+    "evaluation": _l("evaluation"), "account": _l("account"), "committee": _l("committee"),
+}
+ACTIONS = {
+    "insert": _l("added"), "update": _l("changed"), "delete": _l("deleted"),
+    "reveal": _l("viewed private fields"), "grant": _l("granted"), "revoke": _l("revoked"),
+    "reset": _l("password reset"),
+}
+
+
 def _shown(field: str, value: Any) -> str:
     if value is None:
-        return "–"
-    if field in PRIVATE:
-        return str(mask("id_number" if field == "id_number" else field, value))
+        return ""
+    if field in PRIVATE_FIELDS:
+        return str(mask(field, value))
     return str(value)
 
 
@@ -101,8 +114,10 @@ def history_lines(where: ColumnElement[bool], before: int | None = None) -> list
     if before:
         stmt = stmt.where(ChangeLog.id < before)
     rows = db.session.scalars(stmt.order_by(ChangeLog.id.desc()).limit(PAGE)).all()
-    return [HistoryLine(r.id, r.at, r.actor, r.source, r.table_name, r.record_key, r.action,
-                        _changes(r.changes)) for r in rows]
+    return [HistoryLine(r.id, r.at, r.actor, r.source,
+                        str(TABLES.get(r.table_name, r.table_name)), r.record_key,
+                        str(ACTIONS.get(r.action, r.action)), _changes(r.changes))
+            for r in rows]
 
 
 def _render(title: str, where: ColumnElement[bool], **context: Any) -> str:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from core.db import db
-from profiles.models import ChangeLog, Member
+from core.changelog import Actor, log_change, mask
+from profiles.models import Member
 
-# The fields no QR page shows; in the console only those who manage the member see them.
+# The fields no QR page shows (core.changelog.PRIVATE_MEMBER_FIELDS), in the order the
+# console lists them; only those who manage the member see them, masked until revealed.
 PRIVATE_FIELDS: tuple[str, ...] = ("id_number", "phone", "address", "birth_date",
                                    "dues_base_cents")
 LABELS = {
@@ -19,7 +19,7 @@ LABELS = {
     "phone": _l("Phone"),
     "address": _l("Address"),
     "birth_date": _l("Birth date"),
-    "dues_base_cents": _l("Dues base (monthly wage or pension)"),
+    "dues_base_cents": _l("Dues base"),
 }
 
 
@@ -33,18 +33,6 @@ def _text(field: str, value: object) -> str:
     return str(value)
 
 
-def masked(field: str, value: object) -> str:
-    """What the console shows before a reveal: enough to recognise, not to use."""
-    text = _text(field, value)
-    if not text:
-        return ""
-    if field in ("phone", "id_number") and len(text) > 6:
-        return text[:3] + "*" * (len(text) - 7) + text[-4:]
-    if field == "address":
-        return text[:3] + "…"
-    return "****"
-
-
 @dataclass(frozen=True)
 class PrivateValue:
     """One private field as the console shows it."""
@@ -56,19 +44,17 @@ class PrivateValue:
 
 
 def private_values(member: Member, revealed: bool) -> list[PrivateValue]:
-    """The private fields of ``member``, masked unless ``revealed``."""
+    """The private fields of ``member``, masked (as in the change log) unless ``revealed``."""
     out = []
     for field in PRIVATE_FIELDS:
-        raw = getattr(member, field)
-        shown = _text(field, raw) if revealed else masked(field, raw)
-        out.append(PrivateValue(field, str(LABELS[field]), shown, not _text(field, raw)))
+        text = _text(field, getattr(member, field))
+        shown = text if revealed else str(mask(field, text)) if text else ""
+        out.append(PrivateValue(field, str(LABELS[field]), shown, not text))
     return out
 
 
 def log_reveal(actor: str, member: Member) -> None:
-    """Record that ``actor`` looked at the member's private fields (no values logged)."""
+    """Record that ``actor`` looked at the member's private fields (which, not their values)."""
     fields = [f for f in PRIVATE_FIELDS if _text(f, getattr(member, f))]
-    db.session.add(ChangeLog(actor=actor, source="console", table_name="member",
-                             record_key=member.number, action="reveal",
-                             changes=json.dumps({"revealed": fields})))
-    db.session.flush()
+    log_change(Actor(actor, "console"), "reveal", "member", member.number,
+               {"revealed": (None, ", ".join(fields))})

@@ -111,6 +111,24 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(
     assert thief.get("/console/").status_code == 302
 
 
+def test_a_session_lasts_a_working_day_then_ends(app: Flask, world: World,
+                                                 auth: AuthActions) -> None:
+    import datetime as dt
+
+    auth.login("sec_a")
+    with app.app_context():
+        row = db.session.scalar(select(AccountSession))
+        assert row is not None
+        created = row.created_at.replace(tzinfo=None)
+        lasts = row.expires_at.replace(tzinfo=None) - created
+        assert dt.timedelta(hours=12) <= lasts <= dt.timedelta(hours=16)
+        row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+        db.session.commit()
+    assert auth.client.get("/console/").status_code == 302
+    AuthActions(app.test_client()).login("sec_b")  # a login sweeps expired sessions away
+    assert _sessions(app) == 1
+
+
 def test_logout_needs_a_post_with_the_token(app: Flask, world: World,
                                             auth: AuthActions) -> None:
     auth.login("sec_a")

@@ -1,7 +1,7 @@
 """Console accounts: account, account_grant (roles over branches), account_session.
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0006 (chained after wt-ops's 0006 on this branch; the lead re-chains at merge)
 Create Date: 2026-11-22 01:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision = "0001"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,191 @@
+"""Changing a member: edit, transfer (to a branch or party group, or out), reissue the card
+and print the new one. Every write goes through ``profiles.operations``; the request
+commits; the change log names the account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts.access import current_access, member_access
+from accounts.forms import PostForm
+from console.blueprint import bp
+from console.member_forms import FieldError, MemberForm, TransferForm
+from console.privacy import private_values
+from core.changelog import Actor
+from core.clock import today
+from core.db import db
+from profiles.models import Branch, Member, PartyGroup
+from profiles.operations import (
+    RuleViolation,
+    reissue_card,
+    transfer_member,
+    transfer_out,
+    update_member,
+)
+
+# Rule problems name Member attributes; the form names a few differently.
+FORM_FIELD = {"dues_base_cents": "dues_base"}
+
+
+def actor(source: str = "console") -> Actor:
+    """The signed-in account as the change log's actor."""
+    return Actor(current_user.username, source)
+
+
+def _attach(form: Any, field: str | None, message: str, general: list[str]) -> None:
+    target = getattr(form, FORM_FIELD.get(field or "", field or ""), None) if field else None
+    if target is not None and hasattr(target, "errors"):
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(message)
+    else:
+        general.append(message)
+
+
+@bp.route("/members/<number>/edit", methods=["GET", "POST"])
+@member_access(write=True)
+def edit_member(member: Member) -> ResponseReturnValue:
+    """Edit a member's record. Private fields are never shown here: typing replaces one."""
+    form = MemberForm()
+    form.fill_choices()
+    if request.method == "GET":
+        form.load(member)
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            update_member(actor(), member, today=today(), **form.values())
+        except FieldError as exc:
+            _attach(form, exc.field, exc.message, general)
+        except RuleViolation as exc:
+            for problem in exc.problems:
+                _attach(form, problem.field, str(problem), general)
+        else:
+            db.session.commit()
+            flash(_("Saved."))
+            return redirect(url_for("console.member", number=member.number))
+        db.session.rollback()
+    elif request.method == "POST":
+        general.append(_("Check the marked fields."))
+    status = 400 if request.method == "POST" else 200
+    # What is stored shows masked, as on the member page: enough to know a value is there.
+    stored = {FORM_FIELD.get(p.field, p.field): p.value
+              for p in private_values(member, revealed=False)}
+    return render_template("console/member_edit.html", member=member, form=form,
+                           general=general, stored=stored), status
+
+
+def _targets(member: Member) -> list[tuple[str, str]]:
+    """Branches (and their party groups) the account may move a member to: those it writes.
+    A branch it may not read is never listed, so its name never shows."""
+    access = current_access()
+    rows = db.session.execute(
+        select(Branch.code, Branch.name, PartyGroup.id, PartyGroup.name)
+        .outerjoin(PartyGroup, PartyGroup.branch_id == Branch.id)
+        .where(access.writable(Branch.id))
+        .order_by(Branch.code, PartyGroup.name)
+    ).all()
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for code, name, group_id, group_name in rows:
+        if code not in seen:
+            seen.add(code)
+            out.append((code, f"{code} {name}"))
+        if group_id is not None:
+            out.append((f"{code}/{group_id}", f"{code} {name} · {group_name}"))
+    current = f"{member.branch.code}/{member.group_id}" if member.group_id else member.branch.code
+    return [t for t in out if t[0] != current]
+
+
+def _target(value: str) -> tuple[Branch, PartyGroup | None] | None:
+    code, _, group_id = value.partition("/")
+    branch = db.session.scalar(select(Branch).where(Branch.code == code))
+    if branch is None or not current_access().can_write(branch.id):
+        return None
+    group = None
+    if group_id:
+        group = db.session.get(PartyGroup, int(group_id)) if group_id.isdigit() else None
+        if group is None or group.branch_id != branch.id:
+            return None
+    return branch, group
+
+
+@bp.route("/members/<number>/transfer", methods=["GET", "POST"])
+@member_access(write=True)
+def transfer(member: Member) -> ResponseReturnValue:
+    """Move a member to another branch or party group, or record them transferred out."""
+    form = TransferForm()
+    form.fill_choices(_targets(member))
+    if request.method == "GET":
+        form.on.data = today()
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            if form.kind.data == "out":
+                transfer_out(actor(), member, on=form.on.data)
+            else:
+                target = _target(form.target.data or "")
+                if target is None:
+                    raise FieldError("target", _("Choose where the member goes."))
+                transfer_member(actor(), member, branch=target[0], group=target[1],
+                                on=form.on.data)
+        except FieldError as exc:
+            _attach(form, exc.field, exc.message, general)
+        except RuleViolation as exc:
+            for problem in exc.problems:
+                _attach(form, problem.field, str(problem), general)
+        else:
+            db.session.commit()
+            flash(_("%(name)s: transfer recorded.", name=member.name))
+            if current_access().can_read(member.branch_id):
+                return redirect(url_for("console.member", number=member.number))
+            return redirect(url_for("console.members"))
+        db.session.rollback()
+    elif request.method == "POST":
+        general.append(_("Check the marked fields."))
+    status = 400 if request.method == "POST" else 200
+    return render_template("console/member_transfer.html", member=member, form=form,
+                           general=general), status
+
+
+@bp.route("/members/<number>/reissue", methods=["GET", "POST"])
+@member_access(write=True)
+def reissue(member: Member) -> ResponseReturnValue:
+    """Confirm, then give the member a new card: the old card's code answers "replaced"."""
+    form = PostForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        old = member.card_generation
+        new = reissue_card(actor("console card reissue"), member)
+        db.session.commit()
+        return render_template("console/reissued.html", member=member, old=old, new=new)
+    return render_template("console/reissue.html", member=member, form=form)
+
+
+@bp.get("/members/<number>/card.pdf")
+@member_access(write=True)
+def card_pdf(member: Member) -> ResponseReturnValue:
+    """The member's current card on an ID-1 sheet, as PDF (renders in the request)."""
+    from print.cards import render_cards
+    from print.data import card_values
+    from print.errors import PrintError
+    from print.fonts import find_cjk_font
+    from print.presets import get_preset
+
+    config = current_app.config
+    try:
+        cards = card_values(db.session, config["BASE_URL"], config["SIGNING_KEYS"],
+                            config["ORG_NAME"], None, True, [member.number])
+        pdf = render_cards(cards, get_preset("id1"), find_cjk_font(config.get("CJK_FONT")))
+    except PrintError as exc:
+        return render_template("console/error.html", status=503, message=str(exc)), 503
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="card-{member.number}-{member.card_generation}.pdf"')
+    return response
