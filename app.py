@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     from core.db import database_uri, db
     from core.i18n import domains
     from core.keys import load_signing_keys
+    from core.sessions import load_session_secrets
 
     translations = Path(app.root_path) / "translations"
     app.config.setdefault("BABEL_DOMAIN", domains(translations))
@@ -62,13 +63,20 @@ def create_app(test_config: dict[str, Any] | None = None,
         generate=bool(app.config["GENERATE_KEYS"]), strict=strict,
     )
     app.config["SIGNING_KEYS"] = keys
-    app.config.setdefault("SECRET_KEY", keys[-1])
+    # Sessions have their own secret (instance/session-secret): rotating card keys must not
+    # log anyone out, nor rotating the session secret invalidate a printed card.
+    secret, fallbacks = load_session_secrets(
+        app.config.get("SECRET_KEY"), Path(app.instance_path),
+        generate=bool(app.config["GENERATE_KEYS"]), strict=strict)
+    app.config["SECRET_KEY"] = secret
+    app.config["SECRET_KEY_FALLBACKS"] = app.config.get("SECRET_KEY_FALLBACKS") or fallbacks
 
     from flask_migrate import Migrate
 
     import profiles.models  # noqa: F401  (registers every table on the metadata)
     from core.cache import cache
     from core.cli import backup_command, i18n_cli, keys_cli, restore_command
+    from core.errors import register_error_pages
     from core.i18n import init_i18n
     from core.security import add_security_headers
 
@@ -78,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None,
             compare_type=True)
     init_i18n(app)
     app.after_request(add_security_headers)
+    register_error_pages(app)
     app.cli.add_command(keys_cli)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(backup_command)

@@ -12,7 +12,7 @@ a guest row would count in neither branch. The screen says so and where to recor
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -25,8 +25,7 @@ from core.db import db
 from profiles import operations
 from profiles.enums import Attendance, MemberStatus
 from profiles.models import AttendanceRecord, Meeting, Member
-from profiles.queries import member_card
-from qr.tokens import BadToken, read_token
+from qr.cards import ReplacedCard, UnknownCard, resolve_card
 
 REFRESH_SECONDS = 5  # the 签到 screen reloads itself: live enough for a room
 
@@ -100,15 +99,13 @@ def _scanned(token: str) -> tuple[Member | None, int]:
     """The member a scanned card names, and the answer's status: 404 for a bad card, 410
     for a replaced one."""
     try:
-        data = read_token(current_app.config["SIGNING_KEYS"], "member", token)
-    except BadToken:
-        return None, 404
-    card = member_card(data.record_id)
-    if card is None or data.generation > card.generation:
-        return None, 404
-    if data.generation < card.generation:
+        record = resolve_card(token, "member")
+    except ReplacedCard:
         return None, 410
-    return db.session.get(Member, card.record_id), 200
+    except UnknownCard:
+        return None, 404
+    assert isinstance(record, Member)
+    return record, 200
 
 
 def _answer(meeting: Meeting, token: str, *, done: bool = False) -> ResponseReturnValue:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, String, Text, func, insert, select
+from sqlalchemy import Connection, DateTime, String, Text, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
@@ -144,11 +144,14 @@ def log_change(actor: Actor, action: str, table: str, key: str,
     return int(new_id)
 
 
-def log_changes(changes: Iterable[Change], actor: Actor) -> int:
-    """Log many changed records in bulk (importers, the demo); return how many."""
+def log_changes(changes: Iterable[Change], actor: Actor, *,
+                connection: Connection | None = None) -> int:
+    """Log many changed records in bulk (importers; the demo loader on its ``connection``);
+    return how many."""
     rows = [_row(c, actor) for c in changes]
+    execute = connection.execute if connection is not None else db.session.execute
     for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(ChangeLog), rows[start:start + BATCH])
+        execute(insert(ChangeLog), rows[start:start + BATCH])
     return len(rows)
 
 

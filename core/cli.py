@@ -21,6 +21,17 @@ def generate_command() -> None:
     click.echo(f"{path}: {len(read_keys(path))} key(s); the newest now signs new cards.")
 
 
+@keys_cli.command("rotate-session")
+def rotate_session_command() -> None:
+    """Append a new session secret; sessions signed with older ones stay valid."""
+    from core.sessions import SESSION_SECRET_FILENAME, append_session_secret
+
+    path = Path(current_app.instance_path) / SESSION_SECRET_FILENAME
+    append_session_secret(path)
+    click.echo(f"{path}: new session secret appended; restart the app to use it. Card "
+               "keys are unchanged.")
+
+
 i18n_cli = AppGroup("i18n", help="Translation catalogs.")
 
 

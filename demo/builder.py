@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, text
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
+from core.changelog import Actor, Change, log_changes
 from demo.names import ETHNICITIES, chinese_name
 from profiles.attendees import Invitee, should_attend
 from profiles.dues_rates import monthly_dues_cents
@@ -35,7 +36,6 @@ from profiles.enums import (
 from profiles.models import (
     AttendanceRecord,
     Branch,
-    ChangeLog,
     Committee,
     DuesRecord,
     Evaluation,
@@ -47,6 +47,7 @@ from profiles.models import (
     PointsRule,
 )
 from profiles.periods import add_months, period_of, periods_between, probation_end
+from profiles.rules import id_check_digit
 
 Row = dict[str, Any]
 
@@ -224,10 +225,8 @@ class DemoBuilder:
                 self._build_branch(index, size)
         # One change-log line for the whole seed: it also moves the data revision that
         # cached pages are keyed by.
-        self._insert(ChangeLog.__table__, [{
-            "actor": "demo", "source": "flask demo", "table_name": "*",
-            "record_key": f"{self.summary.members} members", "action": "insert",
-            "changes": "{}"}])
+        log_changes([Change("insert", "*", f"{self.summary.members} members")],
+                    Actor("demo", "flask demo"), connection=self.conn)
         self._reset_sequences()
         return self.summary
 
@@ -575,6 +574,4 @@ def _id_number(rng: random.Random, birth: dt.date, female: bool) -> str:
     region = rng.choice(("110105", "310104", "440305", "330106", "510107"))
     sex_digit = rng.randrange(0, 10, 2) + (0 if female else 1)  # odd for men, even for women
     body = f"{region}{birth:%Y%m%d}{rng.randrange(100):02d}{sex_digit}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-    return body + check
+    return body + id_check_digit(body)

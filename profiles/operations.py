@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from core.changelog import Actor, log_change
 from core.db import db
@@ -48,6 +48,9 @@ __all__ = [
     "record_dues", "record_meeting", "reissue_card", "set_attendance", "set_checkin",
     "set_evaluation",
     "transfer_member", "transfer_out", "update_member",
+    # bulk, for the importers (they log through core.changelog.log_changes)
+    "add_branch", "add_committee", "add_group", "add_meeting", "add_points_rule",
+    "bulk_insert", "bulk_update", "release_id_numbers", "set_meeting_topics",
 ]
 
 Card = TypeVar("Card", Member, Branch)
@@ -141,7 +144,7 @@ def record_meeting(actor: Actor, *, branch: Branch, kind: MeetingKind, held_on: 
 
 def _place_problems(place: str) -> list[Problem]:
     if len(place) > 200:
-        return [rules.problem("place", "At most %(max)s characters, please.", max=200)]
+        return [rules.problem("place", "Too long: at most %(count)s characters.", count=200)]
     return []
 
 
@@ -261,7 +264,8 @@ def record_dues(actor: Actor, member: Member, month: int, *, due_cents: int | No
 def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: int, reason: str,
                rule: PointsRule | None = None, meeting: Meeting | None = None) -> PointsEntry:
     """Append a ledger entry; the rule's points are copied so history never changes."""
-    problems = rules.points_problems(points=points, reason=reason)
+    problems = (rules.points_problems(points=points, reason=reason)
+                + rules.length_problems("reason", reason, 200))
     if rule is not None and rule.committee_id != member.branch.committee_id:
         problems.append(rules.problem("rule", "That points rule belongs to another "
                                       "organisation."))
@@ -483,7 +487,7 @@ def found_group(actor: Actor, branch: Branch, *, name: str,
     name = name.strip()
     problems = rules.unit_problems(name=name, founded_on=founded_on)
     if len(name) > 60:
-        problems.append(rules.problem("name", "At most %(max)s characters, please.", max=60))
+        problems.append(rules.problem("name", "Too long: at most %(count)s characters.", count=60))
     _check(problems)
     if founded_on is not None and not _lifespan(branch).covers(founded_on):
         raise _refuse("founded_on", "The branch did not exist on %(date)s; check the date.",
@@ -526,6 +530,90 @@ def reissue_card(actor: Actor, record: Card) -> int:
     log_change(actor, "update", type(record).__tablename__, key,
                {"card_generation": (old, old + 1)})
     return old + 1
+
+
+# -- bulk: the importers' path --------------------------------------------------------------
+# An import reads and checks every row first (sheets/, with the same ``rules``), then writes
+# here in a handful of statements, and logs every planned change in one bulk insert through
+# the same logger (``core.changelog.log_changes``, called by ``sheets.transaction``). One
+# ORM object per row would make a 10,000-row import several times slower. These functions
+# flush (statements run at once) and never commit.
+
+BULK_BATCH = 2000  # rows per executemany: bounded parameter lists on every driver
+
+
+def bulk_insert(model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert planned rows, batched by column set so executemany groups them."""
+    _batched(insert(model), rows)
+
+
+def bulk_update(model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Update rows by primary key (each row carries it), batched by column set."""
+    _batched(update(model), rows)
+
+
+def _batched(statement: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for batch in groups.values():
+        for start in range(0, len(batch), BULK_BATCH):
+            db.session.execute(statement, batch[start:start + BULK_BATCH])
+
+
+def release_id_numbers(member_ids: Sequence[int]) -> None:
+    """Clear the ID numbers of members about to get new ones, so two members may swap
+    or pass one on within one import (the column is unique)."""
+    for start in range(0, len(member_ids), BULK_BATCH):
+        db.session.execute(
+            update(Member).where(Member.id.in_(member_ids[start:start + BULK_BATCH]))
+            .values(id_number=None), execution_options={"synchronize_session": False})
+
+
+def add_committee(name: str) -> int:
+    """Insert a committee an import names; its id."""
+    committee = Committee(name=name)
+    db.session.add(committee)
+    db.session.flush()
+    return int(committee.id)
+
+
+def add_branch(code: str, name: str, committee_id: int) -> Branch:
+    """Insert a branch an import creates (``--create-branches``)."""
+    branch = Branch(code=code, name=name, committee_id=committee_id)
+    db.session.add(branch)
+    db.session.flush()
+    return branch
+
+
+def add_group(branch_id: int, name: str) -> int:
+    """Insert a party group an import creates; its id."""
+    group = PartyGroup(branch_id=branch_id, name=name)
+    db.session.add(group)
+    db.session.flush()
+    return int(group.id)
+
+
+def add_meeting(values: Mapping[str, Any]) -> int:
+    """Insert a meeting an import names; its id (its attendance follows in bulk)."""
+    meeting = Meeting(**values)
+    db.session.add(meeting)
+    db.session.flush()
+    return int(meeting.id)
+
+
+def set_meeting_topics(topics: Mapping[int, str]) -> None:
+    """Update the topics of existing meetings, by id."""
+    for meeting_id, topic in topics.items():
+        db.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(topic=topic))
+
+
+def add_points_rule(committee_id: int, code: str, name: str, points: int) -> int:
+    """Insert a points rule an import creates (``--create-rules``); its id."""
+    rule = PointsRule(committee_id=committee_id, code=code, name=name, points=points)
+    db.session.add(rule)
+    db.session.flush()
+    return int(rule.id)
 
 
 # -- check-in (签到) ----------------------------------------------------------------------

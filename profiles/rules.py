@@ -74,7 +74,7 @@ def meeting_problems(kind: MeetingKind, *, has_group: bool, held_on: dt.date | N
         found.append(problem("held_on", "The branch did not exist on %(date)s; check the date.",
                              date=held_on.isoformat()))
     if len(topic) > 200:
-        found.append(problem("topic", "At most %(max)s characters, please.", max=200))
+        found.append(problem("topic", "Too long: at most %(count)s characters.", count=200))
     return found
 
 
@@ -114,16 +114,21 @@ def dues_problems(*, due_cents: int | None, paid_cents: int | None,
 
 # -- points --------------------------------------------------------------------------------
 
-def points_problems(*, points: int, reason: str) -> list[Problem]:
-    """An entry moves the total and says why."""
+def points_problems(*, points: int | None, reason: str) -> list[Problem]:
+    """An entry moves the total and says why (``points`` None: not known, not checked)."""
     found = []
     if points == 0:
         found.append(problem("points", "An entry of 0 points records nothing."))
     if not reason.strip():
         found.append(problem("reason", "Give the reason (事由) or the rule."))
-    elif len(reason) > 200:
-        found.append(problem("reason", "At most %(max)s characters, please.", max=200))
     return found
+
+
+def length_problems(field: str, value: str, max_length: int) -> list[Problem]:
+    """Text that fits its column (a spreadsheet cell reports this as it reads it)."""
+    if len(value) > max_length:
+        return [problem(field, "Too long: at most %(count)s characters.", count=max_length)]
+    return []
 
 
 # -- evaluations ---------------------------------------------------------------------------
@@ -181,11 +186,11 @@ def member_problems(facts: MemberFacts, today: dt.date | None = None) -> list[Pr
     if not facts.number.strip():
         found.append(problem("number", "Give the member's 党员编号."))
     elif len(facts.number) > 32:
-        found.append(problem("number", "At most %(max)s characters, please.", max=32))
+        found.append(problem("number", "Too long: at most %(count)s characters.", count=32))
     if not facts.name.strip():
         found.append(problem("name", "Give the member's name."))
     elif len(facts.name) > 60:
-        found.append(problem("name", "At most %(max)s characters, please.", max=60))
+        found.append(problem("name", "Too long: at most %(count)s characters.", count=60))
     if facts.category is None:
         found.append(problem("category", "Give the member's category (正式党员 or 预备党员)."))
     joined, converted = facts.joined_on, facts.converted_on
@@ -236,11 +241,11 @@ def unit_problems(*, code: str | None = None, name: str, founded_on: dt.date | N
     if code is not None and not code.strip():
         found.append(problem("code", "Give the branch's code (支部编号)."))
     elif code is not None and len(code) > 32:
-        found.append(problem("code", "At most %(max)s characters, please.", max=32))
+        found.append(problem("code", "Too long: at most %(count)s characters.", count=32))
     if not name.strip():
         found.append(problem("name", "Give the name."))
     elif len(name) > 120:
-        found.append(problem("name", "At most %(max)s characters, please.", max=120))
+        found.append(problem("name", "Too long: at most %(count)s characters.", count=120))
     if founded_on and dissolved_on and dissolved_on < founded_on:
         found.append(problem("dissolved_on", "It cannot be dissolved before it was founded "
                              "(%(date)s).", date=founded_on.isoformat()))

@@ -1,7 +1,7 @@
 """The routes a code opens: ``/M/<token>`` and ``/B/<token>`` (any case), and their images.
 
-Each view loads (404 for any bad token or unknown record, always the same plain page),
-checks the card generation (an older card gives 410), then renders.
+Each view resolves the token to the current card (``qr.cards``: 404 for any bad token or
+unknown record, always the same plain page; 410 for an older card generation), then renders.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
-from werkzeug.exceptions import HTTPException
 
 from console.scan import checkin_redirect
 from core.cache import cache
 from core.clock import today
 from profiles.audit import cadence_table, run_audit, settings_from_config
-from profiles.queries import branch_card, branch_page, member_card, member_page, member_photo
+from profiles.queries import branch_page, member_page, member_photo
 from profiles.queries.cards import CardRef
+from qr.cards import ReplacedCard, UnknownCard, current_card, verify_token
 from qr.images import qr_png, qr_svg
 from qr.links import SHORT_KIND, normalise_base_url
-from qr.tokens import BadToken, Kind, TokenData, make_token, read_token
+from qr.tokens import Kind, TokenData, make_token
 
 bp = Blueprint("qr", __name__)
 
@@ -35,20 +35,21 @@ def _add(rule: str, endpoint: str, view: Callable[[str], Response | str]) -> Non
     bp.add_url_rule(rule.replace("/M/", "/m/").replace("/B/", "/b/"), endpoint, view)
 
 
-def _token(kind: Kind, token: str) -> TokenData:
+def _card(kind: Kind, token: str) -> CardRef:
+    """The current card the token opens: 404 if unknown, 410 if replaced."""
     try:
-        return read_token(current_app.config["SIGNING_KEYS"], kind, token)
-    except BadToken:
+        return current_card(kind, token)
+    except ReplacedCard:
+        abort(410)
+    except UnknownCard:
         abort(404)
 
 
-def _current(data: TokenData, card: CardRef | None) -> CardRef:
-    """The record's card if the token is its current generation; 404 or 410 otherwise."""
-    if card is None or data.generation > card.generation:
-        abort(404)  # a generation never issued is as unknown as a forged token
-    if data.generation < card.generation:
-        abort(410)
-    return card
+def _token(kind: Kind, token: str) -> TokenData:
+    try:
+        return verify_token(kind, token)
+    except UnknownCard:
+        abort(404)
 
 
 def _private(body: str) -> Response:
@@ -87,11 +88,11 @@ def _cached(kind: Kind, card: CardRef, render: Callable[[], str]) -> Response:
 
 def member(token: str) -> Response:
     """The read-only member page (or, for a secretary scanning at 签到, the check-in)."""
-    data = _token("member", token)
+    _token("member", token)  # a forged token is the same 404 for everyone
     scanning = checkin_redirect(token)
     if scanning is not None:
         return scanning
-    card = _current(data, member_card(data.record_id))
+    card = _card("member", token)
 
     def render() -> str:
         page = member_page(card.record_id, today())
@@ -113,8 +114,7 @@ def member(token: str) -> Response:
 
 def branch(token: str) -> Response:
     """The read-only branch page with its self-audit checklist."""
-    data = _token("branch", token)
-    card = _current(data, branch_card(data.record_id))
+    card = _card("branch", token)
 
     def render() -> str:
         settings = settings_from_config(current_app.config)
@@ -137,9 +137,8 @@ def branch(token: str) -> Response:
 
 def member_photo_view(token: str) -> Response:
     """The member's photo, for the current card only."""
-    data = _token("member", token)
-    _current(data, member_card(data.record_id))
-    photo = member_photo(data.record_id)
+    card = _card("member", token)
+    photo = member_photo(card.record_id)
     if photo is None:
         abort(404)
     response = Response(photo[1], mimetype=photo[0])
@@ -192,15 +191,3 @@ _add("/M/<token>.png", "member_png", member_png)
 _add("/B/<token>.svg", "branch_svg", branch_svg)
 _add("/B/<token>.png", "branch_png", branch_png)
 _add("/M/<token>/photo", "member_photo", member_photo_view)
-
-
-@bp.app_errorhandler(404)
-def not_found(error: HTTPException) -> tuple[str, int, dict[str, str]]:
-    """The same plain page for every kind of not found: no hint of what was wrong."""
-    return render_template("errors/404.html"), 404, {"Cache-Control": PRIVATE}
-
-
-@bp.app_errorhandler(410)
-def replaced(error: HTTPException) -> tuple[str, int, dict[str, str]]:
-    """An older card generation: the card was replaced by a new one."""
-    return render_template("errors/410.html"), 410, {"Cache-Control": PRIVATE}

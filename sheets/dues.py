@@ -4,21 +4,29 @@ kept from the database or computed from the member's basis (profiles.dues_rates)
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from profiles import rules
 from profiles.dues_rates import monthly_dues_cents
 from profiles.models import DuesRecord, Member
 from sheets.cells import Cells
 from sheets.outcome import Outcome
-from sheets.records import MemberFinder, bulk_writer, first_time, row_is_clean, run_import
+from sheets.records import (
+    MemberFinder,
+    bulk_writer,
+    first_time,
+    report,
+    row_is_clean,
+    run_import,
+)
+from sheets.upload import SheetFile
 
 
-def import_dues(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+def import_dues(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
                 progress: Callable[[int, int], None] | None = None, **_: Any) -> Outcome:
     """Import dues payments; raises SheetRefused (nothing written) on any problem."""
     return run_import("dues", path, _plan, dry_run=dry_run, actor=actor, progress=progress)
@@ -39,10 +47,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         due = cells.cents("due")
         paid = cells.cents("paid", required=True)
         paid_on = cells.date("paid_on")
-        if paid and paid_on is None:
-            cells.report("paid_on", "A payment needs the date it was paid.")
-        if paid == 0 and paid_on is not None:
-            cells.report("paid_on", "Nothing was paid, so there is no payment date; clear it.")
+        report(cells, rules.dues_problems(due_cents=due, paid_cents=paid, paid_on=paid_on))
         if person is None or month is None:
             continue
         first_time(cells, "month", (person.id, month), seen,

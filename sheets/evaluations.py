@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from profiles import rules
 from profiles.enums import EvaluationStage, Rating
 from profiles.models import Evaluation
 from sheets.cells import Cells
 from sheets.outcome import Outcome
-from sheets.records import MemberFinder, bulk_writer, first_time, row_is_clean, run_import
+from sheets.records import (
+    MemberFinder,
+    bulk_writer,
+    first_time,
+    report,
+    row_is_clean,
+    run_import,
+)
+from sheets.upload import SheetFile
 
 
-def import_evaluations(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+def import_evaluations(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
                        progress: Callable[[int, int], None] | None = None,
                        **_: Any) -> Outcome:
     """Import evaluations; raises SheetRefused (nothing written) on any problem."""
@@ -35,13 +43,9 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         before = len(cells.problems)
         person = finder.find(cells, finder.branch_code(cells))
         year = cells.integer("year", required=True)
-        if year is not None and not 1921 <= year <= 2200:
-            cells.report("year", "Not a plausible year: %(value)s.", value=year)
         stage = cells.choice("stage", EvaluationStage, required=True)
         rating = cells.choice("rating", Rating)
-        if rating is not None and stage is not None and stage is not EvaluationStage.DECIDED:
-            cells.report("rating", "A rating is given only at the stage 支部评定; clear it or "
-                         "set the stage to 支部评定.")
+        report(cells, rules.evaluation_problems(year=year, stage=stage, rating=rating))
         if person is None or year is None:
             continue
         first_time(cells, "year", (person.id, year), seen,

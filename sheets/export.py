@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -42,8 +42,9 @@ class BranchNotFound(LookupError):
     """No branch has the code asked for."""
 
 
-def export_branch(code: str, path: Path, on: dt.date) -> dict[str, int]:
-    """Write the branch's workbook to ``path``; returns the number of data rows per sheet."""
+def export_branch(code: str, path: Path | BinaryIO, on: dt.date) -> dict[str, int]:
+    """Write the branch's workbook to ``path`` (or a stream, e.g. a download's body);
+    returns the number of data rows per sheet."""
     branch = db.session.scalar(select(Branch).where(Branch.code == code))
     if branch is None:
         raise BranchNotFound(code)

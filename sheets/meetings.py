@@ -8,27 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from profiles import operations as ops
+from profiles import rules
 from profiles.attendees import Invitee, should_attend
 from profiles.collation import name_key
 from profiles.enums import Attendance, MeetingKind
-from profiles.labels import label
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
 from sheets.cells import Cells
 from sheets.orgs import group_list
 from sheets.outcome import Outcome, Unlisted
-from sheets.records import MemberFinder, first_time, row_is_clean, run_import
+from sheets.records import MemberFinder, first_time, report, row_is_clean, run_import
+from sheets.upload import SheetFile
 
 MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
 
 
-def import_meetings(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+def import_meetings(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
                     progress: Callable[[int, int], None] | None = None,
                     **_: Any) -> Outcome:
     """Import meetings and attendance; raises SheetRefused (nothing written) on any problem."""
@@ -37,7 +38,7 @@ def import_meetings(path: Path, *, dry_run: bool = False, actor: str = "unknown"
 
 def _key_text(key: MeetingKey) -> str:
     code, kind, held_on, group = key
-    return " ".join(filter(None, (code, held_on.isoformat(), label(kind), group)))
+    return ops.meeting_key(code, kind, held_on, group)  # as the console's writes name it
 
 
 def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
@@ -73,13 +74,13 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             code = person.branch_code
         elif code == "":
             cells.report("branch", "Say which branch held the meeting (支部编号 or 所在支部).")
-        if person is not None and code and person.branch_code != code:
-            cells.report("name", "%(value)s is a member of another branch.", value=person.name)
-        if kind is MeetingKind.GROUP and not group:
-            cells.report("group", "A 党小组会 needs the party group.")
-        elif kind is not None and kind is not MeetingKind.GROUP and group:
-            cells.report("group", "Only a 党小组会 belongs to a party group; clear this cell.")
-        elif group and code and (branches[code], group) not in groups:
+        if person is not None and code:
+            report(cells, rules.attendee_problems(member_name=person.name,
+                                                  member_branch_id=person.branch_id,
+                                                  meeting_branch_id=branches[code]))
+        kind_refused = kind is not None and report(
+            cells, rules.meeting_problems(kind, has_group=bool(group)))
+        if not kind_refused and group and code and (branches[code], group) not in groups:
             cells.report("group", "Branch %(branch)s has no party group '%(value)s' (its groups: "
                          "%(groups)s).", branch=finder.branch_names[code], value=group,
                          groups=group_list((gid, name) for (b, name), gid in groups.items()
@@ -126,19 +127,12 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     def write() -> None:
         ids = {key: m.id for key, m in meetings.items()}
         for key, values in new_meetings.items():
-            meeting = Meeting(**values)
-            db.session.add(meeting)
-            db.session.flush()
-            ids[key] = meeting.id
-        for meeting_id, topic in topics.items():
-            db.session.execute(update(Meeting).where(Meeting.id == meeting_id)
-                               .values(topic=topic))
-        if new_attendance:
-            db.session.execute(insert(AttendanceRecord), [
-                {"meeting_id": ids[key], "member_id": member_id, "status": status}
-                for key, member_id, status in new_attendance])
-        if changed_attendance:
-            db.session.execute(update(AttendanceRecord), changed_attendance)
+            ids[key] = ops.add_meeting(values)
+        ops.set_meeting_topics(topics)
+        ops.bulk_insert(AttendanceRecord, [
+            {"meeting_id": ids[key], "member_id": member_id, "status": status}
+            for key, member_id, status in new_attendance])
+        ops.bulk_update(AttendanceRecord, changed_attendance)
 
     return write
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
+from profiles.rules import id_check_digit
 from sheets.cells import NONE_WORDS, Cells
 
 # Column field -> Member attribute, for the fields copied as they are.
@@ -21,7 +22,6 @@ ATTRIBUTES = {
 }
 DEFAULTS: dict[str, Any] = {"status": MemberStatus.NORMAL, "dues_basis": DuesBasis.WAGE,
                             "probation_extension_months": 0}
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 @dataclass
@@ -96,8 +96,7 @@ def _id_number(cells: Cells) -> str | None:
     if not re.fullmatch(r"\d{17}[\dX]", text):
         cells.report("id_number", "An ID number has 18 characters (17 digits and a digit or X).")
         return None
-    total = sum(int(d) * w for d, w in zip(text[:17], ID_WEIGHTS, strict=True))
-    if "10X98765432"[total % 11] != text[17]:
+    if id_check_digit(text[:17]) != text[17]:
         cells.report("id_number", "The ID number's check digit is wrong; please check it.")
         return None
     return text

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from profiles import operations as ops
 from profiles.models import Member
 from sheets.cells import data_rows
 from sheets.columns import MEMBER_COLUMNS, SHEET_NAMES
@@ -28,11 +28,12 @@ from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
 from sheets.readers import read_table
 from sheets.transaction import commit_import, import_transaction
+from sheets.upload import SheetFile
 
 GENERATED = re.compile(r"^DY(\d+)$")
 
 
-def import_members(path: Path, *, dry_run: bool = False, create_branches: bool = False,
+def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: bool = False,
                    actor: str = "unknown", today: dt.date | None = None,
                    progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Import a member roster; raises SheetRefused (nothing written) if any row is wrong."""
@@ -230,27 +231,12 @@ def _apply(inserts: list[MemberRow], updates: list[tuple[dict[str, Any], MemberR
     for row in inserts:
         values = {**DEFAULTS, **attributes(row)}
         new_rows.append(values)
-    _batched(insert(Member), new_rows)
+    ops.bulk_insert(Member, new_rows)
     changed = []
     for current, row in updates:
         values = attributes(row)
         if row.group is None and values["branch_id"] != current["branch_id"]:
             values["group_id"] = None  # a group belongs to the old branch
         changed.append({"id": current["id"], **values})
-    # Clear changing ID numbers first, so two members may swap or pass one on.
-    moving = [c["id"] for c in changed if "id_number" in c]
-    for start in range(0, len(moving), 2000):
-        db.session.execute(
-            update(Member).where(Member.id.in_(moving[start:start + 2000]))
-            .values(id_number=None), execution_options={"synchronize_session": False})
-    _batched(update(Member), changed)
-
-
-def _batched(statement: Any, rows: list[dict[str, Any]]) -> None:
-    """Execute in batches of rows sharing one column set, so executemany groups them."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    for batch in groups.values():
-        for start in range(0, len(batch), 2000):
-            db.session.execute(statement, batch[start:start + 2000])
+    ops.release_id_numbers([c["id"] for c in changed if "id_number" in c])
+    ops.bulk_update(Member, changed)

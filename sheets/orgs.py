@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from profiles import operations as ops
 from profiles.models import Branch, Committee, PartyGroup
 
 
@@ -103,20 +104,11 @@ class OrgIndex:
         return changes
 
     def create_planned(self) -> None:
-        """Insert the planned committees, branches and groups (ids filled in by flush)."""
+        """Insert the planned committees, branches and groups (through the operations)."""
         for name in sorted(self.new_committees):
-            committee = Committee(name=name)
-            db.session.add(committee)
-            db.session.flush()
-            self.committees[name] = committee.id
+            self.committees[name] = ops.add_committee(name)
         for new in self.new_branches.values():
-            branch = Branch(code=new.code, name=new.name,
-                            committee_id=self.committees[new.committee])
-            db.session.add(branch)
-            self.by_code[new.code] = branch
-        db.session.flush()
+            self.by_code[new.code] = ops.add_branch(new.code, new.name,
+                                                    self.committees[new.committee])
         for code, name in sorted(self.new_groups):
-            group = PartyGroup(branch_id=self.by_code[code].id, name=name)
-            db.session.add(group)
-            db.session.flush()
-            self.groups[(code, name)] = group.id
+            self.groups[(code, name)] = ops.add_group(self.by_code[code].id, name)

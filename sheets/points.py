@@ -7,22 +7,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from profiles import operations as ops
+from profiles import rules as write_rules
 from profiles.models import Branch, PointsEntry, PointsRule
 from sheets.cells import Cells
 from sheets.outcome import Outcome
-from sheets.records import MemberFinder, row_is_clean, run_import
+from sheets.records import MemberFinder, report, row_is_clean, run_import
+from sheets.upload import SheetFile
 
 EntryKey = tuple[int, dt.date, int, str, str]  # member, date, points, rule name, reason
 
 
-def import_points(path: Path, *, dry_run: bool = False, actor: str = "unknown",
+def import_points(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
                   create_rules: bool = False,
                   progress: Callable[[int, int], None] | None = None, **_: Any) -> Outcome:
     """Import points entries; raises SheetRefused (nothing written) on any problem."""
@@ -55,12 +57,9 @@ def _plan(rows: list[Cells], outcome: Outcome, actor: str,
         person = finder.find(cells, finder.branch_code(cells))
         recorded_on = cells.date("recorded_on", required=True)
         points = cells.integer("points", required=True)
-        if points == 0:
-            cells.report("points", "An entry of 0 points records nothing.")
         rule_text = cells.text("rule", max_length=120)
         reason = cells.text("reason", max_length=200) or rule_text
-        if not reason:
-            cells.report("reason", "Give the reason (事由) or the rule.")
+        report(cells, write_rules.points_problems(points=points, reason=reason))
         recorded_by = cells.text("recorded_by", max_length=60) or actor
         if person is None or recorded_on is None or points is None \
                 or not row_is_clean(cells, before):
@@ -94,11 +93,8 @@ def _plan(rows: list[Cells], outcome: Outcome, actor: str,
         for (committee, name), points in new_rules.items():
             code = next(f"import{n}" for n in range(1, 10_000) if f"import{n}" not in taken)
             taken.add(code)
-            made = PointsRule(committee_id=committee, code=code, name=name, points=points)
-            db.session.add(made)
-            db.session.flush()
-            ids[(committee, name)] = made.id
-        db.session.execute(insert(PointsEntry), [
+            ids[(committee, name)] = ops.add_points_rule(committee, code, name, points)
+        ops.bulk_insert(PointsEntry, [
             {"member_id": key[0], "recorded_on": key[1], "points": key[2],
              "rule_id": ids[(committee, key[3])] if key[3] else None, "reason": key[4],
              "recorded_by": recorded_by}

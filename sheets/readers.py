@@ -7,10 +7,10 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sheets.problems import SheetRefused, problem
+from sheets.upload import SheetFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary .xls (and other Office 97 files)
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK/GB2312
@@ -24,7 +24,7 @@ class Table:
     rows: list[list[Any]]
 
 
-def read_table(path: Path, sheet_names: Sequence[str] = ()) -> Table:
+def read_table(path: SheetFile, sheet_names: Sequence[str] = ()) -> Table:
     """The rows of ``path``; for a workbook, the first sheet named in ``sheet_names``
     (the export's sheet for this kind of record), else the first sheet.
 

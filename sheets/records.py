@@ -3,14 +3,15 @@ read → check → plan → write-in-one-transaction pipeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from core.db import db
+from profiles import operations as ops
+from profiles import rules
 from profiles.models import Branch, Member
 from sheets.cells import Cells, data_rows
 from sheets.columns import COLUMNS, SHEET_NAMES
@@ -19,6 +20,7 @@ from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
 from sheets.readers import read_table
 from sheets.transaction import commit_import, import_transaction
+from sheets.upload import SheetFile
 
 Planner = Callable[[list[Cells], Outcome], Callable[[], None]]
 
@@ -99,7 +101,7 @@ class MemberFinder:
         return None
 
 
-def run_import(kind: str, path: Path, planner: Planner, *, dry_run: bool, actor: str,
+def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, actor: str,
                progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Read and check every row; write nothing unless all are good, then all in one go."""
     table = read_table(path, (SHEET_NAMES[kind],))
@@ -132,6 +134,13 @@ def first_time(cells: Cells, field: str, key: Any, seen: dict[Any, int], message
     return True
 
 
+def report(cells: Cells, problems: Sequence[rules.Problem]) -> bool:
+    """Report each problem the write rules found at its column; whether there was any."""
+    for found in problems:
+        cells.report(found.field or "", found.message, **found.kwargs)
+    return bool(problems)
+
+
 def row_is_clean(cells: Cells, before: int) -> bool:
     """Whether no problem was recorded since ``before`` problems were counted."""
     return len(cells.problems) == before
@@ -139,12 +148,10 @@ def row_is_clean(cells: Cells, before: int) -> bool:
 
 def bulk_writer(model: Any, inserts: list[dict[str, Any]],
                 updates: list[dict[str, Any]]) -> Callable[[], None]:
-    """A writer that applies the planned rows in (at most) two bulk statements."""
+    """A writer that applies the planned rows in bulk, through the operations layer."""
 
     def write() -> None:
-        if inserts:
-            db.session.execute(insert(model), inserts)
-        if updates:
-            db.session.execute(update(model), updates)
+        ops.bulk_insert(model, inserts)
+        ops.bulk_update(model, updates)
 
     return write

@@ -5,14 +5,48 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from core.changelog import Actor, Change, log_changes
 from core.db import db
 
 # PostgreSQL advisory lock that every import holds until it commits or rolls back.
 IMPORT_LOCK = 0x7061_7274  # "part"
+
+
+# Set by join_caller_transaction(): tests that build data and import in one uncommitted
+# transaction say so explicitly; everything else gets its own locked transaction.
+_JOIN: ContextVar[bool] = ContextVar("join_caller_transaction", default=False)
+
+
+class OpenTransaction(RuntimeError):
+    """The caller has uncommitted writes; an import must not commit or discard them."""
+
+
+@contextmanager
+def join_caller_transaction() -> Iterator[None]:
+    """Let imports inside run in the caller's open transaction, without the import lock
+    or a snapshot of their own (tests that seed data and import without committing)."""
+    token = _JOIN.set(True)
+    try:
+        yield
+    finally:
+        _JOIN.reset(token)
+
+
+def _has_writes(session: Session) -> bool:
+    """Whether the session's open transaction has written anything (flushed or not)."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    if db.engine.dialect.name == "sqlite":
+        driver = session.connection().connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver.in_transaction  # the driver begins only before a write
+    # An xid is assigned at the first write of a PostgreSQL transaction.
+    return session.execute(text("SELECT txid_current_if_assigned()")).scalar() is not None
 
 
 @contextmanager
@@ -25,12 +59,20 @@ def import_transaction(dry_run: bool) -> Iterator[None]:
     BEGIN IMMEDIATE; an advisory lock on PostgreSQL): a second import waits for the
     first to finish, then reads what it wrote. A dry run reads one snapshot and locks
     nothing. Whatever is not committed inside is rolled back on the way out.
-    A transaction the caller already has open (tests) is left to the caller.
+
+    It does so always: a web request has a transaction open from its first query, so a
+    read-only transaction the caller has open is ended first. A caller with uncommitted
+    writes gets OpenTransaction (they would be committed or lost with the import), unless
+    it opted out with :func:`join_caller_transaction`.
     """
     session = db.session()  # the scoped session's Session (in_transaction is not proxied)
-    if session.in_transaction():
+    if _JOIN.get():
         yield
         return
+    if session.in_transaction():
+        if _has_writes(session):
+            raise OpenTransaction("commit or roll back before importing")
+        session.rollback()  # only reads so far: end them; the import reads afresh
     if db.engine.dialect.name == "sqlite":
         driver = session.connection().connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)

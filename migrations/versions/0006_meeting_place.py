@@ -15,11 +15,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("meeting", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("place", sa.String(length=200), server_default="",
-                                      nullable=False))
+    # A plain ADD COLUMN on both databases (no table copy: rows keep their foreign keys).
+    op.add_column("meeting", sa.Column("place", sa.String(length=200), server_default="",
+                                       nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table("meeting", schema=None) as batch_op:
-        batch_op.drop_column("place")
+    # SQLite 3.35+ drops a column in place; a batch copy of the table would trip the
+    # attendance rows' foreign keys.
+    op.drop_column("meeting", "place")
