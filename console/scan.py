@@ -8,9 +8,8 @@ read first: an anonymous visitor costs no database query here.
 
 from __future__ import annotations
 
-from flask import redirect, request, session, url_for
+from flask import Response, request, session, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 SESSION_KEY = "checkin_meeting"  # the meeting this browser is checking members in to
 
@@ -28,7 +27,6 @@ def checkin_redirect(token: str) -> Response | None:
     meeting_id = open_meeting_id()
     if meeting_id is None or not current_user.is_authenticated:
         return None
-    response = redirect(url_for("console.checkin_confirm", meeting_id=meeting_id,
-                                token=token), 303)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    url = url_for("console.checkin_confirm", meeting_id=meeting_id, token=token)
+    return Response(status=303, headers={"Location": url, "Cache-Control": "private, no-store",
+                                         "Vary": "Cookie"})

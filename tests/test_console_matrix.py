@@ -43,6 +43,8 @@ URL_VALUES: dict[str, Callable[[World], str]] = {
     "code": lambda w: w.a.code,
     "number": lambda w: w.a.member_numbers[0],
     "username": lambda w: w.accounts["sec_a"],
+    "meeting_id": lambda w: str(w.a.meeting_id),
+    "token": lambda w: w.a.member_token,
 }
 
 ROLES = ("nobody", "sec_a", "sec_b", "supervisor", "admin")

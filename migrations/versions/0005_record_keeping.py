@@ -2,7 +2,7 @@
 dues amount was set by hand, and the meeting a points entry was credited for.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-22 01:15:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0002"  # the head of wt-console when merged; the lead re-chains
 branch_labels = None
 depends_on = None
 
@@ -25,10 +25,8 @@ def upgrade():
     # column rewrites no row. SQLite's batch mode would copy the table and drop the
     # triggers, so add the column in place there.
     if op.get_bind().dialect.name == "sqlite":
-        op.add_column("points_entry", sa.Column("meeting_id", sa.Integer(),
-                                                sa.ForeignKey("meeting.id",
-                                                              name="fk_points_entry_meeting"),
-                                                nullable=True))
+        op.execute("ALTER TABLE points_entry ADD COLUMN meeting_id INTEGER "
+                   "CONSTRAINT fk_points_entry_meeting REFERENCES meeting (id)")
     else:
         op.add_column("points_entry", sa.Column("meeting_id", sa.Integer(), nullable=True))
         op.create_foreign_key("fk_points_entry_meeting", "points_entry", "meeting",
@@ -38,8 +36,18 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_points_entry_meeting", table_name="points_entry")
-    with op.batch_alter_table("points_entry", schema=None) as batch_op:
-        batch_op.drop_column("meeting_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # Batch mode copies the table, which loses its append-only triggers: put them back.
+        with op.batch_alter_table("points_entry", schema=None) as batch_op:
+            batch_op.drop_column("meeting_id")
+        for name in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS points_entry_no_{name}")
+            op.execute(f"CREATE TRIGGER points_entry_no_{name} BEFORE {name.upper()} ON "
+                       "points_entry BEGIN SELECT RAISE(ABORT, 'points_entry is append-only'); "
+                       "END")
+    else:
+        op.drop_constraint("fk_points_entry_meeting", "points_entry", type_="foreignkey")
+        op.drop_column("points_entry", "meeting_id")
     with op.batch_alter_table("dues", schema=None) as batch_op:
         batch_op.drop_column("due_reason")
     with op.batch_alter_table("meeting", schema=None) as batch_op:
