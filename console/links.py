@@ -62,6 +62,11 @@ def points_url(number: str) -> str:
                         number=number)
 
 
+def meetings_url(code: str) -> str:
+    """The branch's meetings (record one, mark attendance, open 签到)."""
+    return _endpoint_or("console.meetings", f"/console/branches/{code}/meetings", code=code)
+
+
 def member_url(number: str) -> str:
     """A member's record in the console."""
     return url_for("console.member", number=number)
@@ -95,5 +100,6 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
     if finding.rule == "probation_overdue":
         return edit_member_url(number)
     if finding.rule == "absent":
-        return member_url(number)
+        # Closed by a meeting the member attends (or is excused from): the branch's meetings.
+        return meetings_url(code)
     return member_url(number)
