@@ -53,6 +53,15 @@ def checkin(meeting: Meeting) -> Response:
     return response
 
 
+@bp.get("/meetings/<int:meeting_id>/checkin/camera")
+@record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
+def checkin_camera(meeting: Meeting) -> str:
+    """Scan with the page's own camera (BarcodeDetector, static/console/scan.js), for
+    browsers that have it; a page of its own, as the 签到 screen reloads itself."""
+    return render_template("console/record_checkin_camera.html", meeting=meeting,
+                           branch=meeting.branch)
+
+
 @bp.post("/meetings/<int:meeting_id>/checkin/open")
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def open_checkin(meeting: Meeting) -> ResponseReturnValue:

@@ -246,3 +246,23 @@ def test_check_in_statements_do_not_grow_with_the_branch(app: Flask) -> None:
     small = _statements_for_one_check_in(app, "SMALL", 3)
     large = _statements_for_one_check_in(app, "LARGE", 80)
     assert small == large
+
+
+def test_the_camera_scanner_is_the_apps_own_script_on_a_console_page_only(app: Flask) -> None:
+    hall = _hall(app)
+    sec = AuthActions(app.test_client())
+    sec.login("sec_a")
+    _open(sec, hall.meeting_id)
+    screen = sec.client.get(f"/console/meetings/{hall.meeting_id}/checkin")
+    assert f"/console/meetings/{hall.meeting_id}/checkin/camera" in screen.get_data(as_text=True)
+    camera = sec.client.get(f"/console/meetings/{hall.meeting_id}/checkin/camera")
+    text = camera.get_data(as_text=True)
+    assert camera.status_code == 200 and "Refresh" not in camera.headers
+    assert '<script src="/static/console/scan.js"></script>' in text
+    assert "script-src 'self'" in camera.headers["Content-Security-Policy"]
+    script = sec.client.get("/static/console/scan.js")
+    assert "BarcodeDetector" in script.get_data(as_text=True)
+    script.close()
+    card = sec.client.get(path(app, "member", hall.members[0]) + "?card=1")
+    assert "<script" not in card.get_data(as_text=True)
+    assert "script-src" not in card.headers["Content-Security-Policy"]
