@@ -158,9 +158,10 @@ def checkin_post(meeting: Meeting, token: str) -> ResponseReturnValue:
             or member.status is MemberStatus.TRANSFERRED_OUT):
         return _answer(meeting, token)  # says why; nothing written
     newly = operations.check_in(actor(), meeting, member)
+    meeting_id = meeting.id  # read before the commit expires it: no query to rebuild the URL
     db.session.commit()
     if not newly:
         flash(_("%(name)s was checked in already.", name=member.name))
-    return redirect(url_for("console.checkin_confirm", meeting_id=meeting.id,
+    return redirect(url_for("console.checkin_confirm", meeting_id=meeting_id,
                                           token=token, done="1" if newly else None), 303)
 
