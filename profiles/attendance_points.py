@@ -49,8 +49,9 @@ def correction(credited: int, target: int, has_entries: bool) -> Correction | No
     return Correction(target - credited, has_entries)
 
 
-def rule_for(committee_id: int, code: str) -> PointsRule:
-    """The organisation's rule with ``code``, seeded from :data:`DEFAULT_RULES` if missing."""
+def rule_for(committee_id: int, code: str, actor: Actor | None = None) -> PointsRule:
+    """The organisation's rule with ``code``, seeded from :data:`DEFAULT_RULES` if missing
+    (logged as the write of ``actor``, whose attendance entry needed it)."""
     rule = db.session.scalar(select(PointsRule).where(PointsRule.committee_id == committee_id,
                                                       PointsRule.code == code))
     if rule is None:
@@ -58,7 +59,7 @@ def rule_for(committee_id: int, code: str) -> PointsRule:
         rule = PointsRule(committee_id=committee_id, code=code, name=name, points=points)
         db.session.add(rule)
         db.session.flush()
-        log_change(Actor("partycard", "points rules seeded"), "insert", "points_rule",
+        log_change(actor or Actor("partycard", "points rules seeded"), "insert", "points_rule",
                    f"{committee_id} {code}", {"name": (None, name), "points": (None, points)})
     return rule
 
@@ -69,7 +70,7 @@ def settle(actor: Actor, meeting: Meeting, member: Member, status: Attendance,
     from profiles.operations import add_points  # the one writer of ledger entries
 
     code = RULE_OF_STATUS[status]
-    rule = rule_for(meeting.branch.committee_id, code) if code else None
+    rule = rule_for(meeting.branch.committee_id, code, actor) if code else None
     target = rule.points if rule is not None and rule.active else 0
     credited, entries = db.session.execute(
         select(func.coalesce(func.sum(PointsEntry.points), 0), func.count(PointsEntry.id))
