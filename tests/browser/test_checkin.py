@@ -122,6 +122,17 @@ def test_secretary_checks_in_three_members_by_scanning(browser: Any, live_app: F
         width = sec.evaluate("document.documentElement.scrollWidth")
         assert width <= 360
 
+        sec.click("button:has-text('结束签到')")  # back on the meeting: mark the rest
+        assert "请将未签到的党员标记为请假或缺席" in sec.content()
+        for name, url in (("9-meeting", None),
+                          ("10-dues", f"/console/branches/{demo['code']}/dues"),
+                          ("11-evaluations", f"/console/branches/{demo['code']}/evaluations"),
+                          ("12-new-meeting", f"/console/branches/{demo['code']}/meetings/new")):
+            if url:
+                sec.goto(live_server + url)
+            sec.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+            assert sec.evaluate("document.documentElement.scrollWidth") <= 360, name
+
         anon.goto(live_server + demo["branch"])
         after = _theme_day_row(anon)
         assert after and after != before
