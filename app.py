@@ -93,11 +93,11 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.cli.add_command(restore_command)
 
     # Feature blueprints and commands; each feature adds its own lines here.
-    from demo.cli import demo_command
+    from demo.cli import demo_command, urls_command
     from print.cli import print_cli
     from profiles import views as profile_views
     from qr import views as qr_views
-    from qr.cli import card_cli, qr_cli, urls_command
+    from qr.cli import card_cli, qr_cli
     from sheets.cli import export_cli, import_cli, template_command
 
     app.register_blueprint(profile_views.bp)

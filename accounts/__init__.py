@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from flask import Flask
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
-
-
-def derive_key(signing_key: str) -> str:
-    """The console's session key, derived from a card signing key."""
-    return hmac.new(signing_key.encode(), b"partycard.console.session",
-                    hashlib.sha256).hexdigest()
 
 
 def init_accounts(app: Flask) -> None:
@@ -25,13 +16,6 @@ def init_accounts(app: Flask) -> None:
     from accounts.throttle import init_throttle
     from accounts.views import bp
 
-    if not app.config.get("SECRET_KEY"):
-        # Derived from the card signing keys (instance/signing-keys), so there is no second
-        # secret to manage; a separate derivation, so a session cookie can never pass for a
-        # card signature. Older keys stay valid fallbacks after `keys generate`.
-        keys = [derive_key(k) for k in app.config["SIGNING_KEYS"]]
-        app.config["SECRET_KEY"] = keys[-1]
-        app.config.setdefault("SECRET_KEY_FALLBACKS", keys[-2::-1])
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session: a long form
     csrf.init_app(app)  # app-wide, nothing exempt
     init_sessions(app)

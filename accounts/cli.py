@@ -99,7 +99,10 @@ def reset_command(name: str) -> None:
 @click.argument("name")
 def disable_command(name: str) -> None:
     """Disable an account; it is logged out everywhere at once."""
-    set_active(_actor(), SOURCE, _account(name), False)
+    try:
+        set_active(_actor(), SOURCE, _account(name), False)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"account {name} disabled")
 
@@ -142,8 +145,12 @@ def revoke_command(name: str, role: str, branches: tuple[str, ...]) -> None:
                 if (g.role, g.branch.code if g.branch else None) in wanted]
     if not matching:
         raise click.ClickException(f"{name} holds no such grant")
-    for grant in matching:
-        revoke_grant(_actor(), SOURCE, account, grant)
+    try:
+        for grant in matching:
+            revoke_grant(_actor(), SOURCE, account, grant)
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"{name}: " + (", ".join(describe_grant(g) for g in account.grants) or "-"))
 

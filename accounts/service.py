@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from accounts.models import Account, Grant, Role
@@ -17,16 +18,15 @@ from accounts.passwords import hash_password, random_password
 from accounts.sessions import end_all_sessions
 from core.changelog import Actor, log_change
 from core.db import db
+from core.errors import UserError
 from profiles.models import Branch
 
 
-class AccountError(ValueError):
-    """A refused account change; the message is English source text, translated when shown."""
+class AccountError(UserError):
+    """A refused account change, translated (Chinese first) when raised."""
 
     def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message % values if values else message)
-        self.message = message
-        self.values = values
+        super().__init__(gettext(message, **values))
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,18 @@ def add_grant(actor: str, source: str, account: Account, spec: GrantSpec) -> Gra
     return grant
 
 
+def _last_admin(account: Account) -> bool:
+    """Whether ``account`` is the only active account holding the administrator role."""
+    admins = db.session.scalars(
+        select(Grant.account_id).join(Account, Account.id == Grant.account_id)
+        .where(Grant.role == Role.ADMIN, Account.active.is_(True))).all()
+    return set(admins) == {account.id}
+
+
 def revoke_grant(actor: str, source: str, account: Account, grant: Grant) -> None:
-    """Take a role away."""
+    """Take a role away (never the last administrator's: nobody could manage accounts)."""
+    if grant.role is Role.ADMIN and _last_admin(account):
+        raise AccountError("This is the last administrator: make another one first.")
     text = describe_grant(grant)
     account.grants.remove(grant)
     db.session.flush()
@@ -120,6 +130,8 @@ def set_active(actor: str, source: str, account: Account, active: bool) -> None:
     """Enable or disable an account; disabling ends its sessions at once."""
     if account.active == active:
         return
+    if not active and _last_admin(account):
+        raise AccountError("This is the last administrator: make another one first.")
     account.active = active
     if not active:
         end_all_sessions(account.id)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -54,8 +63,6 @@ def safe_next(target: str | None) -> str:
 
 
 def _flood_limit() -> str:
-    from flask import current_app
-
     return str(current_app.config["LOGIN_FLOOD"])
 
 
@@ -109,7 +116,7 @@ def login() -> ResponseReturnValue:
 @signed_in
 def logout() -> Response:
     """End the session on the server and in the browser."""
-    PostForm().validate_on_submit()  # CSRFProtect has already refused a forged logout
+    # CSRFProtect has already refused a logout posted without this session's token.
     end_session(current_user.get_id() if current_user.is_authenticated else None)
     db.session.commit()
     flash(_("You have logged out."))
@@ -150,7 +157,7 @@ def _spec(form: GrantForm) -> GrantSpec:
 
 
 def _refusal(exc: AccountError) -> str:
-    return str(_(exc.message, **exc.values))
+    return exc.message
 
 
 @bp.get("/accounts")

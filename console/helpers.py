@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 
 from accounts.access import current_access
 
@@ -21,10 +21,19 @@ def local_time(moment: dt.datetime | None) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
+def lang_url(code: str) -> str:
+    """This page in another language, keeping its query (a search, a page of history).
+    After a POST there is no page to reload: the home page in that language."""
+    if request.method == "GET" and request.endpoint:
+        args: dict[str, Any] = {**request.args.to_dict(), "lang": code}
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for("console.home", lang=code)
+
+
 def init_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
-    endpoints = frozenset(app.view_functions)  # which screens exist (links to later ones)
-
     @app.context_processor
     def console_globals() -> dict[str, Any]:
-        return {"access": current_access, "endpoints": endpoints}
+        # `endpoints`: which screens exist, so a page links to a later screen once it is there.
+        return {"access": current_access, "endpoints": current_app.view_functions,
+                "lang_url": lang_url}

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
@@ -77,13 +77,15 @@ def _changes(text: str) -> list[tuple[str, str, str]]:
 
 
 def _keyed_by(column: Any) -> ColumnElement[bool]:
-    """The change-log row's key is ``column`` or starts with it and a space."""
-    return or_(ChangeLog.record_key == column, ChangeLog.record_key.like(column + " %"))
+    """The change-log row's key is ``column`` or starts with it and a space. An exact
+    prefix comparison, not LIKE: a ``_`` in a code must not match another branch's key."""
+    prefix = func.substr(ChangeLog.record_key, 1, func.length(column) + 1)
+    return or_(ChangeLog.record_key == column, prefix == column + " ")
 
 
 def _member_rows(number: str) -> ColumnElement[bool]:
     return or_(ChangeLog.record_key == number,
-               ChangeLog.record_key.like(number.replace("%", "").replace("_", "") + " %"))
+               ChangeLog.record_key.startswith(number + " ", autoescape=True))
 
 
 def _branch_scope(branch_ids: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -38,7 +38,9 @@ def actor(source: str = "console") -> Actor:
     return Actor(current_user.username, source)
 
 
-def _attach(form: Any, field: str | None, message: str, general: list[str]) -> None:
+def attach(form: Any, field: str | None, message: str, general: list[str]) -> None:
+    """Show ``message`` under the form's field named ``field`` (a Member attribute or the
+    form's own name), or among the ``general`` messages above the form."""
     target = getattr(form, FORM_FIELD.get(field or "", field or ""), None) if field else None
     if target is not None and hasattr(target, "errors"):
         if isinstance(target.errors, tuple):
@@ -61,10 +63,10 @@ def edit_member(member: Member) -> ResponseReturnValue:
         try:
             update_member(actor(), member, today=today(), **form.values())
         except FieldError as exc:
-            _attach(form, exc.field, exc.message, general)
+            attach(form, exc.field, exc.message, general)
         except RuleViolation as exc:
             for problem in exc.problems:
-                _attach(form, problem.field, str(problem), general)
+                attach(form, problem.field, str(problem), general)
         else:
             db.session.commit()
             flash(_("Saved."))
@@ -135,10 +137,10 @@ def transfer(member: Member) -> ResponseReturnValue:
                 transfer_member(actor(), member, branch=target[0], group=target[1],
                                 on=form.on.data)
         except FieldError as exc:
-            _attach(form, exc.field, exc.message, general)
+            attach(form, exc.field, exc.message, general)
         except RuleViolation as exc:
             for problem in exc.problems:
-                _attach(form, problem.field, str(problem), general)
+                attach(form, problem.field, str(problem), general)
         else:
             db.session.commit()
             flash(_("%(name)s: transfer recorded.", name=member.name))
@@ -164,7 +166,11 @@ def reissue(member: Member) -> ResponseReturnValue:
         old = member.card_generation
         new = reissue_card(actor("console card reissue"), member)
         db.session.commit()
-        return render_template("console/reissued.html", member=member, old=old, new=new)
+        # Redirect (not a page in answer to the POST): reloading must not reissue again.
+        flash(_("%(name)s now has card generation %(new)d; card generation %(old)d no longer "
+                "opens the page. Print the new card with \"Print card (PDF)\".",
+                name=member.name, new=new, old=old))
+        return redirect(url_for("console.member", number=member.number))
     return render_template("console/reissue.html", member=member, form=form)
 
 

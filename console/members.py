@@ -10,7 +10,7 @@ from accounts.access import current_access, member_access, signed_in
 from accounts.forms import PostForm
 from console.blueprint import bp
 from console.privacy import log_reveal, private_values
-from console.search import find_members
+from console.search import MemberRow, find_members
 from core.clock import today
 from core.db import db
 from profiles.models import Branch, Member, PartyGroup
@@ -34,12 +34,12 @@ def members() -> str:
         .order_by(Branch.code)).all()
     if branch is None and not query and len(branches) == 1:
         branch = db.session.scalar(select(Branch).where(Branch.code == branches[0][0]))
-    rows: list[object] = []
+    rows: list[MemberRow] = []
     more = False
     if branch is not None or query:
         scope = (Member.branch_id == branch.id) if branch is not None else access.readable(
             Member.branch_id)
-        rows, more = find_members(scope, query)  # type: ignore[assignment]
+        rows, more = find_members(scope, query)
     return render_template("console/members.html", rows=rows, more=more, query=query,
                            branch=branch, branches=branches)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from core.errors import UserError
 from core.files import output_path
 from core.keys import KEYS_FILENAME, read_keys
 
@@ -27,7 +28,7 @@ SQLITE_MEMBER = "database.sqlite3"
 PG_MEMBER = "database.pgdump"
 
 
-class BackupError(RuntimeError):
+class BackupError(UserError, RuntimeError):
     """A backup could not be made or restored; the message says why and what to do."""
 
 

@@ -75,12 +75,11 @@ def restore_command(archive: str, force: bool) -> None:
 
     try:
         read_manifest(Path(archive))
-        if not force and inspect(db.engine).has_table("member"):
-            from sqlalchemy import func, select
+        if not force and inspect(db.engine).has_table("committee"):
+            from sqlalchemy import text
 
-            from profiles.models import Committee
-
-            if db.session.scalar(select(func.count()).select_from(Committee)):
+            # By table name: core knows the schema's root table, not the domain's models.
+            if db.session.execute(text("SELECT 1 FROM committee LIMIT 1")).first():
                 raise click.ClickException(
                     "The database already holds an organisation; nothing was changed. "
                     "Make a backup of it first, then run restore again with --force.")

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.errors import UserError
 
-class OutputError(Exception):
+
+class OutputError(UserError):
     """The output file cannot be written; the message says which and why."""
 
 

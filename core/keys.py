@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from core.errors import UserError
+
 KEYS_FILENAME = "signing-keys"
 
 # Values people paste from examples; a key like these signs cards anyone could forge.
@@ -15,7 +17,7 @@ PLACEHOLDERS = frozenset(
 MIN_KEY_LENGTH = 32
 
 
-class SigningKeyError(RuntimeError):
+class SigningKeyError(UserError, RuntimeError):
     """The signing keys are missing or unusable; the message says how to fix it."""
 
 

@@ -1,4 +1,4 @@
-"""``flask demo``: seed the demo organisation."""
+"""``flask demo``: seed the demo organisation; ``flask urls``: two of its pages to open."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from core.db import db
 from demo.builder import DELIBERATE_GAPS, DemoBuilder
-from profiles.models import Committee, Member
+from profiles.models import Branch, Committee, Member
+from qr.links import card_url
+from qr.tokens import Kind
 
 
 def database_is_empty() -> bool:
@@ -60,3 +62,28 @@ def demo_command(members: int, seed: int, today: dt.datetime | None, reset: bool
     for line in DELIBERATE_GAPS:
         click.echo(f"  - {line}")
     current_app.logger.info("demo seeded with seed=%s members=%s", seed, members)
+
+
+def _url(kind: Kind, record_id: int, generation: int) -> str:
+    config = current_app.config
+    return card_url(config["BASE_URL"], config["SIGNING_KEYS"], kind, record_id, generation)
+
+
+@click.command("urls")
+@with_appcontext
+def urls_command() -> None:
+    """Print one member URL and one branch URL to open (李娜 of ZB02 in the demo)."""
+    branch = db.session.execute(
+        select(Branch.id, Branch.card_generation, Branch.name)
+        .order_by((Branch.code == "ZB02").desc(), Branch.code).limit(1)
+    ).first()
+    if branch is None:
+        raise click.ClickException("No branch yet: run `flask --app app demo` first.")
+    member = db.session.execute(
+        select(Member.id, Member.card_generation, Member.name)
+        .where(Member.branch_id == branch[0])
+        .order_by((Member.name == "李娜").desc(), Member.id).limit(1)
+    ).first()
+    if member is not None:
+        click.echo(f"Member {member[2]}: {_url('member', *member[:2])}")
+    click.echo(f"Branch {branch[2]}: {_url('branch', *branch[:2])}")

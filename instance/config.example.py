@@ -21,3 +21,12 @@ BASE_URL = "https://card.example.org"
 # DUES_WARN_MONTHS = 3
 # DUES_CRITICAL_MONTHS = 6
 # ABSENCE_WARN_MONTHS = 3
+
+# Console (accounts/): a login lasts SESSION_HOURS; bad passwords are counted per account
+# (LOGIN_SLOW: slowed, LOGIN_LOCK: locked) and per address (LOGIN_ADDRESS), in this
+# process's memory or, shared by every worker, in Redis.
+# SESSION_HOURS = 14
+# RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/1"
+# LOGIN_SLOW = "5 per 5 minutes"
+# LOGIN_LOCK = "10 per hour"
+# LOGIN_ADDRESS = "30 per 10 minutes"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.errors import UserError
 
-class PrintError(Exception):
+
+class PrintError(UserError):
     """Printing cannot go on; the message says why and what to do."""

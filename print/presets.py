@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from print.errors import PrintError
 
@@ -122,10 +122,3 @@ def check_fit(preset: Preset) -> None:
                 f"from a {max(start, 0):.1f} mm margin, the page has {page:g} mm; "
                 "use fewer cards, smaller gaps or margins"
             )
-
-
-def with_code_size(preset: Preset, code_size: float) -> Preset:
-    """The same layout with another code size (checked)."""
-    changed = replace(preset, code_size=code_size)
-    check_fit(changed)
-    return changed

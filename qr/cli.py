@@ -1,10 +1,10 @@
-"""``flask qr url ...``, ``flask card reissue ...`` and ``flask urls``."""
+"""``flask qr url ...`` and ``flask card reissue ...``."""
 
 from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from core.db import db
@@ -67,23 +67,3 @@ def reissue_command(number: str | None, branch_code: str | None) -> None:
     kind: Kind = "branch" if isinstance(record, Branch) else "member"
     click.echo(f"Card generation {generation}; older cards now open a 'replaced' page.")
     click.echo(_url(kind, CardRef(record.id, generation, record.name)))
-
-
-@click.command("urls")
-@with_appcontext
-def urls_command() -> None:
-    """Print one member URL and one branch URL to open (李娜 of ZB02 in the demo)."""
-    branch = db.session.execute(
-        select(Branch.id, Branch.card_generation, Branch.name)
-        .order_by((Branch.code == "ZB02").desc(), Branch.code).limit(1)
-    ).first()
-    if branch is None:
-        raise click.ClickException("No branch yet: run `flask --app app demo` first.")
-    member = db.session.execute(
-        select(Member.id, Member.card_generation, Member.name)
-        .where(Member.branch_id == branch[0])
-        .order_by((Member.name == "李娜").desc(), Member.id).limit(1)
-    ).first()
-    if member is not None:
-        click.echo(f"Member {member[2]}: {_url('member', CardRef(*member))}")
-    click.echo(f"Branch {branch[2]}: {_url('branch', CardRef(*branch))}")

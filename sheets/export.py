@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from core.db import db
+from core.errors import UserError
 from profiles.labels import label
 from profiles.models import (
     AttendanceRecord,
@@ -38,7 +39,7 @@ TITLES = {
 }
 
 
-class BranchNotFound(LookupError):
+class BranchNotFound(UserError, LookupError):
     """No branch has the code asked for."""
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext
 from openpyxl.utils import get_column_letter
 
+from core.errors import UserError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -35,7 +37,7 @@ def problem(message: str, row: int | None = None, column: int | None = None,
     return Problem(row, column, header, lazy_gettext(message, **params))
 
 
-class SheetRefused(Exception):
+class SheetRefused(UserError):
     """The file was refused whole; ``problems`` lists every reason."""
 
     def __init__(self, problems: list[Problem]) -> None:

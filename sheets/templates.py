@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -69,8 +69,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def write_template(kind: str, path: Path) -> None:
-    """Write the blank template for ``kind`` (members, meetings, dues, points, evaluations)."""
+def write_template(kind: str, path: Path | BinaryIO) -> None:
+    """Write the blank template for ``kind`` (members, meetings, dues, points, evaluations)
+    to a path or a stream (a download needs no temporary file)."""
     columns = COLUMNS[kind]
     workbook = Workbook()
     ws = workbook.active

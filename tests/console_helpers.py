@@ -4,6 +4,7 @@ two-branch world for the permission matrix."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -83,6 +84,15 @@ class World:
     a: Side
     b: Side
     accounts: dict[str, str]  # role name in the matrix -> username
+    app: Flask  # to create more records of branch A for a new URL argument (a meeting...)
+    cache: dict[str, str] = field(default_factory=dict)  # URL values made once per world
+
+    def once(self, key: str, make: Callable[[], str]) -> str:
+        """``make()`` the first time ``key`` is asked for (in an app context), then reuse."""
+        if key not in self.cache:
+            with self.app.app_context():
+                self.cache[key] = make()
+        return self.cache[key]
 
 
 def build_world(app: Flask) -> World:
@@ -109,4 +119,4 @@ def build_world(app: Flask) -> World:
         make_account("admin", Role.ADMIN)
         db.session.commit()
     return World(a, b, {"sec_a": "sec_a", "sec_b": "sec_b", "supervisor": "super",
-                        "admin": "admin"})
+                        "admin": "admin"}, app)

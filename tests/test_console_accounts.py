@@ -287,6 +287,19 @@ def test_user_commands(app: Flask, world: World) -> None:
     assert unknown.exit_code != 0 and "NOPE" in unknown.output
     twice = runner.invoke(args=["user", "add", "li", "--role", "admin"])
     assert twice.exit_code != 0
+    granted = runner.invoke(args=["user", "grant", "li", "--role", "supervisor"])
+    assert granted.exit_code == 0 and "supervisor" in granted.output
+    revoked = runner.invoke(args=["user", "revoke", "li", "--role", "secretary",
+                                  "--branch", world.b.code])
+    assert revoked.exit_code == 0
+    assert f"secretary:{world.b.code}" not in revoked.output
+    assert f"secretary:{world.a.code}" in revoked.output
+    none = runner.invoke(args=["user", "revoke", "li", "--role", "admin"])
+    assert none.exit_code != 0 and "no such grant" in none.output
+    last = runner.invoke(args=["user", "revoke", "admin", "--role", "admin"])
+    assert last.exit_code != 0 and "最后一个管理员" in last.output
+    assert runner.invoke(args=["user", "disable", "admin"]).exit_code != 0
+    assert AuthActions(app.test_client()).login("admin").status_code == 302
     with app.app_context():
         rows = db.session.scalars(select(ChangeLog).where(ChangeLog.table_name == "account",
                                                           ChangeLog.record_key == "li")).all()
@@ -337,3 +350,16 @@ def test_admin_manages_accounts_in_the_console(app: Flask, world: World,
         rows = db.session.scalars(select(ChangeLog).where(ChangeLog.record_key == "zhao")).all()
         assert {r.actor for r in rows} == {"admin"}
         assert any(json.loads(r.changes).get("active") == [True, False] for r in rows)
+
+
+def test_posting_the_login_form_too_often_is_refused_in_chinese(
+        world: World, database_url: str, tmp_path: Path) -> None:
+    app = _throttled_app(tmp_path, database_url, LOGIN_FLOOD="2 per minute")
+    auth = AuthActions(app.test_client())
+    assert auth.login("sec_a", "wrong").status_code == 401
+    assert auth.login("sec_a", "wrong").status_code == 401
+    flooded = auth.login("sec_a")
+    assert flooded.status_code == 429
+    assert "尝试次数过多" in flooded.get_data(as_text=True)
+    assert flooded.headers["Cache-Control"] == "no-store"
+    release_db(app)

@@ -38,7 +38,9 @@ from console import CONSOLE_BLUEPRINTS
 from tests.console_helpers import PASSWORD, AuthActions, World
 
 # How to fill each URL argument for a route about branch A. Add one here when a new
-# screen takes a new kind of argument (a meeting id: create the meeting in branch A).
+# screen takes a new kind of argument; create the record in branch A once per world, e.g.
+#   "meeting_id": lambda w: w.once("meeting", lambda: str(make_meeting_in(w.a.code).id)),
+# (``once`` runs the maker in an app context and commits nothing itself: commit in it).
 URL_VALUES: dict[str, Callable[[World], str]] = {
     "code": lambda w: w.a.code,
     "number": lambda w: w.a.member_numbers[0],
@@ -169,6 +171,24 @@ def test_console_pages_get_the_console_policy_and_card_pages_keep_theirs(
     csp = console_page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "default-src 'none'" in csp
     assert console_page.headers["Cache-Control"] == "no-store"
-    public = auth.client.get("/")
-    assert "script-src" not in public.headers["Content-Security-Policy"]
-    assert "<script" not in public.get_data(as_text=True)
+    from qr.links import card_url
+
+    url = card_url(app.config["BASE_URL"], app.config["SIGNING_KEYS"], "branch",
+                   _branch_id(app, world.a.code), 1)
+    for public in (auth.client.get("/"), auth.client.get("/" + url.split("/", 3)[3])):
+        assert public.status_code == 200
+        assert "script-src" not in public.headers["Content-Security-Policy"]
+        assert "<script" not in public.get_data(as_text=True)
+        assert "/console" not in public.get_data(as_text=True)
+
+
+def _branch_id(app: Flask, code: str) -> int:
+    from sqlalchemy import select
+
+    from core.db import db
+    from profiles.models import Branch
+
+    with app.app_context():
+        found = db.session.scalar(select(Branch.id).where(Branch.code == code))
+        assert found is not None
+        return int(found)

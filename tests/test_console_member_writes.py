@@ -137,7 +137,7 @@ def test_reissue_replaces_the_card_and_prints_the_new_one(
     assert confirm.status_code == 200 and "扫描" in confirm.get_data(as_text=True)
     assert _member(app, number).card_generation == 1  # a GET changes nothing
     done = auth.post(f"/console/members/{number}/reissue")
-    assert done.status_code == 200
+    assert done.status_code == 302 and done.headers["Location"] == f"/console/members/{number}"
     assert _member(app, number).card_generation == 2
     assert auth.client.get(path).status_code == 410
     row = _log(app, number)[-1]

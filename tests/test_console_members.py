@@ -145,3 +145,81 @@ def test_history_masks_private_values_and_stays_within_the_branch(
     auth.login("super")
     body = auth.client.get("/console/history").get_data(as_text=True)
     assert world.b.member_numbers[0] in body
+
+
+def test_console_statements_do_not_grow_with_branch_size(app: Flask) -> None:
+    from accounts.models import Role
+    from profiles.models import Branch
+    from tests.console_helpers import make_account
+    from tests.pages_helpers import count_statements, seed_branch
+
+    with app.app_context():
+        small, _ = seed_branch(2, 1)
+        big, _ = seed_branch(30, 24)
+        codes = {b.id: b.code for b in db.session.scalars(select(Branch))}
+        make_account("small", Role.SECRETARY, codes[small])
+        make_account("big", Role.SECRETARY, codes[big])
+        db.session.commit()
+    counts: dict[str, int] = {}
+    for who, branch_id in (("small", small), ("big", big)):
+        auth = AuthActions(app.test_client())
+        auth.login(who)
+        for page in ("/console/", f"/console/members?branch={codes[branch_id]}",
+                     f"/console/branches/{codes[branch_id]}"):
+            with count_statements(app) as statements:
+                assert auth.client.get(page).status_code == 200
+            counts[f"{who} {page.split('?')[0].split('/')[2] or 'home'}"] = len(statements)
+    assert counts["small home"] == counts["big home"] <= 20, counts
+    assert counts["small members"] == counts["big members"] <= 8, counts
+    assert counts["small branches"] == counts["big branches"] <= 20, counts
+
+
+def test_the_console_speaks_english_on_request_and_keeps_the_search(
+        app: Flask, world: World, auth: AuthActions) -> None:
+    auth.login("sec_a")
+    page = auth.client.get("/console/members?q=jia&lang=en").get_data(as_text=True)
+    assert "Members" in page and "党员" not in page.split("<main>")[0]
+    assert 'href="/console/members?q=jia&amp;lang=zh"' in page
+    assert "成员" in auth.client.get("/console/members?q=甲").get_data(as_text=True)
+
+
+def test_branch_history_matches_keys_exactly(app: Flask, world: World,
+                                             auth: AuthActions) -> None:
+    """A code with a LIKE wildcard in it must not pull in another branch's rows."""
+    with app.app_context():
+        wild = factories.make_branch(code="W_1", name="通配支部")
+        factories.make_branch(code="WX1", name="别的支部")
+        db.session.add(ChangeLog(actor="x", source="x", table_name="meeting",
+                                 record_key="WX1 2026-05-01 党课", action="insert",
+                                 changes="{}"))
+        db.session.add(ChangeLog(actor="x", source="x", table_name="meeting",
+                                 record_key="W_1 2026-05-02 党课", action="insert",
+                                 changes="{}"))
+        from accounts.models import Role
+        from tests.console_helpers import make_account
+
+        make_account("wild", Role.SECRETARY, wild.code)
+        db.session.commit()
+    auth.login("wild")
+    body = auth.client.get("/console/branches/W_1/history").get_data(as_text=True)
+    assert "W_1 2026-05-02" in body and "WX1" not in body
+    assert "WX1" not in auth.client.get("/console/history").get_data(as_text=True)
+
+
+def test_a_search_with_many_matches_shows_the_first_in_pinyin_order(
+        app: Flask, monkeypatch: object) -> None:
+    import pytest
+
+    from console import search
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setattr(search, "LIMIT", 3)
+    with app.app_context():
+        branch = factories.make_branch()
+        for name in ("王五", "王二", "汪三", "王一", "吴六"):
+            factories.make_member(branch, name=name)
+        db.session.commit()
+        rows, more = search.find_members(Member.branch_id == branch.id, "w")
+    assert more
+    assert [r.name for r in rows] == ["汪三", "王二", "王五"]
+    assert all(r.name != "吴六" for r in rows)

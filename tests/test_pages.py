@@ -138,6 +138,18 @@ PRIVATE = {
 }
 
 
+def test_the_private_fields_are_the_one_list_and_no_page_query_reads_them() -> None:
+    from core.changelog import PRIVATE_MEMBER_FIELDS
+
+    assert set(PRIVATE) == PRIVATE_MEMBER_FIELDS  # the page test below covers every one
+    root = Path(__file__).resolve().parent.parent
+    for source in [*(root / "profiles" / "queries").glob("*.py"),
+                   *(root / "templates" / "profiles").glob("*.html")]:
+        text = source.read_text(encoding="utf-8")
+        for field in PRIVATE_MEMBER_FIELDS:
+            assert f"Member.{field}" not in text and f".{field}" not in text, (source, field)
+
+
 def test_private_fields_never_appear_on_either_page(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         branch_id, (member_id, *_) = seed_branch(1, 14, **PRIVATE)

@@ -154,3 +154,12 @@ def test_the_write_check_finds_writes() -> None:
         "'Update the topics; insert into the log.'\n")
     assert len(_writes(sample)) == 5
     assert _writes(ast.parse((ROOT / "profiles/operations.py").read_text("utf-8")))
+
+
+def test_a_template_writes_to_a_stream(app: Flask) -> None:
+    from sheets.templates import write_template
+
+    body = io.BytesIO()
+    with app.app_context():
+        write_template("dues", body)
+    assert load_workbook(io.BytesIO(body.getvalue())).sheetnames[0] == SHEET_NAMES["dues"]

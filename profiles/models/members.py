@@ -20,9 +20,6 @@ from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
 from profiles.models.columns import enum_column
 from profiles.models.org import Branch, PartyGroup
 
-# Fields that exist for the secretary's records only and never leave through a QR page.
-PRIVATE_FIELDS = ("id_number", "phone", "address", "birth_date", "dues_base_cents")
-
 
 class Member(db.Model):  # type: ignore[name-defined,misc]
     """A 党员 of exactly one branch, optionally in one party group of that branch."""
@@ -58,7 +55,8 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender, "gender"))
     ethnicity: Mapped[str | None] = mapped_column(String(20))  # 民族
 
-    # Private: stored for the secretary, never rendered on a page reached by a code.
+    # Private (core.changelog.PRIVATE_MEMBER_FIELDS): stored for the secretary, never
+    # rendered on a page reached by a code, masked in the change log.
     birth_date: Mapped[dt.date | None]
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
     phone: Mapped[str | None] = mapped_column(String(32))
