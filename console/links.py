@@ -93,13 +93,13 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
         return dues_url(code, month)
     if finding.rule in ("evaluation_missing", "excellent_share"):
         return evaluations_url(code, int(p["year"]))
+    if finding.rule == "absent":
+        # Closed by a meeting the member attends (or is excused from): the branch's meetings.
+        return meetings_url(code)
     name = str(p.get("name", ""))
     number = numbers.get(name)
     if number is None:
         return url_for("console.members", q=name) if name else None
     if finding.rule == "probation_overdue":
         return edit_member_url(number)
-    if finding.rule == "absent":
-        # Closed by a meeting the member attends (or is excused from): the branch's meetings.
-        return meetings_url(code)
     return member_url(number)

@@ -55,10 +55,11 @@ def rule_for(committee_id: int, code: str, actor: Actor | None = None) -> Points
     rule = db.session.scalar(select(PointsRule).where(PointsRule.committee_id == committee_id,
                                                       PointsRule.code == code))
     if rule is None:
+        from profiles.operations import add_points_rule  # the one writer of domain tables
+
         name, points = DEFAULT_RULES[code]
-        rule = PointsRule(committee_id=committee_id, code=code, name=name, points=points)
-        db.session.add(rule)
-        db.session.flush()
+        rule = db.session.get(PointsRule, add_points_rule(committee_id, code, name, points))
+        assert rule is not None
         log_change(actor or Actor("partycard", "points rules seeded"), "insert", "points_rule",
                    f"{committee_id} {code}", {"name": (None, name), "points": (None, points)})
     return rule

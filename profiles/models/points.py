@@ -42,7 +42,6 @@ class PointsEntry(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("points <> 0", name="points_not_zero"),
         # With points in the index, a branch's totals are read from the index alone.
         Index("ix_points_entry_member_on", "member_id", "recorded_on", "points"),
-        Index("ix_points_entry_meeting", "meeting_id", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
