@@ -26,6 +26,11 @@ SCREENS: tuple[str, ...] = (
     "console.jobs",
     "console.printing",
     "console.imports",
+    "console.meetings",
+    "console.checkin",
+    "console.dues",
+    "console.points",
+    "console.evaluations",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,
@@ -39,6 +44,10 @@ def init_console(app: Flask) -> None:
         importlib.import_module(name)
     from console.blueprint import bp
     from console.helpers import init_helpers
+    from console.scan import checkin_redirect
+    from qr.views import SCAN_HOOKS
 
     app.register_blueprint(bp)
     init_helpers(app)
+    # A signed-in secretary at 签到 who opens a member's card is sent to the check-in.
+    app.extensions.setdefault(SCAN_HOOKS, []).append(checkin_redirect)

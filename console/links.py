@@ -62,6 +62,11 @@ def points_url(number: str) -> str:
                         number=number)
 
 
+def meetings_url(code: str) -> str:
+    """The branch's meetings (record one, mark attendance, open 签到)."""
+    return _endpoint_or("console.meetings", f"/console/branches/{code}/meetings", code=code)
+
+
 def member_url(number: str) -> str:
     """A member's record in the console."""
     return url_for("console.member", number=number)
@@ -88,12 +93,13 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
         return dues_url(code, month)
     if finding.rule in ("evaluation_missing", "excellent_share"):
         return evaluations_url(code, int(p["year"]))
+    if finding.rule == "absent":
+        # Closed by a meeting the member attends (or is excused from): the branch's meetings.
+        return meetings_url(code)
     name = str(p.get("name", ""))
     number = numbers.get(name)
     if number is None:
         return url_for("console.members", q=name) if name else None
     if finding.rule == "probation_overdue":
         return edit_member_url(number)
-    if finding.rule == "absent":
-        return member_url(number)
     return member_url(number)

@@ -23,10 +23,11 @@ from sqlalchemy import func, insert, select, update
 from core.changelog import Actor, log_change
 from core.db import db
 from core.errors import UserError
-from profiles import rules
+from profiles import attendance_points, rules
 from profiles.dues_rates import monthly_dues_cents
 from profiles.enums import Attendance, EvaluationStage, MeetingKind, MemberStatus, Rating
 from profiles.labels import label
+from profiles.membership import membership_on
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -49,8 +50,8 @@ from profiles.rules import Lifespan, MemberFacts, Problem
 __all__ = [
     "Actor", "RuleViolation", "add_points", "check_in", "create_member", "dissolve_branch",
     "dissolve_group", "edit_meeting", "found_branch", "found_group", "meeting_key",
-    "record_dues", "record_meeting", "reissue_card", "set_attendance", "set_evaluation",
-    "transfer_member", "transfer_out", "update_member", "move_membership",
+    "record_dues", "record_meeting", "reissue_card", "set_attendance", "set_checkin",
+    "set_evaluation", "transfer_member", "transfer_out", "update_member", "move_membership",
     "open_missing_memberships",
     # bulk, for the importers (they log through core.changelog.log_changes)
     "add_branch", "add_committee", "add_group", "add_meeting", "add_points_rule",
@@ -180,7 +181,11 @@ def edit_meeting(actor: Actor, meeting: Meeting, **fields: Any) -> Meeting:
 def set_attendance(actor: Actor, meeting: Meeting, member: Member,
                    status: Attendance) -> AttendanceRecord:
     """Record whether a member was present, excused or absent at a meeting."""
-    _check(rules.attendee_problems(member_name=member.name, member_branch_id=member.branch_id,
+    # The branch the member was in on the meeting's date: a meeting held days before a
+    # transfer is the old branch's, and the new one cannot claim it.
+    span = membership_on(member.id, meeting.held_on)
+    _check(rules.attendee_problems(member_name=member.name,
+                                   member_branch_id=span.branch_id if span else None,
                                    meeting_branch_id=meeting.branch_id))
     record = db.session.get(AttendanceRecord, (meeting.id, member.id))
     key = f"{member.number} {_key_of(meeting)}"
@@ -189,11 +194,13 @@ def set_attendance(actor: Actor, meeting: Meeting, member: Member,
         db.session.add(record)
         db.session.flush()
         log_change(actor, "insert", "attendance", key, {"attendance": (None, status)})
+        attendance_points.settle(actor, meeting, member, status)
     elif record.status != status:
         old = record.status
         record.status = status
         db.session.flush()
         log_change(actor, "update", "attendance", key, {"attendance": (old, status)})
+        attendance_points.settle(actor, meeting, member, status)
     return record
 
 
@@ -212,7 +219,8 @@ def check_in(actor: Actor, meeting: Meeting, member: Member) -> bool:
 # -- dues -----------------------------------------------------------------------------------
 
 def record_dues(actor: Actor, member: Member, month: int, *, due_cents: int | None = None,
-                paid_cents: int | None = None, paid_on: dt.date | None = None) -> DuesRecord:
+                paid_cents: int | None = None, paid_on: dt.date | None = None,
+                due_reason: str | None = None) -> DuesRecord:
     """Record what a member owes for a month (YYYYMM) and/or what was paid, when.
 
     Left out, the due amount is kept (or, for a new month, computed from the member's
@@ -235,8 +243,12 @@ def record_dues(actor: Actor, member: Member, month: int, *, due_cents: int | No
         paid_on = record.paid_on
     _check(rules.dues_problems(due_cents=due_cents, paid_cents=paid_cents, paid_on=paid_on))
     key = f"{member.number} {month // 100}-{month % 100:02d}"
-    values = {"due_cents": due_cents, "paid_cents": paid_cents, "paid_on": paid_on}
-    names = {"due_cents": "due", "paid_cents": "paid", "paid_on": "paid_on"}
+    values: dict[str, Any] = {"due_cents": due_cents, "paid_cents": paid_cents,
+                              "paid_on": paid_on}
+    names = {"due_cents": "due", "paid_cents": "paid", "paid_on": "paid_on",
+             "due_reason": "due_reason"}
+    if due_reason is not None:  # an amount set by hand says why (record_rules checks it)
+        values["due_reason"] = due_reason.strip()[:200] or None
     if record is None:
         record = DuesRecord(member_id=member.id, month=month, **values)
         db.session.add(record)
@@ -255,7 +267,7 @@ def record_dues(actor: Actor, member: Member, month: int, *, due_cents: int | No
 # -- points ---------------------------------------------------------------------------------
 
 def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: int, reason: str,
-               rule: PointsRule | None = None) -> PointsEntry:
+               rule: PointsRule | None = None, meeting: Meeting | None = None) -> PointsEntry:
     """Append a ledger entry; the rule's points are copied so history never changes."""
     problems = (rules.points_problems(points=points, reason=reason)
                 + rules.length_problems("reason", reason, 200)
@@ -266,7 +278,8 @@ def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: in
     _check(problems)
     entry = PointsEntry(member_id=member.id, recorded_on=recorded_on, points=points,
                         rule_id=rule.id if rule else None, reason=reason,
-                        recorded_by=actor.name[:60])
+                        recorded_by=actor.name[:60],
+                        meeting_id=meeting.id if meeting is not None else None)
     db.session.add(entry)
     db.session.flush()
     log_change(actor, "insert", "points_entry", f"{member.number} {recorded_on.isoformat()}",
@@ -676,3 +689,16 @@ def add_points_rule(committee_id: int, code: str, name: str, points: int) -> int
     db.session.add(rule)
     db.session.flush()
     return int(rule.id)
+
+
+# -- check-in (签到) ----------------------------------------------------------------------
+
+def set_checkin(actor: Actor, meeting: Meeting, *, open_: bool) -> Meeting:
+    """Open or close 签到 for a meeting: while open, scanning a card checks its member in."""
+    if meeting.checkin_open == open_:
+        return meeting
+    meeting.checkin_open = open_
+    db.session.flush()
+    log_change(actor, "update", "meeting", _key_of(meeting),
+               {"checkin_open": (not open_, open_)})
+    return meeting

@@ -80,9 +80,10 @@ def meeting_problems(kind: MeetingKind, *, has_group: bool, held_on: dt.date | N
     return found
 
 
-def attendee_problems(*, member_name: str, member_branch_id: int,
+def attendee_problems(*, member_name: str, member_branch_id: int | None,
                       meeting_branch_id: int) -> list[Problem]:
-    """Only a member of the branch that held the meeting can attend it."""
+    """Only a member of the branch that held the meeting, on the meeting's date, can
+    attend it (``member_branch_id``: their branch on that date, None if not a member)."""
     if member_branch_id != meeting_branch_id:
         return [problem("name", "%(value)s is a member of another branch.", value=member_name)]
     return []

@@ -24,6 +24,12 @@ from qr.tokens import Kind, TokenData, make_token
 
 bp = Blueprint("qr", __name__)
 
+# Functions a feature registers (``app.extensions[SCAN_HOOKS]``) to answer a member card's
+# URL before the page does: the console's 签到 sends a secretary at a meeting to the
+# check-in. Each takes the token and returns a response, or None for the card page; ``qr``
+# imports nothing from the features that register them.
+SCAN_HOOKS = "partycard.card_scan_hooks"
+
 PRIVATE = "private, no-store"  # a token page is one person's record: never in shared caches
 IMMUTABLE = 31_536_000  # a year: the image of a token never changes
 
@@ -55,6 +61,7 @@ def _private(body: str) -> Response:
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = PRIVATE
     response.headers["X-Robots-Tag"] = "noindex, nofollow"  # a card is not for search engines
+    response.vary.add("Cookie")  # a signed-in secretary at 签到 gets a redirect instead
     return response
 
 
@@ -87,7 +94,12 @@ def _cached(kind: Kind, card: CardRef, render: Callable[[], str]) -> Response:
 
 
 def member(token: str) -> Response:
-    """The read-only member page."""
+    """The read-only member page (or, for a secretary scanning at 签到, the check-in)."""
+    _token("member", token)  # a forged token is the same 404 for everyone
+    for hook in current_app.extensions.get(SCAN_HOOKS, ()):
+        scanning: Response | None = hook(token)
+        if scanning is not None:
+            return scanning
     card = _card("member", token)
 
     def render() -> str:

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from accounts.models import Role
 from accounts.service import GrantSpec, create_account
 from core.db import db
+from profiles.models import Branch, Member
+from qr.tokens import make_token
 from tests import factories
 
 PASSWORD = "correct-horse-battery"
@@ -65,6 +68,8 @@ class Side:
     name: str
     member_numbers: list[str] = field(default_factory=list)
     member_names: list[str] = field(default_factory=list)
+    meeting_id: int = 0  # a meeting of the branch (the record-keeping screens)
+    member_token: str = ""  # the card token of its first member (签到)
 
     def secrets(self) -> list[str]:
         """Strings that identify this branch: none may appear to the other branch's
@@ -103,6 +108,12 @@ def build_world(app: Flask) -> World:
                                                phone="13812345678")
                 side.member_numbers.append(member.number)
                 side.member_names.append(member.name)
+        for side in (a, b):
+            branch = db.session.scalar(select(Branch).where(Branch.code == side.code))
+            side.meeting_id = factories.make_meeting(branch).id
+            first = db.session.scalar(select(Member).where(
+                Member.number == side.member_numbers[0]))
+            side.member_token = make_token(app.config["SIGNING_KEYS"], "member", first.id, 1)
         make_account("sec_a", Role.SECRETARY, a.code)
         make_account("sec_b", Role.SECRETARY, b.code)
         make_account("super", Role.SUPERVISOR)

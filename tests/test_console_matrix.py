@@ -47,6 +47,8 @@ URL_VALUES: dict[str, Callable[[World], str]] = {
     "username": lambda w: w.accounts["sec_a"],
     "job_id": lambda w: w.job_id,  # a print job of sec_a's (core/jobs.py)
     "kind": lambda w: "members",  # a blank import template
+    "meeting_id": lambda w: str(w.a.meeting_id),
+    "token": lambda w: w.a.member_token,
 }
 
 ROLES = ("nobody", "sec_a", "sec_b", "supervisor", "admin")

@@ -49,10 +49,11 @@ def test_checklist_links_cover_every_rule(app: Flask) -> None:
             (Finding("probation_overdue", "warning",
                      {"name": "李娜", "ended": dt.date(2026, 7, 1)}),
              "/console/members/DY1/edit"),
+            # Absence is closed by a meeting attended: the branch's meetings (console.meetings).
             (Finding("absent", "warning", {"name": "李娜", "months": 4, "limit": 6}),
-             "/console/members/DY1"),
+             "/console/branches/ZB/meetings"),
             (Finding("absent", "warning", {"name": "同名", "months": 4, "limit": 6}),
-             "/console/members?q="),
+             "/console/branches/ZB/meetings"),
         ]
         for finding, url in cases:
             got = finding_url("ZB", finding, numbers, 202611)

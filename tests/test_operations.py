@@ -101,13 +101,15 @@ def refused(*fields: str | None) -> Iterator[None]:
 
 def test_record_meeting_and_attendance_land_in_one_transaction(org: dict[str, Any]) -> None:
     li, wang = org["members"]
-    with logged(3) as rows:
+    with logged(5) as rows:
         meeting = ops.record_meeting(ACTOR, branch=org["branch"], kind=MeetingKind.GENERAL,
                                      held_on=DAY, topic="学习党章", place="三楼会议室")
         ops.set_attendance(ACTOR, meeting, li, Attendance.PRESENT)
         ops.set_attendance(ACTOR, meeting, wang, Attendance.EXCUSED)
         assert db.session.scalar(select(func.count()).select_from(AttendanceRecord)) == 2
-    assert [r.table_name for r in rows] == ["meeting", "attendance", "attendance"]
+    # 出席 credits the organisation's rule (seeded on first use) in the same transaction.
+    assert [r.table_name for r in rows] == ["meeting", "attendance", "points_rule",
+                                            "points_entry", "attendance"]
     assert rows[0].record_key == "ZB01 2026-05-10 支部党员大会"
     assert json.loads(rows[0].changes)["place"] == [None, "三楼会议室"]
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0  # rolled back
@@ -168,9 +170,10 @@ def test_check_in_is_idempotent(org: dict[str, Any]) -> None:
     li = org["members"][0]
     meeting = factories.make_meeting(org["branch"])
     db.session.commit()
-    with logged():
+    with logged(3) as rows:  # the attendance, and its points (the rule seeded on first use)
         assert ops.check_in(ACTOR, meeting, li) is True
         assert ops.check_in(ACTOR, meeting, li) is False  # second scan: nothing logged
+    assert [r.table_name for r in rows] == ["attendance", "points_rule", "points_entry"]
     with refused("name"):
         ops.check_in(ACTOR, meeting, org["stranger"])
 

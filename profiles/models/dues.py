@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
@@ -29,3 +29,4 @@ class DuesRecord(db.Model):  # type: ignore[name-defined,misc]
     due_cents: Mapped[int]
     paid_cents: Mapped[int] = mapped_column(default=0, server_default="0")
     paid_on: Mapped[dt.date | None]
+    due_reason: Mapped[str | None] = mapped_column(String(200))  # why the amount was set by hand

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
@@ -38,6 +45,8 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     held_on: Mapped[dt.date]
     topic: Mapped[str] = mapped_column(String(200), default="", server_default="")
     place: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # 签到 is open: a signed-in secretary's scans of members' cards check them in.
+    checkin_open: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     branch: Mapped[Branch] = relationship()
 

@@ -50,6 +50,10 @@ class PointsEntry(db.Model):  # type: ignore[name-defined,misc]
     points: Mapped[int]
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("points_rule.id"))
     reason: Mapped[str] = mapped_column(String(200))
+    # The meeting an attendance entry was credited for: a changed attendance is corrected
+    # against what was credited then, whatever the rule table says now.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", name="fk_points_entry_meeting"))
     recorded_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

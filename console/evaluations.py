@@ -1,0 +1,115 @@
+"""Democratic evaluation (民主评议党员): per year, each member's stage and rating.
+
+A rating is given only at 支部评定; 预备党员 take part without a rating; saving more than
+the configured share (normally a third) 优秀 asks for confirmation first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from accounts.access import branch_access, current_access
+from console.blueprint import bp
+from console.record import actor, branch_members, refuse
+from core.clock import today
+from core.db import db
+from core.errors import UserError
+from profiles import operations
+from profiles.audit import settings_from_config
+from profiles.enums import EvaluationStage, Rating
+from profiles.models import Branch, Evaluation, Member
+from profiles.record_rules import EvaluationLine, evaluation_sheet_problems, too_many_excellent
+
+
+def _year() -> int:
+    text = request.args.get("year", "")
+    return max(1921, min(2200, int(text))) if text.isdigit() else today().year - 1
+
+
+def _eligible(branch: Branch, year: int) -> list[Member]:
+    """Members of the branch who had joined by the end of ``year`` (as the branch page
+    counts them)."""
+    return [m for m in branch_members(branch.id) if m.joined_on <= dt.date(year, 12, 31)]
+
+
+def _records(members: list[Member], year: int) -> dict[int, Evaluation]:
+    ids = [m.id for m in members]
+    return {e.member_id: e for e in db.session.scalars(
+        select(Evaluation).where(Evaluation.year == year, Evaluation.member_id.in_(ids)))}
+
+
+def _view(branch: Branch, year: int, *, status: int = 200, posted: dict[str, str] | None = None,
+          confirm: bool = False) -> tuple[str, int]:
+    members = _eligible(branch, year)
+    records = _records(members, year)
+    values = {}
+    for m in members:
+        r = records.get(m.id)
+        values[m.id] = (
+            (posted or {}).get(f"stage-{m.id}", r.stage.value if r else ""),
+            (posted or {}).get(f"rating-{m.id}", r.rating.value if r and r.rating else ""))
+    return render_template(
+        "console/record_evaluations.html", branch=branch, year=year, members=members,
+        values=values, stages=list(EvaluationStage), ratings=list(Rating), confirm=confirm,
+        writable=current_access().can_write(branch.id)), status
+
+
+@bp.get("/branches/<code>/evaluations")
+@branch_access()
+def evaluations(branch: Branch) -> tuple[str, int]:
+    """The year's sheet (last year's unless ``year`` is given)."""
+    return _view(branch, _year())
+
+
+@bp.post("/branches/<code>/evaluations")
+@branch_access(write=True)
+def save_evaluations(branch: Branch) -> ResponseReturnValue:
+    """Save the sheet: every line checked first; nothing saved if one is wrong."""
+    year = _year()
+    members = _eligible(branch, year)
+    posted = {k: v for k, v in request.form.items() if k.startswith(("stage-", "rating-"))}
+    lines: list[tuple[Member, EvaluationLine]] = []
+    for m in members:
+        try:
+            stage_text = posted.get(f"stage-{m.id}", "")
+            rating_text = posted.get(f"rating-{m.id}", "")
+            stage = EvaluationStage(stage_text) if stage_text else None
+            rating = Rating(rating_text) if rating_text else None
+        except ValueError:
+            abort(400)
+        lines.append((m, EvaluationLine(m.name, m.category, stage, rating)))
+    problems = evaluation_sheet_problems(year, [line for _, line in lines])
+    if problems:
+        for p in problems:
+            flash(str(p), "error")
+        return _view(branch, year, status=400, posted=posted)
+    share = settings_from_config(current_app.config).excellent_max_share
+    if too_many_excellent([line for _, line in lines], share) and not request.form.get(
+            "confirm_excellent"):
+        flash(_("More than %(share)s of the branch would be rated 优秀 (normally at most "
+                "%(share)s). Check the ratings, or confirm and save again.",
+                share=f"{share.numerator}/{share.denominator}"), "error")
+        return _view(branch, year, status=409, posted=posted, confirm=True)
+    records = _records(members, year)
+    saved = 0
+    try:
+        for m, line in lines:
+            r = records.get(m.id)
+            if line.stage is None:
+                continue  # not started: nothing to record (a recorded stage is kept)
+            if r is not None and r.stage is line.stage and r.rating is line.rating:
+                continue
+            operations.set_evaluation(actor(), m, year, line.stage, line.rating)
+            saved += 1
+    except UserError as error:
+        db.session.rollback()
+        refuse(error)
+        return _view(branch, year, status=400, posted=posted)
+    db.session.commit()
+    flash(_("Evaluation saved: %(count)d members changed.", count=saved))
+    return redirect(url_for("console.evaluations", code=branch.code, year=year), 303)

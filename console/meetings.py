@@ -1,0 +1,184 @@
+"""Meetings: a branch's list, recording one, editing it and its attendance list.
+
+The attendance list starts from who should attend (profiles.attendees: the committee for a
+支委会, the group for a 党小组会, else the whole branch); nothing is marked until the
+secretary marks it or the member checks in (console.checkin).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from accounts.access import branch_access, current_access, record_access
+from console.blueprint import bp
+from console.record import (
+    actor,
+    attendance_of,
+    expected_ids,
+    meeting_by_id,
+    meeting_members,
+    parse_date,
+    refuse,
+)
+from core.clock import today
+from core.db import db
+from core.errors import UserError
+from profiles import operations
+from profiles.enums import Attendance, MeetingKind
+from profiles.models import Branch, Meeting, Member, PartyGroup
+
+LIST_YEARS = 2  # this year and last
+
+
+def _groups(branch: Branch) -> list[PartyGroup]:
+    return list(db.session.scalars(select(PartyGroup).where(PartyGroup.branch_id == branch.id)
+                                   .order_by(PartyGroup.name)))
+
+
+def _form_values(branch: Branch) -> tuple[dict[str, object], list[str]]:
+    """The meeting fields from the posted form, and what is wrong with them."""
+    errors = []
+    try:
+        kind = MeetingKind(request.form.get("kind", ""))
+    except ValueError:
+        kind = None
+        errors.append(_("Choose the kind of meeting."))
+    held_on = parse_date(request.form.get("held_on", ""))
+    if held_on is None:
+        errors.append(_("Give the date the meeting was held (yyyy-mm-dd)."))
+    elif held_on > today():
+        errors.append(_("The date %(date)s is in the future: record a meeting once it has "
+                        "been held.", date=held_on.isoformat()))
+    group = None
+    group_id = request.form.get("group", "")
+    if group_id:
+        group = next((g for g in _groups(branch) if str(g.id) == group_id), None)
+        if group is None:
+            errors.append(_("Choose a party group of this branch."))
+    values: dict[str, object] = {
+        "kind": kind, "held_on": held_on, "group": group,
+        "topic": request.form.get("topic", "").strip(),
+        "place": request.form.get("place", "").strip()}
+    return values, errors
+
+
+@bp.get("/branches/<code>/meetings")
+@branch_access()
+def meetings(branch: Branch) -> str:
+    """The branch's meetings of this year and last, newest first."""
+    since = dt.date(today().year - LIST_YEARS + 1, 1, 1)
+    rows = list(db.session.scalars(
+        select(Meeting).where(Meeting.branch_id == branch.id, Meeting.held_on >= since)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())))
+    groups = {g.id: g.name for g in _groups(branch)}
+    return render_template("console/record_meetings.html", branch=branch, rows=rows,
+                           groups=groups, writable=current_access().can_write(branch.id))
+
+
+@bp.route("/branches/<code>/meetings/new", methods=["GET", "POST"])
+@branch_access(write=True)
+def new_meeting(branch: Branch) -> ResponseReturnValue:
+    """Record a meeting; then its attendance list."""
+    groups = _groups(branch)
+    status = 200
+    if request.method == "POST":
+        values, errors = _form_values(branch)
+        for e in errors:
+            flash(e, "error")
+        if not errors:
+            try:
+                meeting = operations.record_meeting(actor(), branch=branch, **values)  # type: ignore[arg-type]
+            except UserError as error:
+                refuse(error)
+            else:
+                db.session.commit()
+                flash(_("Meeting recorded. Now mark who attended, or open 签到."))
+                return redirect(url_for("console.meeting", meeting_id=meeting.id), 303)
+        status = 400
+        form = request.form.to_dict()
+    else:
+        form = {"kind": request.args.get("kind", ""), "held_on": ""}
+        group_name = request.args.get("group")
+        if group_name:
+            form["group"] = next((str(g.id) for g in groups if g.name == group_name), "")
+    period = parse_date(request.args.get("period", ""))
+    return render_template("console/record_meeting_new.html", branch=branch, groups=groups,
+                           form=form, kinds=list(MeetingKind), period=period), status
+
+
+def _meeting_view(meeting: Meeting, status: int = 200) -> tuple[str, int]:
+    members = meeting_members(meeting)
+    expected = expected_ids(meeting, members)
+    recorded = attendance_of(meeting)
+    # Everyone expected, and anyone else recorded (e.g. checked in though not expected).
+    listed = [m for m in members if m.id in expected or m.id in recorded]
+    counts = {s: sum(1 for v in recorded.values() if v is s) for s in Attendance}
+    groups = _groups(meeting.branch)
+    group = next((g for g in groups if g.id == meeting.group_id), None)
+    return render_template(
+        "console/record_meeting.html", meeting=meeting, branch=meeting.branch, listed=listed,
+        expected=expected, recorded=recorded, counts=counts, statuses=list(Attendance),
+        groups=groups, group=group, kinds=list(MeetingKind),
+        writable=current_access().can_write(meeting.branch_id),
+        unmarked=sum(1 for m in listed if m.id not in recorded)), status
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@record_access(meeting_by_id, arg="meeting_id", pass_as="meeting")
+def meeting(meeting: Meeting) -> tuple[str, int]:
+    """A meeting and its attendance list."""
+    return _meeting_view(meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>")
+@record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
+def edit_meeting(meeting: Meeting) -> ResponseReturnValue:
+    """Change the meeting's kind, date, topic, place or group (logged)."""
+    values, errors = _form_values(meeting.branch)
+    for e in errors:
+        flash(e, "error")
+    if errors:
+        return _meeting_view(meeting, 400)
+    try:
+        operations.edit_meeting(actor(), meeting, **values)
+    except UserError as error:
+        db.session.rollback()
+        refuse(error)
+        return _meeting_view(meeting, 400)
+    db.session.commit()
+    flash(_("Meeting saved."))
+    return redirect(url_for("console.meeting", meeting_id=meeting.id), 303)
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance")
+@record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
+def meeting_attendance(meeting: Meeting) -> ResponseReturnValue:
+    """Mark 出席 / 请假 / 缺席 for the members listed; a member left unmarked stays so."""
+    members = {str(m.id): m for m in meeting_members(meeting)}
+    changes: list[tuple[Member, Attendance]] = []
+    for key, value in request.form.items():
+        if not key.startswith("status-") or not value:
+            continue
+        member = members.get(key.removeprefix("status-"))
+        try:
+            status = Attendance(value)
+        except ValueError:
+            abort(400)
+        if member is None:
+            abort(400)  # not a member of this branch (or transferred out)
+        changes.append((member, status))
+    try:
+        for member, status in changes:
+            operations.set_attendance(actor(), meeting, member, status)
+    except UserError as error:
+        db.session.rollback()
+        refuse(error)
+        return _meeting_view(meeting, 400)
+    db.session.commit()
+    flash(_("Attendance saved."))
+    return redirect(url_for("console.meeting", meeting_id=meeting.id), 303)
