@@ -68,7 +68,7 @@ def expected_ids(meeting: Meeting, members: list[Member]) -> set[int]:
     group each was in on the meeting's date."""
     groups = dict(db.session.execute(
         select(Membership.member_id, Membership.group_id)
-        .where(in_branch_on(meeting.branch_id, meeting.held_on))).tuples().all())
+        .where(in_branch_on(meeting.branch_id, meeting.held_on))).all())
     invitees = [Invitee(m.id, m.name, groups[m.id], m.position, m.status, m.joined_on)
                 for m in members if m.id in groups]
     return {i.id for i in should_attend(meeting.kind, meeting.group_id, meeting.held_on,

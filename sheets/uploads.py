@@ -150,7 +150,7 @@ def branch_scope(writable_names: frozenset[str] | None) -> ScopeCheck | None:
         for start in range(0, len(numbers), 500):
             current.update(db.session.execute(
                 select(Member.number, Branch.name).join(Branch, Member.branch_id == Branch.id)
-                .where(Member.number.in_(numbers[start:start + 500]))).tuples().all())
+                .where(Member.number.in_(numbers[start:start + 500]))).all())
         touched: set[str] = set()
         for change in outcome.changes:
             if change.action == "update" and change.key in current:

@@ -56,9 +56,16 @@ def _world(app: Flask) -> Branch:
         people["王芳"] = factories.make_member(branch, name="王芳",
                                              category=Category.PROBATIONARY,
                                              joined_on=dt.date(2025, 1, 1), converted_on=None)
+        # Dues are tracked from July (arrears count months with no row too): 李娜 owes all
+        # five months since, the others have paid them.
+        factories.committee().dues_tracked_from = dt.date(2026, 7, 1)
         for month in (202607, 202608, 202609, 202610, 202611):  # 李娜: 5 months unpaid
             db.session.add(DuesRecord(member_id=people["李娜"].id, month=month, due_cents=9000,
                                       paid_cents=0))
+            for name in ("刘洋", "张伟", "王芳"):
+                db.session.add(DuesRecord(member_id=people[name].id, month=month,
+                                          due_cents=9000, paid_cents=9000,
+                                          paid_on=dt.date(2026, 11, 1)))
         for month in range(6, 12):  # 刘洋 absent from every meeting since June
             factories.make_meeting(branch, MeetingKind.THEME_DAY, dt.date(2026, month, 10), {
                 people["刘洋"]: Attendance.ABSENT, people["张伟"]: Attendance.PRESENT})

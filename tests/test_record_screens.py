@@ -8,9 +8,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from accounts.models import Role
+from core.changelog import Actor
 from core.db import db
 from profiles.enums import Category, MeetingKind
 from profiles.models import ChangeLog, DuesRecord, Evaluation, Meeting, Member, PointsEntry
+from profiles.operations import transfer_member
 from tests import factories
 from tests.console_helpers import AuthActions, make_account
 
@@ -59,7 +61,9 @@ def test_group_meeting_lists_only_its_group(app: Flask) -> None:
         member = db.session.scalar(select(Member).where(Member.number == numbers["full"]))
         assert member is not None
         group = member.branch.groups[0]
-        member.group_id = group.id
+        # Into the group before the meeting, as the record keeps it (membership history).
+        transfer_member(Actor("t", "test"), member, branch=member.branch, group=group,
+                        on=dt.date(2026, 1, 1))
         db.session.commit()
         group_id = group.id
     saved = auth.post("/console/branches/JL01/meetings/new", kind="group",
