@@ -26,7 +26,7 @@ run: setup
 	scripts/system-packages.sh run
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) user demo
+	$(FLASK) user demo --branch ZB02  # the demo branch with open gaps (docs/demo.md)
 	@$(FLASK) urls 2>/dev/null || true
 	@# The job worker runs beside the server and ends with it (Ctrl-C stops both).
 	$(FLASK) jobs worker & worker=$$!; \

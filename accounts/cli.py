@@ -5,7 +5,9 @@ from __future__ import annotations
 import getpass
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext
 from sqlalchemy import select
 
 from accounts.models import Account, Role
@@ -156,21 +158,27 @@ def revoke_command(name: str, role: str, branches: tuple[str, ...]) -> None:
 
 
 @user_cli.command("demo")
-def demo_command() -> None:
-    """First run only: a demo administrator and a demo secretary of the first branch, with
+@click.option("--branch", "code", default=None,
+              help="The branch the demo secretary keeps, if it exists (else the first by code).")
+def demo_command(code: str | None) -> None:
+    """First run only: a demo administrator and a demo secretary of one branch, with
     random passwords printed once. Does nothing when any account exists."""
     if accounts_exist():
         return
-    branch = db.session.scalar(select(Branch).order_by(Branch.code).limit(1))
+    query = select(Branch).order_by(Branch.code).limit(1)
+    branch = (db.session.scalar(query.where(Branch.code == code)) if code else None) \
+        or db.session.scalar(query)
     _, admin_pw = create_account(_actor(), SOURCE, "admin", [GrantSpec(Role.ADMIN)],
-                                     "演示管理员")
-    lines = [f"  administrator: admin / {admin_pw}"]
+                                 "演示管理员")
+    lines = [gettext("  administrator: admin / %(password)s", password=admin_pw)]
     if branch is not None:
         _, sec_pw = create_account(_actor(), SOURCE, "secretary",
                                    [GrantSpec(Role.SECRETARY, branch.code)], "演示书记")
-        lines.append(f"  secretary of {branch.code} {branch.name}: secretary / {sec_pw}")
+        lines.append(gettext("  secretary of %(code)s %(name)s: secretary / %(password)s",
+                             code=branch.code, name=branch.name, password=sec_pw))
     db.session.commit()
-    click.echo("Console accounts created (passwords shown only this once):")
+    click.echo(gettext("Console accounts created (passwords shown only this once):"))
     for line in lines:
         click.echo(line)
-    click.echo("Log in at /console/login")
+    click.echo(gettext("Log in at %(url)s/console/login",
+                       url=current_app.config["BASE_URL"].rstrip("/")))

@@ -314,17 +314,19 @@ def test_user_demo_creates_two_accounts_once(app: Flask, make_branch: object) ->
 
     with app.app_context():
         factories.make_branch(code="ZB01", name="第一党支部")
+        factories.make_branch(code="ZB02", name="第二党支部")
         db.session.commit()
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["user", "demo"])
+    first = runner.invoke(args=["user", "demo", "--branch", "ZB02"])
     assert first.exit_code == 0, first.output
-    assert "admin /" in first.output and "secretary of ZB01" in first.output
+    assert "管理员：admin /" in first.output and "ZB02 第二党支部 书记：secretary /" in first.output
+    assert "https://pc.example.org/console/login" in first.output
     second = runner.invoke(args=["user", "demo"])
     assert second.exit_code == 0 and second.output == ""
     with app.app_context():
         roles = {(a.username, g.role, g.branch.code if g.branch else None)
                  for a in db.session.scalars(select(Account)) for g in a.grants}
-    assert roles == {("admin", Role.ADMIN, None), ("secretary", Role.SECRETARY, "ZB01")}
+    assert roles == {("admin", Role.ADMIN, None), ("secretary", Role.SECRETARY, "ZB02")}
 
 
 def test_admin_manages_accounts_in_the_console(app: Flask, world: World,
@@ -363,3 +365,15 @@ def test_posting_the_login_form_too_often_is_refused_in_chinese(
     assert "尝试次数过多" in flooded.get_data(as_text=True)
     assert flooded.headers["Cache-Control"] == "no-store"
     release_db(app)
+
+
+def test_user_demo_falls_back_to_the_first_branch(app: Flask) -> None:
+    """make run names the demo's branch with gaps; on data without it, the first branch."""
+    from tests import factories
+
+    with app.app_context():
+        factories.make_branch(code="ZB01", name="第一党支部")
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["user", "demo", "--branch", "ZB02"])
+    assert result.exit_code == 0, result.output
+    assert "ZB01 第一党支部 书记：secretary /" in result.output
