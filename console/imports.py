@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -116,12 +117,8 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
             options["path"]).exists():
         flash(_("This import cannot be confirmed any more; upload the file again."))
         return redirect(url_for("console.job", job_id=job.id))
-    options["dry_run"] = False
     options["writable"] = _writable_names()  # grants may have changed since the upload
-    jobs.requeue(job.id, options)
-    db.session.expire_all()
-    _run(job, int(options.get("size", 0)))
-    return redirect(url_for("console.job", job_id=job.id))
+    return _again(job, options, dry_run=False)
 
 
 @bp.post("/jobs/<job_id>/map")
@@ -151,7 +148,12 @@ def map_columns(job: jobs.Job) -> ResponseReturnValue:
         return redirect(url_for("console.job", job_id=job.id))
     for header, field in chosen.items():
         set_mapping("members", header, field, current_user.username)
-    options["dry_run"] = True
+    return _again(job, options, dry_run=True)
+
+
+def _again(job: jobs.Job, options: dict[str, Any], *, dry_run: bool) -> ResponseReturnValue:
+    """Run the job's check (``dry_run``) or import again on the kept upload; its page."""
+    options["dry_run"] = dry_run
     jobs.requeue(job.id, options)
     db.session.expire_all()
     _run(job, int(options.get("size", 0)))
