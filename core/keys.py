@@ -74,16 +74,20 @@ def read_keys(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def write_new_key(path: Path) -> str:
-    """Append a fresh random key (the new signing key) to the file, creating it with mode 0600."""
+KEYS_HEADER = ("# partycard signing keys, oldest first; the last one signs.",
+               "# Append a key to rotate; keep old ones so printed cards still scan.")
+
+
+def write_new_key(path: Path, header: tuple[str, ...] = KEYS_HEADER) -> str:
+    """Append a fresh random key (the new signing one) to the file, creating it with mode
+    0600 and ``header`` (comment lines) first."""
     key = secrets.token_urlsafe(48)
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_CREAT with 0600 so the key is never readable by others, not even for an instant.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as fh:
         if fh.tell() == 0:
-            fh.write("# partycard signing keys, oldest first; the last one signs.\n")
-            fh.write("# Append a key to rotate; keep old ones so printed cards still scan.\n")
+            fh.writelines(line + "\n" for line in header)
         fh.write(key + "\n")
     os.chmod(path, 0o600)
     return key

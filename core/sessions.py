@@ -9,28 +9,22 @@ rotated by appending a line: the last line signs, older lines are ``SECRET_KEY_F
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
-from core.keys import SigningKeyError, is_placeholder, read_keys
+from core.keys import SigningKeyError, is_placeholder, read_keys, write_new_key
 
 SESSION_SECRET_FILENAME = "session-secret"
 
 
+SESSION_HEADER = (
+    "# partycard session secrets, oldest first; the last one signs sessions.",
+    "# Append one to rotate (older ones still verify); remove one to log out",
+    "# every session it signed. Not the card keys: see signing-keys.")
+
+
 def append_session_secret(path: Path) -> str:
     """Append a fresh random secret (the new signing one), creating the file with mode 0600."""
-    secret = secrets.token_urlsafe(48)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as fh:
-        if fh.tell() == 0:
-            fh.write("# partycard session secrets, oldest first; the last one signs sessions.\n")
-            fh.write("# Append one to rotate (older ones still verify); remove one to log out\n")
-            fh.write("# every session it signed. Not the card keys: see signing-keys.\n")
-        fh.write(secret + "\n")
-    os.chmod(path, 0o600)
-    return secret
+    return write_new_key(path, SESSION_HEADER)
 
 
 def load_session_secrets(configured: str | None, instance_path: Path, *, generate: bool,
