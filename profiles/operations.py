@@ -127,7 +127,7 @@ def record_meeting(actor: Actor, *, branch: Branch, kind: MeetingKind, held_on: 
     """Record a meeting a branch (or, for a 党小组会, one of its groups) held."""
     _check(rules.meeting_problems(kind, has_group=group is not None, held_on=held_on,
                                   branch=_lifespan(branch), topic=topic)
-           + _group_of(group, branch) + _place_problems(place)
+           + _group_of(group, branch) + rules.length_problems("place", place, 200)
            + rules.text_problems({"topic": topic, "place": place}))
     meeting = Meeting(branch_id=branch.id, kind=kind, held_on=held_on, topic=topic,
                       group_id=group.id if group else None, place=place)
@@ -140,12 +140,6 @@ def record_meeting(actor: Actor, *, branch: Branch, kind: MeetingKind, held_on: 
     log_change(actor, "insert", "meeting",
                meeting_key(branch.code, kind, held_on, group.name if group else ""), fields)
     return meeting
-
-
-def _place_problems(place: str) -> list[Problem]:
-    if len(place) > 200:
-        return [rules.problem("place", "Too long: at most %(count)s characters.", count=200)]
-    return []
 
 
 def edit_meeting(actor: Actor, meeting: Meeting, **fields: Any) -> Meeting:
@@ -161,7 +155,7 @@ def edit_meeting(actor: Actor, meeting: Meeting, **fields: Any) -> Meeting:
     _check(rules.meeting_problems(values["kind"], has_group=group is not None,
                                   held_on=values["held_on"], branch=_lifespan(branch),
                                   topic=values["topic"])
-           + _group_of(group, branch) + _place_problems(values["place"])
+           + _group_of(group, branch) + rules.length_problems("place", values["place"], 200)
            + rules.text_problems({"topic": values["topic"], "place": values["place"]}))
     key = _key_of(meeting)
     changed = _diff(meeting, values)
@@ -561,11 +555,8 @@ def found_group(actor: Actor, branch: Branch, *, name: str,
                 founded_on: dt.date | None) -> PartyGroup:
     """Create a party group (党小组) in a branch."""
     name = name.strip()
-    problems = (rules.unit_problems(name=name, founded_on=founded_on)
-                + rules.text_problems({"name": name}))
-    if len(name) > 60:
-        problems.append(rules.problem("name", "Too long: at most %(count)s characters.", count=60))
-    _check(problems)
+    _check(rules.unit_problems(name=name, founded_on=founded_on)
+           + rules.text_problems({"name": name}) + rules.length_problems("name", name, 60))
     if founded_on is not None and not _lifespan(branch).covers(founded_on):
         raise _refuse("founded_on", "The branch did not exist on %(date)s; check the date.",
                       date=founded_on.isoformat())
