@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None,
         CACHE_KEY_PREFIX="partycard:",
         CACHE_NO_NULL_WARNING=True,  # NullCache in tests is deliberate
     )
-    from profiles.audit import CONFIG_DEFAULTS as AUDIT_DEFAULTS
+    from profiles.audit.checklist import CONFIG_DEFAULTS as AUDIT_DEFAULTS
 
     app.config.from_mapping(AUDIT_DEFAULTS)  # AUDIT_CADENCES, DUES_*_MONTHS, ... (pages)
     if test_config is None:

@@ -17,8 +17,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
-from profiles.models.columns import enum_column
-from profiles.models.org import Branch
+from profiles.enums import enum_column
+from profiles.org.models import Branch
 
 
 class Role(enum.StrEnum):

@@ -49,8 +49,8 @@ def main() -> None:
     from core.changelog import Actor
     from core.db import db
     from profiles.enums import MeetingKind, MemberStatus
+    from profiles.meetings.operations import record_meeting
     from profiles.models import Branch, Member
-    from profiles.operations import record_meeting
     from qr.links import card_url
 
     keys = app.config["SIGNING_KEYS"]

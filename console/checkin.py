@@ -22,8 +22,9 @@ from console.blueprint import bp
 from console.record import actor, attendance_of, expected_ids, meeting_by_id, meeting_members
 from console.scan import SESSION_KEY, open_meeting_id
 from core.db import db
-from profiles import operations
 from profiles.enums import Attendance, MemberStatus
+from profiles.meetings import checkin as checkin_ops
+from profiles.meetings import operations as meeting_ops
 from profiles.models import AttendanceRecord, Meeting, Member
 from qr.cards import ReplacedCard, UnknownCard, resolve_card
 
@@ -66,7 +67,7 @@ def checkin_camera(meeting: Meeting) -> str:
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def open_checkin(meeting: Meeting) -> ResponseReturnValue:
     """Open 签到, and scan in this browser."""
-    operations.set_checkin(actor(), meeting, open_=True)
+    meeting_ops.set_checkin(actor(), meeting, open_=True)
     db.session.commit()
     session[SESSION_KEY] = meeting.id
     flash(_("签到 is open. Scan members' cards with this phone's camera."))
@@ -77,7 +78,7 @@ def open_checkin(meeting: Meeting) -> ResponseReturnValue:
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def close_checkin(meeting: Meeting) -> ResponseReturnValue:
     """Close 签到; the members not checked in are left for the secretary to mark."""
-    operations.set_checkin(actor(), meeting, open_=False)
+    meeting_ops.set_checkin(actor(), meeting, open_=False)
     db.session.commit()
     if open_meeting_id() == meeting.id:
         session.pop(SESSION_KEY, None)
@@ -157,7 +158,7 @@ def checkin_post(meeting: Meeting, token: str) -> ResponseReturnValue:
     if (member is None or not meeting.checkin_open or member.branch_id != meeting.branch_id
             or member.status is MemberStatus.TRANSFERRED_OUT):
         return _answer(meeting, token)  # says why; nothing written
-    newly = operations.check_in(actor(), meeting, member)
+    newly = checkin_ops.check_in(actor(), meeting, member)
     meeting_id = meeting.id  # read before the commit expires it: no query to rebuild the URL
     db.session.commit()
     if not newly:

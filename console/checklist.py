@@ -12,11 +12,11 @@ from sqlalchemy import select
 from console.links import finding_url
 from core.clock import today
 from core.db import db
-from profiles.audit import CRITICAL, run_audit, settings_from_config
-from profiles.audit_text import describe, rule_label
+from profiles.audit.checklist import CRITICAL, run_audit, settings_from_config
+from profiles.audit.wording import describe, rule_label
 from profiles.enums import MemberStatus
 from profiles.models import Member
-from profiles.periods import yyyymm
+from profiles.months import yyyymm
 from profiles.queries import branch_page
 
 

@@ -22,20 +22,13 @@ from console.record import actor, branch_members, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
-from profiles import operations
+from core.money import parse_yuan
+from profiles.dues import operations as dues_ops
+from profiles.dues.arrears import arrears
+from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
 from profiles.models import Branch, DuesRecord, Member
-from profiles.record_rules import (
-    MonthDue,
-    add_month,
-    arrears,
-    computed_due,
-    month_of,
-    months,
-    override_problems,
-    parse_yuan,
-    payment_plan,
-)
-from profiles.rules import Problem
+from profiles.months import add_month, month_range, yyyymm
+from profiles.problems import Problem
 
 MAX_MONTHS = 24  # one payment covers at most two years
 
@@ -78,14 +71,14 @@ def tracked_from(branch_id: int) -> int:
     first = db.session.scalar(
         select(func.min(DuesRecord.month)).join(Member, Member.id == DuesRecord.member_id)
         .where(Member.branch_id == branch_id))
-    return int(first) if first else month_of(today())
+    return int(first) if first else yyyymm(today())
 
 
 def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
     members = branch_members(branch.id)
-    current = month_of(today())
+    current = yyyymm(today())
     start = tracked_from(branch.id)
-    shown = months(year * 100 + 1, year * 100 + 12)
+    shown = month_range(year * 100 + 1, year * 100 + 12)
     lowest = min(start, shown[0])
     records: dict[tuple[int, int], DuesRecord] = {
         (r.member_id, r.month): r for r in db.session.scalars(
@@ -100,8 +93,8 @@ def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
             return Cell(month, computed_due(m.dues_basis, m.dues_base_cents, m.joined_on,
                                             month), 0, False, None)
 
-        first = max(start, month_of(m.joined_on))
-        owed = {month: (c.due or 0, c.paid) for month in months(first, current)
+        first = max(start, yyyymm(m.joined_on))
+        owed = {month: (c.due or 0, c.paid) for month in month_range(first, current)
                 if (c := cell(month)).recorded or (c.due or 0) > 0}
         rows.append(Row(m, computed_due(m.dues_basis, m.dues_base_cents, m.joined_on,
                                         current), [cell(month) for month in shown],
@@ -193,7 +186,7 @@ def pay_dues(branch: Branch) -> ResponseReturnValue:
         return _dues_view(branch, 400)
     try:
         for month, paid in plan:
-            operations.record_dues(actor(), member, month, paid_cents=paid, paid_on=paid_on)
+            dues_ops.record_dues(actor(), member, month, paid_cents=paid, paid_on=paid_on)
     except UserError as error:
         db.session.rollback()
         refuse(error)
@@ -231,7 +224,7 @@ def set_due(branch: Branch) -> ResponseReturnValue:
         _show(problems)
         return _dues_view(branch, 400)
     try:
-        operations.record_dues(actor(), member, month, due_cents=due,
+        dues_ops.record_dues(actor(), member, month, due_cents=due,
                                due_reason=reason if due != computed else "")
     except UserError as error:
         db.session.rollback()

@@ -19,11 +19,11 @@ from console.record import actor, branch_members, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
-from profiles import operations
-from profiles.audit import settings_from_config
+from profiles.audit.checklist import settings_from_config
 from profiles.enums import EvaluationStage, Rating
+from profiles.evaluations import operations as evaluation_ops
+from profiles.evaluations.rules import EvaluationLine, evaluation_sheet_problems, too_many_excellent
 from profiles.models import Branch, Evaluation, Member
-from profiles.record_rules import EvaluationLine, evaluation_sheet_problems, too_many_excellent
 
 
 def _year() -> int:
@@ -104,7 +104,7 @@ def save_evaluations(branch: Branch) -> ResponseReturnValue:
                 continue  # not started: nothing to record (a recorded stage is kept)
             if r is not None and r.stage is line.stage and r.rating is line.rating:
                 continue
-            operations.set_evaluation(actor(), m, year, line.stage, line.rating)
+            evaluation_ops.set_evaluation(actor(), m, year, line.stage, line.rating)
             saved += 1
     except UserError as error:
         db.session.rollback()

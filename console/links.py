@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.routing import BuildError
 
-from profiles.audit import Finding
+from profiles.audit.checklist import Finding
 from profiles.enums import MeetingKind
-from profiles.periods import Period
+from profiles.months import Period
 
 
 def _endpoint_or(endpoint: str, fallback: str, **values: Any) -> str:

@@ -28,8 +28,8 @@ from console.record import (
 from core.clock import today
 from core.db import db
 from core.errors import UserError
-from profiles import operations
 from profiles.enums import Attendance, MeetingKind
+from profiles.meetings import operations as meeting_ops
 from profiles.models import Branch, Meeting, Member, PartyGroup
 
 LIST_YEARS = 2  # this year and last
@@ -92,7 +92,7 @@ def new_meeting(branch: Branch) -> ResponseReturnValue:
             flash(e, "error")
         if not errors:
             try:
-                meeting = operations.record_meeting(actor(), branch=branch, **values)  # type: ignore[arg-type]
+                meeting = meeting_ops.record_meeting(actor(), branch=branch, **values)  # type: ignore[arg-type]
             except UserError as error:
                 refuse(error)
             else:
@@ -145,7 +145,7 @@ def edit_meeting(meeting: Meeting) -> ResponseReturnValue:
     if errors:
         return _meeting_view(meeting, 400)
     try:
-        operations.edit_meeting(actor(), meeting, **values)
+        meeting_ops.edit_meeting(actor(), meeting, **values)
     except UserError as error:
         db.session.rollback()
         refuse(error)
@@ -174,7 +174,7 @@ def meeting_attendance(meeting: Meeting) -> ResponseReturnValue:
         changes.append((member, status))
     try:
         for member, status in changes:
-            operations.set_attendance(actor(), meeting, member, status)
+            meeting_ops.set_attendance(actor(), meeting, member, status)
     except UserError as error:
         db.session.rollback()
         refuse(error)

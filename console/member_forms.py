@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from profiles.audit_text import locale_code
+from profiles.audit.wording import locale_code
 from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
 from profiles.labels import label
 from profiles.models import Member

@@ -20,14 +20,10 @@ from console.privacy import private_values
 from core.changelog import Actor
 from core.clock import today
 from core.db import db
+from profiles.cards import reissue_card
+from profiles.members.operations import transfer_member, transfer_out, update_member
 from profiles.models import Branch, Member, PartyGroup
-from profiles.operations import (
-    RuleViolation,
-    reissue_card,
-    transfer_member,
-    transfer_out,
-    update_member,
-)
+from profiles.writes import RuleViolation
 
 # Rule problems name Member attributes; the form names a few differently.
 FORM_FIELD = {"dues_base_cents": "dues_base"}

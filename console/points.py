@@ -16,8 +16,8 @@ from console.record import actor, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
-from profiles import operations
 from profiles.models import Member, PointsEntry, PointsRule
+from profiles.points import operations as points_ops
 
 LEDGER_SIZE = 100
 
@@ -85,7 +85,7 @@ def add_member_points(member: Member) -> ResponseReturnValue:
             flash(e, "error")
         return _view(member, 400)
     try:
-        operations.add_points(actor(), member, recorded_on=day, points=points, reason=reason,
+        points_ops.add_points(actor(), member, recorded_on=day, points=points, reason=reason,
                               rule=rule)
     except UserError as error:
         db.session.rollback()

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from core.changelog import Actor
 from core.db import db
 from core.errors import UserError
-from profiles.attendees import Invitee, should_attend
 from profiles.enums import Attendance, MemberStatus
-from profiles.membership import in_branch_on
+from profiles.meetings.attendees import Invitee, should_attend
+from profiles.members.history import in_branch_on
 from profiles.models import AttendanceRecord, Meeting, Member, Membership
 
 

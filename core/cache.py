@@ -28,7 +28,7 @@ _DOWN_UNTIL = "partycard.cache_down_until"
 
 def page_settings_fingerprint(config: Mapping[str, Any]) -> str:
     """A short hash of every page-shaping setting (the audit thresholds included)."""
-    from profiles.audit import CONFIG_DEFAULTS
+    from profiles.audit.checklist import CONFIG_DEFAULTS
 
     names = sorted({*PAGE_SETTINGS, *CONFIG_DEFAULTS,
                     *(k for k in config if k.startswith("AUDIT_"))})

@@ -20,8 +20,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from core.changelog import Actor, Change, log_changes
 from demo.names import ETHNICITIES, chinese_name
-from profiles.attendees import Invitee, should_attend
-from profiles.dues_rates import monthly_dues_cents
+from profiles.dues.rates import monthly_dues_cents
 from profiles.enums import (
     Attendance,
     Category,
@@ -33,6 +32,8 @@ from profiles.enums import (
     Position,
     Rating,
 )
+from profiles.meetings.attendees import Invitee, should_attend
+from profiles.members.rules import id_check_digit, probation_end
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -50,8 +51,7 @@ from profiles.models import (
     PointsRule,
     start_of,
 )
-from profiles.periods import add_months, period_of, periods_between, probation_end
-from profiles.rules import id_check_digit
+from profiles.months import add_months, period_of, periods_between
 
 Row = dict[str, Any]
 

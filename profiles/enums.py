@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from sqlalchemy import Enum
+
 
 class Category(enum.StrEnum):
     """正式党员 / 预备党员."""
@@ -85,3 +87,15 @@ class Rating(enum.StrEnum):
     BASICALLY_QUALIFIED = "basically_qualified"
     UNQUALIFIED = "unqualified"
 
+
+def enum_column(enum_cls: type[enum.StrEnum], name: str) -> Enum:
+    """A VARCHAR column restricted by a CHECK constraint to the enum's codes."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from profiles import labels
-from profiles.audit_text import (
+from profiles.audit.wording import (
     cadence_label,
     describe,
     locale_code,
@@ -16,7 +16,7 @@ from profiles.audit_text import (
     short_period_label,
 )
 from profiles.enums import EvaluationStage, Rating
-from profiles.periods import Period
+from profiles.months import Period
 
 bp = Blueprint("profiles", __name__)
 

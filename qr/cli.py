@@ -7,9 +7,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from core.changelog import Actor
 from core.db import db
+from profiles.cards import reissue_card
 from profiles.models import Branch, Member
-from profiles.operations import Actor, reissue_card
 from profiles.queries import CardRef, find_branch_card_by_code, find_member_card_by_number
 from qr.links import card_url
 from qr.tokens import Kind

@@ -14,7 +14,7 @@ from flask_babel import get_locale
 
 from core.cache import cache, page_settings_fingerprint
 from core.clock import today
-from profiles.audit import branch_cadence_table, run_audit, settings_from_config
+from profiles.audit.checklist import branch_cadence_table, run_audit, settings_from_config
 from profiles.queries import branch_page, member_page, member_photo
 from profiles.queries.cards import CardRef
 from qr.cards import ReplacedCard, UnknownCard, current_card, verify_token

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
-from profiles import rules
-from profiles.dues_rates import monthly_dues_cents
+from profiles.dues import rules as dues_rules
+from profiles.dues.rates import monthly_dues_cents
 from profiles.models import DuesRecord, Member
 from sheets.cells import Cells
 from sheets.outcome import Outcome
@@ -50,7 +50,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         due = cells.cents("due")
         paid = cells.cents("paid", required=True)
         paid_on = cells.date("paid_on")
-        report(cells, rules.dues_problems(due_cents=due, paid_cents=paid, paid_on=paid_on))
+        report(cells, dues_rules.dues_problems(due_cents=due, paid_cents=paid, paid_on=paid_on))
         if person is None or month is None:
             continue
         _check_membership(cells, finder, person, code, month)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
-from profiles import rules
 from profiles.enums import EvaluationStage, Rating
+from profiles.evaluations import rules as evaluation_rules
 from profiles.models import Evaluation
 from sheets.cells import Cells
 from sheets.outcome import Outcome
@@ -45,7 +45,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         year = cells.integer("year", required=True)
         stage = cells.choice("stage", EvaluationStage, required=True)
         rating = cells.choice("rating", Rating)
-        report(cells, rules.evaluation_problems(year=year, stage=stage, rating=rating))
+        report(cells, evaluation_rules.evaluation_problems(year=year, stage=stage, rating=rating))
         if person is None or year is None:
             continue
         first_time(cells, "year", (person.id, year), seen,

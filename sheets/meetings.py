@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
-from profiles import operations as ops
-from profiles import rules
-from profiles.attendees import Invitee, should_attend
+from profiles import bulk
 from profiles.collation import name_key
 from profiles.enums import Attendance, MeetingKind, MemberStatus
+from profiles.meetings import operations as meeting_ops
+from profiles.meetings import rules as meeting_rules
+from profiles.meetings.attendees import Invitee, should_attend
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
 from sheets.cells import Cells
 from sheets.orgs import group_list
@@ -38,7 +39,7 @@ def import_meetings(path: SheetFile, *, dry_run: bool = False, actor: str = "unk
 
 def _key_text(key: MeetingKey) -> str:
     code, kind, held_on, group = key
-    return ops.meeting_key(code, kind, held_on, group)  # as the console's writes name it
+    return meeting_ops.meeting_key(code, kind, held_on, group)  # as the console's writes name it
 
 
 def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
@@ -78,7 +79,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             # The branch the member was in on the meeting's date, not today's.
             finder.in_branch_on(cells, person, code, held_on)
         kind_refused = kind is not None and report(
-            cells, rules.meeting_problems(kind, has_group=bool(group)))
+            cells, meeting_rules.meeting_problems(kind, has_group=bool(group)))
         if not kind_refused and group and code and (branches[code], group) not in groups:
             cells.report("group", "Branch %(branch)s has no party group '%(value)s' (its groups: "
                          "%(groups)s).", branch=finder.branch_names[code], value=group,
@@ -126,12 +127,12 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     def write() -> None:
         ids = {key: m.id for key, m in meetings.items()}
         for key, values in new_meetings.items():
-            ids[key] = ops.add_meeting(values)
-        ops.set_meeting_topics(topics)
-        ops.bulk_insert(AttendanceRecord, [
+            ids[key] = bulk.add_meeting(values)
+        bulk.set_meeting_topics(topics)
+        bulk.bulk_insert(AttendanceRecord, [
             {"meeting_id": ids[key], "member_id": member_id, "status": status}
             for key, member_id, status in new_attendance])
-        ops.bulk_update(AttendanceRecord, changed_attendance)
+        bulk.bulk_update(AttendanceRecord, changed_attendance)
 
     return write
 

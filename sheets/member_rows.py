@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
-from profiles.rules import id_check_digit
+from profiles.members.rules import id_check_digit
 from sheets.cells import NONE_WORDS, Cells
 
 # Column field -> Member attribute, for the fields copied as they are.

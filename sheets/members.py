@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from core.changelog import Actor, Change
 from core.db import db
-from profiles import membership
-from profiles import operations as ops
+from profiles import bulk
 from profiles.enums import MemberStatus
+from profiles.members import history as membership_history
+from profiles.members import operations as member_ops
 from profiles.models import (
     Branch,
     Member,
@@ -206,8 +207,8 @@ def _apply_lifetimes(planned: dict[Lifetime, tuple[dt.date | None, dt.date]],
             branches.append({"id": orgs.by_code[key[0]].id, field: day})
         else:
             groups.append({"id": orgs.groups[(key[0], key[1])], field: day})
-    ops.bulk_update(Branch, branches)
-    ops.bulk_update(PartyGroup, groups)
+    bulk.bulk_update(Branch, branches)
+    bulk.bulk_update(PartyGroup, groups)
 
 
 class ImportDate(str):
@@ -226,7 +227,7 @@ def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str
     the member's last recorded one."""
     by_row = {row.cells.row: row for row in rows}
     ids = {m["number"]: m["id"] for m in existing}
-    spans = membership.histories()
+    spans = membership_history.histories()
     for change in outcome.changes:
         row = by_row.get(change.row)
         if row is None:
@@ -259,7 +260,7 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
     db.session.flush()
     members = {m.number: m for m in db.session.scalars(
         select(Member).where(Member.number.in_(list(moves))))}
-    known = membership.histories([m.id for m in members.values()])
+    known = membership_history.histories([m.id for m in members.values()])
     who = Actor(actor, source)
     first_ranges = []
     for number, on in moves.items():
@@ -282,14 +283,14 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
                     "start_reason": MembershipStart.TRANSFERRED_IN, "end_reason": None})
             continue
         if member.status is MemberStatus.TRANSFERRED_OUT:
-            ops.move_membership(who, member, branch=None, group=None, on=on)
+            member_ops.move_membership(who, member, branch=None, group=None, on=on)
             continue
-        ops.move_membership(who, member, branch=db.session.get(Branch, member.branch_id),
+        member_ops.move_membership(who, member, branch=db.session.get(Branch, member.branch_id),
                             group=db.session.get(PartyGroup, member.group_id)
                             if member.group_id else None, on=on)
-    ops.bulk_insert(Membership, first_ranges)
+    bulk.bulk_insert(Membership, first_ranges)
     db.session.flush()
-    ops.open_missing_memberships()  # members the roster added without a 转入日期
+    member_ops.open_missing_memberships()  # members the roster added without a 转入日期
 
 
 def _first_in_file(row: MemberRow, number: str, key: tuple[Any, ...],
@@ -393,12 +394,12 @@ def _apply(inserts: list[MemberRow], updates: list[tuple[dict[str, Any], MemberR
     for row in inserts:
         values = {**DEFAULTS, **attributes(row)}
         new_rows.append(values)
-    ops.bulk_insert(Member, new_rows)
+    bulk.bulk_insert(Member, new_rows)
     changed = []
     for current, row in updates:
         values = attributes(row)
         if row.group is None and values["branch_id"] != current["branch_id"]:
             values["group_id"] = None  # a group belongs to the old branch
         changed.append({"id": current["id"], **values})
-    ops.release_id_numbers([c["id"] for c in changed if "id_number" in c])
-    ops.bulk_update(Member, changed)
+    bulk.release_id_numbers([c["id"] for c in changed if "id_number" in c])
+    bulk.bulk_update(Member, changed)

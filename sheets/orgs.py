@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
-from profiles import operations as ops
+from profiles import bulk
 from profiles.models import Branch, Committee, PartyGroup
 
 
@@ -106,9 +106,9 @@ class OrgIndex:
     def create_planned(self) -> None:
         """Insert the planned committees, branches and groups (through the operations)."""
         for name in sorted(self.new_committees):
-            self.committees[name] = ops.add_committee(name)
+            self.committees[name] = bulk.add_committee(name)
         for new in self.new_branches.values():
-            self.by_code[new.code] = ops.add_branch(new.code, new.name,
+            self.by_code[new.code] = bulk.add_branch(new.code, new.name,
                                                     self.committees[new.committee])
         for code, name in sorted(self.new_groups):
-            self.groups[(code, name)] = ops.add_group(self.by_code[code].id, name)
+            self.groups[(code, name)] = bulk.add_group(self.by_code[code].id, name)

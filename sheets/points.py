@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
-from profiles import operations as ops
-from profiles import rules as write_rules
+from profiles import bulk
 from profiles.models import Branch, PointsEntry, PointsRule
+from profiles.points import rules as points_rules
 from sheets.cells import Cells
 from sheets.outcome import Outcome
 from sheets.records import MemberFinder, report, row_is_clean, run_import
@@ -59,7 +59,7 @@ def _plan(rows: list[Cells], outcome: Outcome, actor: str,
         points = cells.integer("points", required=True)
         rule_text = cells.text("rule", max_length=120)
         reason = cells.text("reason", max_length=200) or rule_text
-        report(cells, write_rules.points_problems(points=points, reason=reason))
+        report(cells, points_rules.points_problems(points=points, reason=reason))
         recorded_by = cells.text("recorded_by", max_length=60) or actor
         if person is None or recorded_on is None or points is None \
                 or not row_is_clean(cells, before):
@@ -93,8 +93,8 @@ def _plan(rows: list[Cells], outcome: Outcome, actor: str,
         for (committee, name), points in new_rules.items():
             code = next(f"import{n}" for n in range(1, 10_000) if f"import{n}" not in taken)
             taken.add(code)
-            ids[(committee, name)] = ops.add_points_rule(committee, code, name, points)
-        ops.bulk_insert(PointsEntry, [
+            ids[(committee, name)] = bulk.add_points_rule(committee, code, name, points)
+        bulk.bulk_insert(PointsEntry, [
             {"member_id": key[0], "recorded_on": key[1], "points": key[2],
              "rule_id": ids[(committee, key[3])] if key[3] else None, "reason": key[4],
              "recorded_by": recorded_by}

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import select
 
 from core.db import db
-from profiles import operations as ops
-from profiles import rules
-from profiles.membership import Span, histories, span_on
+from profiles import bulk, problems
+from profiles.members.history import Span, histories, span_on
 from profiles.models import Branch, Member
 from sheets.cells import Cells
 from sheets.intake import read_rows
@@ -174,7 +173,7 @@ def first_time(cells: Cells, field: str, key: Any, seen: dict[Any, int], message
     return True
 
 
-def report(cells: Cells, problems: Sequence[rules.Problem]) -> bool:
+def report(cells: Cells, problems: Sequence[problems.Problem]) -> bool:
     """Report each problem the write rules found at its column; whether there was any."""
     for found in problems:
         cells.report(found.field or "", found.message, **found.kwargs)
@@ -191,7 +190,7 @@ def bulk_writer(model: Any, inserts: list[dict[str, Any]],
     """A writer that applies the planned rows in bulk, through the operations layer."""
 
     def write() -> None:
-        ops.bulk_insert(model, inserts)
-        ops.bulk_update(model, updates)
+        bulk.bulk_insert(model, inserts)
+        bulk.bulk_update(model, updates)
 
     return write

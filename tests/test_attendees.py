@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from profiles.attendees import Invitee, should_attend
 from profiles.enums import MeetingKind, MemberStatus, Position
+from profiles.meetings.attendees import Invitee, should_attend
 
 DAY = dt.date(2026, 5, 10)
 SECRETARY = Invitee(1, "书记", 10, Position.SECRETARY, MemberStatus.NORMAL, dt.date(2000, 7, 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from profiles.audit import (
+from profiles.audit.checklist import (
     CRITICAL,
     DEFAULT_CADENCES,
     WARNING,
@@ -28,7 +28,8 @@ from profiles.audit import (
     too_many_excellent,
 )
 from profiles.enums import MeetingKind
-from profiles.periods import Period, probation_end
+from profiles.members.rules import probation_end
+from profiles.months import Period
 
 TODAY = dt.date(2026, 11, 21)
 ONLY = {kind: None for kind in MeetingKind}

@@ -28,9 +28,9 @@ def test_checklist_links_cover_every_rule(app: Flask) -> None:
     import datetime as dt
 
     from console.links import finding_url
-    from profiles.audit import Finding
+    from profiles.audit.checklist import Finding
     from profiles.enums import MeetingKind
-    from profiles.periods import Period
+    from profiles.months import Period
 
     with app.test_request_context():
         numbers = {"李娜": "DY1"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profiles.dues_rates import monthly_dues_cents
+from profiles.dues.rates import monthly_dues_cents
 from profiles.enums import DuesBasis
 
 

@@ -6,10 +6,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from core.changelog import Actor
 from core.db import db
 from core.errors import UserError
+from profiles.cards import reissue_card
 from profiles.models import Branch, Member
-from profiles.operations import Actor, reissue_card
 from qr.cards import CardError, ReplacedCard, UnknownCard, resolve_card
 from tests import factories
 from tests.pages_helpers import path, token

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 
 from core.changelog import Actor
 from core.db import db
-from profiles.audit import Finding, branch_cadence_table, run_audit, settings_from_config
+from profiles.audit.checklist import Finding, branch_cadence_table, run_audit, settings_from_config
 from profiles.enums import Attendance, Category, MeetingKind, Position
+from profiles.members.operations import move_membership
 from profiles.models import Branch, DuesRecord, Member
-from profiles.operations import move_membership
 from profiles.queries import branch_page, member_page
 from tests import factories
 from tests.pages_helpers import path

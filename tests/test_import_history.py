@@ -16,9 +16,9 @@ from sqlalchemy import select
 from core.changelog import Actor
 from core.db import db
 from profiles.enums import MemberStatus
-from profiles.membership import histories
+from profiles.members.history import histories
+from profiles.members.operations import move_membership
 from profiles.models import Branch, Member, PartyGroup
-from profiles.operations import move_membership
 from profiles.queries import member_page
 from sheets.dues import import_dues
 from sheets.meetings import import_meetings

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from core.changelog import Actor
 from core.db import db
-from profiles.audit import (
+from profiles.audit.checklist import (
     EvaluationCounts,
     GroupRef,
     HeldMeeting,
@@ -24,22 +24,14 @@ from profiles.audit import (
     missed_meetings,
     too_many_excellent,
 )
+from profiles.dues.arrears import dues_start_month, dues_state
 from profiles.enums import MeetingKind, MemberStatus
-from profiles.membership import (
-    Span,
-    dues_start_month,
-    dues_state,
-    has_committee,
-    histories,
-    members_on,
-    membership_on,
-    month_count,
-    months_from,
-    span_on,
-)
+from profiles.members.history import Span, histories, members_on, membership_on, span_on
+from profiles.members.operations import move_membership, open_missing_memberships
 from profiles.models import Branch, ChangeLog, Member, Membership, MembershipEnd, MembershipStart
-from profiles.operations import RuleViolation, move_membership, open_missing_memberships
-from profiles.periods import Period
+from profiles.months import Period, month_count, month_range
+from profiles.org.rules import has_committee
+from profiles.writes import RuleViolation
 
 TODAY = dt.date(2026, 11, 21)
 ONLY = {kind: None for kind in MeetingKind}
@@ -71,7 +63,7 @@ def test_committee_from_seven_full_members_unless_the_record_says(full: int, set
 
 
 def test_months_and_their_count_agree_across_a_year_end() -> None:
-    assert months_from(202511, 202602) == [202511, 202512, 202601, 202602]
+    assert month_range(202511, 202602) == [202511, 202512, 202601, 202602]
     assert month_count(202511, 202602) == 4 and month_count(202603, 202602) == 0
 
 
@@ -89,7 +81,7 @@ def test_missing_months_are_arrears_with_or_without_a_row() -> None:
 
 
 def test_a_prepaid_year_runs_paid_through_past_this_month() -> None:
-    paid = months_from(202601, 202712)
+    paid = month_range(202601, 202712)
     state = dues_state(202601, 202611, paid)
     assert state == state.__class__(202712, [])
 

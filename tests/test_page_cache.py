@@ -76,8 +76,9 @@ def test_reissue_answers_410_at_once_even_with_the_old_page_cached(cached_app: F
     client = cached_app.test_client()
     assert client.get(member_path).status_code == 200
     with cached_app.app_context():
+        from core.changelog import Actor
+        from profiles.cards import reissue_card
         from profiles.models import Member
-        from profiles.operations import Actor, reissue_card
 
         reissue_card(Actor("test", "test"), db.session.scalars(db.select(Member)).one())
         db.session.commit()

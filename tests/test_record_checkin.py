@@ -13,10 +13,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from accounts.models import Role
+from core.changelog import Actor
 from core.db import db
+from profiles.cards import reissue_card
 from profiles.enums import Attendance, MeetingKind
+from profiles.meetings.operations import set_attendance
 from profiles.models import AttendanceRecord, ChangeLog, Member, PointsEntry
-from profiles.operations import Actor, reissue_card, set_attendance
 from tests import factories
 from tests.conftest import make_app, release_db
 from tests.console_helpers import AuthActions, make_account
@@ -239,7 +241,7 @@ def _statements_for_one_check_in(app: Flask, code: str, size: int) -> int:
 
 def test_check_in_statements_do_not_grow_with_the_branch(app: Flask) -> None:
     with app.app_context():  # the points rules exist already (the first use seeds them)
-        from profiles.attendance_points import ATTENDED, rule_for
+        from profiles.meetings.attendance_points import ATTENDED, rule_for
 
         rule_for(factories.committee().id, ATTENDED)
         db.session.commit()

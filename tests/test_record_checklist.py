@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from accounts.models import Role
 from core.db import db
-from profiles.audit import Finding, run_audit, settings_from_config
-from profiles.audit_text import describe
+from profiles.audit.checklist import Finding, run_audit, settings_from_config
+from profiles.audit.wording import describe
 from profiles.enums import Attendance, Category, EvaluationStage, MeetingKind, Rating
 from profiles.models import DuesRecord, Evaluation, Member
-from profiles.periods import Period
+from profiles.months import Period
 from profiles.queries import branch_page
 from tests import factories
 from tests.conftest import TODAY, make_app, release_db

@@ -7,29 +7,21 @@ from fractions import Fraction
 
 import pytest
 
-from profiles.attendance_points import correction
+from core.money import parse_yuan
+from profiles.dues.arrears import arrears
+from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
 from profiles.enums import Category, DuesBasis, EvaluationStage, Rating
-from profiles.record_rules import (
-    EvaluationLine,
-    MonthDue,
-    add_month,
-    arrears,
-    computed_due,
-    evaluation_sheet_problems,
-    months,
-    override_problems,
-    parse_yuan,
-    payment_plan,
-    too_many_excellent,
-)
+from profiles.evaluations.rules import EvaluationLine, evaluation_sheet_problems, too_many_excellent
+from profiles.meetings.attendance_points import correction
+from profiles.months import add_month, month_range
 
 PAID_ON = dt.date(2026, 11, 20)
 
 
 def test_months_cross_the_year() -> None:
     assert add_month(202611, 3) == 202702 and add_month(202601, -1) == 202512
-    assert months(202611, 202702) == [202611, 202612, 202701, 202702]
-    assert months(202603, 202602) == []
+    assert month_range(202611, 202702) == [202611, 202612, 202701, 202702]
+    assert month_range(202603, 202602) == []
 
 
 def test_computed_due_follows_the_brackets_and_starts_at_admission() -> None:

@@ -11,8 +11,8 @@ from accounts.models import Role
 from core.changelog import Actor
 from core.db import db
 from profiles.enums import Category, MeetingKind
+from profiles.members.operations import transfer_member
 from profiles.models import ChangeLog, DuesRecord, Evaluation, Meeting, Member, PointsEntry
-from profiles.operations import transfer_member
 from tests import factories
 from tests.console_helpers import AuthActions, make_account
 

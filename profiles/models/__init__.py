@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from profiles.models.changes import ChangeLog
-from profiles.models.dues import DuesRecord
-from profiles.models.evaluations import Evaluation
-from profiles.models.meetings import AttendanceRecord, Meeting
-from profiles.models.members import Member, MemberPhoto
-from profiles.models.membership import (
+from profiles.dues.models import DuesRecord
+from profiles.evaluations.models import Evaluation
+from profiles.meetings.models import AttendanceRecord, Meeting
+from profiles.members.membership import (
     Membership,
     MembershipEnd,
     MembershipStart,
     closed_at_once,
     start_of,
 )
-from profiles.models.org import Branch, Committee, GeneralBranch, PartyGroup
-from profiles.models.points import PointsEntry, PointsRule
+from profiles.members.models import Member, MemberPhoto
+from profiles.models.changes import ChangeLog
+from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
+from profiles.points.models import PointsEntry, PointsRule
 
 __all__ = [
     "AttendanceRecord",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, extract, func, or_, select
 
-from profiles.audit import (
+from profiles.audit.checklist import (
     AuditInput,
     EvaluationCounts,
     GroupRef,
@@ -17,6 +17,7 @@ from profiles.audit import (
     Probationer,
 )
 from profiles.collation import name_key
+from profiles.dues.arrears import dues_start_month
 from profiles.enums import (
     Attendance,
     Category,
@@ -26,7 +27,7 @@ from profiles.enums import (
     Position,
     Rating,
 )
-from profiles.membership import dues_start_month, has_committee, month_count, next_month
+from profiles.members.rules import probation_end
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -40,7 +41,8 @@ from profiles.models import (
     PartyGroup,
     PointsEntry,
 )
-from profiles.periods import add_months, probation_end, yyyymm
+from profiles.months import add_month, add_months, month_count, yyyymm
+from profiles.org.rules import has_committee
 from profiles.queries.run import run
 
 RANKING_SIZE = 10
@@ -304,7 +306,7 @@ def _owing(branch_id: int, today: dt.date, tracked_from: dt.date | None) -> list
     for name, entered, settled, last in rows:
         first_month = dues_start_month(_as_date(entered), tracked_from)
         expected = month_count(first_month, month)
-        run_from = next_month(int(last)) if last else first_month
+        run_from = add_month(int(last), 1) if last else first_month
         out.append(Owing(name, max(0, expected - int(settled)), month_count(run_from, month),
                          first_month <= month))
     return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 
-from profiles.attendees import Invitee, should_attend
+from profiles.dues.arrears import dues_start_month, dues_state
 from profiles.enums import (
     Attendance,
     Category,
@@ -17,7 +17,8 @@ from profiles.enums import (
     Position,
     Rating,
 )
-from profiles.membership import dues_start_month, dues_state
+from profiles.meetings.attendees import Invitee, should_attend
+from profiles.members.rules import full_years, probation_end
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -32,7 +33,7 @@ from profiles.models import (
     PartyGroup,
     PointsEntry,
 )
-from profiles.periods import full_years, probation_end, yyyymm
+from profiles.months import yyyymm
 from profiles.queries.run import run
 
 LATEST = 5  # latest meetings and points entries shown

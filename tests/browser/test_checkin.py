@@ -11,10 +11,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from accounts.models import Role
+from core.changelog import Actor
 from core.db import db
+from profiles.cards import reissue_card
 from profiles.enums import MemberStatus
 from profiles.models import Branch, Member
-from profiles.operations import Actor, reissue_card
 from tests.console_helpers import PASSWORD, make_account
 from tests.pages_helpers import path
 

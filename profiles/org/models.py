@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db import db
 
 if TYPE_CHECKING:
-    from profiles.models.members import Member
+    from profiles.members.models import Member
 
 
 class Committee(db.Model):  # type: ignore[name-defined,misc]

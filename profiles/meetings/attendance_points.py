@@ -55,7 +55,7 @@ def rule_for(committee_id: int, code: str, actor: Actor | None = None) -> Points
     rule = db.session.scalar(select(PointsRule).where(PointsRule.committee_id == committee_id,
                                                       PointsRule.code == code))
     if rule is None:
-        from profiles.operations import add_points_rule  # the one writer of domain tables
+        from profiles.bulk import add_points_rule
 
         name, points = DEFAULT_RULES[code]
         rule = db.session.get(PointsRule, add_points_rule(committee_id, code, name, points))
@@ -68,7 +68,7 @@ def rule_for(committee_id: int, code: str, actor: Actor | None = None) -> Points
 def settle(actor: Actor, meeting: Meeting, member: Member, status: Attendance,
            on: dt.date | None = None) -> PointsEntry | None:
     """Append the entry that makes the member's points for ``meeting`` match ``status``."""
-    from profiles.operations import add_points  # the one writer of ledger entries
+    from profiles.points.operations import add_points
 
     code = RULE_OF_STATUS[status]
     rule = rule_for(meeting.branch.committee_id, code, actor) if code else None

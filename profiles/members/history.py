@@ -1,13 +1,10 @@
-"""Membership over time: the pure rules and the read helpers.
-
-The writes (a move, opening the ranges of members written in bulk) are operations:
-:func:`profiles.operations.move_membership` and ``open_missing_memberships``.
+"""Membership over time, read: which branch and party group a member was in, when.
 
 A member's history is a list of non-overlapping ranges (branch, party group, since,
 until); the open range is the current membership. Records (attendance, dues,
 evaluations) belong to the branch the member was in on their date, and the rules about
-"the last N months" read the whole history in the organisation.
-"""
+"the last N months" read the whole history in the organisation. The writes are
+:mod:`profiles.members.operations`."""
 
 from __future__ import annotations
 
@@ -22,10 +19,6 @@ from core.db import db
 from profiles.models import (
     Membership,
 )
-from profiles.periods import alive_through as alive_through
-from profiles.periods import month_index, yyyymm
-
-COMMITTEE_MIN_FULL_MEMBERS = 7  # 《中国共产党支部工作条例(试行)》 ch. 6
 
 
 @dataclass(frozen=True)
@@ -54,63 +47,6 @@ class Span:
 def span_on(spans: Iterable[Span], day: dt.date) -> Span | None:
     """The range a member was in on ``day`` (None: not a member of the organisation then)."""
     return next((s for s in spans if s.contains(day)), None)
-
-
-def has_committee(full_members: int, setting: bool | None) -> bool:
-    """Whether a branch has a 支部委员会: 7+ full members, unless its record says otherwise."""
-    if setting is not None:
-        return setting
-    return full_members >= COMMITTEE_MIN_FULL_MEMBERS
-
-
-def dues_start_month(in_organisation_since: dt.date, tracked_from: dt.date | None) -> int:
-    """The first month (YYYYMM) a member owes dues here.
-
-    From admission or transfer into the organisation, but never before the first month
-    the organisation tracks (its records do not reach further back).
-    """
-    start = yyyymm(in_organisation_since)
-    return max(start, yyyymm(tracked_from)) if tracked_from else start
-
-
-def months_from(start: int, end: int) -> list[int]:
-    """Every YYYYMM month from ``start`` to ``end``, both included (empty if end < start)."""
-    first, last = month_index(start // 100, start % 100), month_index(end // 100, end % 100)
-    return [(i // 12) * 100 + i % 12 + 1 for i in range(first, last + 1)]
-
-
-def month_count(start: int, end: int) -> int:
-    """How many months :func:`months_from` gives, without building them."""
-    first, last = month_index(start // 100, start % 100), month_index(end // 100, end % 100)
-    return max(0, last - first + 1)
-
-
-@dataclass(frozen=True)
-class DuesState:
-    """Paid through which month (prepaid months included) and the unpaid months so far."""
-
-    paid_through: int | None
-    unpaid: list[int]
-
-
-def dues_state(start: int, current: int, settled: Iterable[int]) -> DuesState:
-    """Arrears are the expected months up to ``current`` not fully paid, row or no row.
-
-    ``settled`` are the fully paid months (any, future ones included): paying ahead settles
-    the months after the current one, so "paid through" runs on past it.
-    """
-    paid = set(settled)
-    unpaid = [m for m in months_from(start, current) if m not in paid]
-    month, through = start, None
-    while month in paid:
-        through, month = month, next_month(month)
-    return DuesState(through, unpaid)
-
-
-def next_month(month: int) -> int:
-    """The YYYYMM month after ``month``."""
-    index = month_index(month // 100, month % 100) + 1
-    return (index // 12) * 100 + index % 12 + 1
 
 
 # -- reads -------------------------------------------------------------------------------

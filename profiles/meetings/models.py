@@ -15,9 +15,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
-from profiles.enums import Attendance, MeetingKind
-from profiles.models.columns import enum_column
-from profiles.models.org import Branch
+from profiles.enums import Attendance, MeetingKind, enum_column
+from profiles.org.models import Branch
 
 
 class Meeting(db.Model):  # type: ignore[name-defined,misc]

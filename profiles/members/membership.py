@@ -10,9 +10,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index,
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import db
-from profiles.models.columns import enum_column
-from profiles.models.members import Member
-from profiles.models.org import Branch
+from profiles.enums import enum_column
+from profiles.members.models import Member
+from profiles.org.models import Branch
 
 
 class MembershipStart(enum.StrEnum):

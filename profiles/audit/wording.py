@@ -7,9 +7,9 @@ from typing import Any
 import flask_babel
 from flask_babel import get_locale
 
-from profiles.audit import Finding
+from profiles.audit.checklist import Finding
 from profiles.labels import label
-from profiles.periods import Period
+from profiles.months import Period
 
 
 def gettext(text: str, **variables: Any) -> str:

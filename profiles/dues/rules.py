@@ -1,37 +1,40 @@
-"""Pure rules of keeping the record from the console: dues months, payments, arrears,
-evaluation sheets. Plain values in, values or problems out; no database, no request."""
+"""Pure rules of dues (党费): months, amounts, what is due, how a payment
+settles months."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
-from profiles.dues_rates import monthly_dues_cents
-from profiles.enums import Category, DuesBasis, EvaluationStage, Rating
-from profiles.rules import Problem, evaluation_problems, problem
+from profiles.dues.rates import monthly_dues_cents
+from profiles.enums import DuesBasis
+from profiles.months import FIRST_YEAR, LAST_YEAR, yyyymm
+from profiles.problems import Problem, problem
 
+# -- dues --------------------------------------------------------------------------------
 
-def month_of(day: dt.date) -> int:
-    """The YYYYMM month of a day."""
-    return day.year * 100 + day.month
-
-
-def add_month(month: int, n: int) -> int:
-    """``month`` (YYYYMM) plus ``n`` months."""
-    index = month // 100 * 12 + month % 100 - 1 + n
-    return index // 12 * 100 + index % 12 + 1
+def month_problems(month: int) -> list[Problem]:
+    """A dues month is YYYYMM."""
+    if not (FIRST_YEAR * 100 < month < (LAST_YEAR + 1) * 100 and 1 <= month % 100 <= 12):
+        return [problem("month", "Not a month: %(value)s (write it as YYYYMM, e.g. 202605).",
+                        value=month)]
+    return []
 
 
-def months(first: int, last: int) -> list[int]:
-    """Every month from ``first`` to ``last`` inclusive (empty if last < first)."""
+def dues_problems(*, due_cents: int | None, paid_cents: int | None,
+                  paid_on: dt.date | None) -> list[Problem]:
+    """Amounts are not negative; a payment has a date, and only a payment has one."""
     found = []
-    month = first
-    while month <= last:
-        found.append(month)
-        month = add_month(month, 1)
+    if due_cents is not None and due_cents < 0:
+        found.append(problem("due", "An amount cannot be negative."))
+    if paid_cents is not None and paid_cents < 0:
+        found.append(problem("paid", "An amount cannot be negative."))
+    if paid_cents and paid_on is None:
+        found.append(problem("paid_on", "A payment needs the date it was paid."))
+    if paid_cents == 0 and paid_on is not None:
+        found.append(problem("paid_on",
+                             "Nothing was paid, so there is no payment date; clear it."))
     return found
 
 
@@ -40,7 +43,7 @@ def computed_due(basis: DuesBasis, base_cents: int | None, joined_on: dt.date,
     """What the brackets say a member owes for ``month``: nothing before the member's
     admission (a probationary member pays from the admission date); None if it cannot be
     computed (a wage or pension basis without the amount)."""
-    if month < month_of(joined_on):
+    if month < yyyymm(joined_on):
         return 0
     try:
         return monthly_dues_cents(basis, base_cents)
@@ -114,71 +117,9 @@ def payment_plan(dues: Sequence[MonthDue], amount_cents: int | None,
     return [(d.month, d.due_cents) for d in dues if d.open_cents], []
 
 
-def arrears(start: int, current: int, records: Mapping[int, tuple[int, int]],
-            due_of: Mapping[int, int | None] | None = None) -> list[int]:
-    """Months from ``start`` up to ``current`` not fully paid, including months with no
-    record at all (unless nothing is due for them). ``records``: month → (due, paid)."""
-    unpaid = []
-    for month in months(start, current):
-        if month in records:
-            due, paid = records[month]
-            if paid < due:
-                unpaid.append(month)
-        elif due_of is None or (due_of.get(month) or 0) > 0:
-            unpaid.append(month)
-    return unpaid
-
-
 def _yuan(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
 def _label(month: int) -> str:
     return f"{month // 100}-{month % 100:02d}"
-
-
-def parse_yuan(text: str) -> int | None:
-    """'12.5' → 1250 fen; None for empty; ValueError for anything else."""
-    text = text.strip().removesuffix("元").strip()
-    if not text:
-        return None
-    found = re.fullmatch(r"(\d{1,9})(?:[.．](\d{1,2}))?", text)
-    if found is None:
-        raise ValueError(text)
-    return int(found.group(1)) * 100 + int((found.group(2) or "0").ljust(2, "0"))
-
-
-# -- evaluations -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class EvaluationLine:
-    """One member's line of the evaluation sheet as submitted."""
-
-    name: str
-    category: Category
-    stage: EvaluationStage | None
-    rating: Rating | None
-
-
-def evaluation_sheet_problems(year: int, lines: Sequence[EvaluationLine]) -> list[Problem]:
-    """A rating only at 支部评定; a probationary member takes part without a rating."""
-    found = []
-    for line in lines:
-        if line.rating is not None and line.stage is None:
-            found.append(problem("rating", "%(name)s: a rating needs the stage 支部评定.",
-                                 name=line.name))
-            continue
-        for p in evaluation_problems(year=year, stage=line.stage, rating=line.rating):
-            found.append(problem(p.field, "%(name)s: %(problem)s", name=line.name,
-                                 problem=str(p)))
-        if line.rating is not None and line.category is Category.PROBATIONARY:
-            found.append(problem("rating", "%(name)s is a probationary member: 预备党员 take "
-                                 "part in the evaluation without a rating; clear it.",
-                                 name=line.name))
-    return found
-
-
-def too_many_excellent(lines: Sequence[EvaluationLine], share: Fraction) -> bool:
-    """More than ``share`` of the members on the sheet would be rated 优秀."""
-    excellent = sum(1 for line in lines if line.rating is Rating.EXCELLENT)
-    return bool(lines) and Fraction(excellent, len(lines)) > share

@@ -14,15 +14,8 @@ from typing import Any
 
 from profiles.collation import name_key
 from profiles.enums import MeetingKind
-from profiles.periods import (
-    Cadence,
-    Period,
-    add_months,
-    alive_through,
-    months_since,
-    period_of,
-    periods_between,
-)
+from profiles.months import Cadence, Period, add_months, months_since, period_of, periods_between
+from profiles.org.rules import alive_through
 
 DEFAULT_CADENCES: dict[str, Cadence | None] = {
     MeetingKind.GENERAL.value: "quarter",

@@ -1,4 +1,5 @@
-"""Calendar arithmetic for pages and audits: months as YYYYMM, quarters, probation ends."""
+"""Calendar arithmetic, the one home for it: months as YYYYMM integers, running
+month numbers, quarters and years as periods."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
+
+FIRST_YEAR, LAST_YEAR = 1921, 2200  # the years the schema accepts (dues months, evaluations)
+
 
 Cadence = Literal["month", "quarter", "year"]
 
@@ -15,9 +19,30 @@ def month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
+def _from_index(index: int) -> int:
+    return (index // 12) * 100 + index % 12 + 1
+
+
 def yyyymm(day: dt.date) -> int:
     """The YYYYMM integer of a date's month (how dues months are stored)."""
     return day.year * 100 + day.month
+
+
+def add_month(month: int, n: int) -> int:
+    """``month`` (YYYYMM) plus ``n`` months (``n`` may be negative)."""
+    return _from_index(month_index(month // 100, month % 100) + n)
+
+
+def month_range(first: int, last: int) -> list[int]:
+    """Every YYYYMM month from ``first`` to ``last``, both included (empty if last < first)."""
+    start, end = month_index(first // 100, first % 100), month_index(last // 100, last % 100)
+    return [_from_index(i) for i in range(start, end + 1)]
+
+
+def month_count(first: int, last: int) -> int:
+    """How many months :func:`month_range` gives, without building them."""
+    start, end = month_index(first // 100, first % 100), month_index(last // 100, last % 100)
+    return max(0, end - start + 1)
 
 
 def months_since(start: dt.date, today: dt.date) -> int:
@@ -31,24 +56,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
-
-
-def probation_end(joined_on: dt.date, extension_months: int) -> dt.date:
-    """When a probation ends: one year after admission plus any extension."""
-    return add_months(joined_on, 12 + extension_months)
-
-
-def full_years(start: dt.date, today: dt.date) -> int:
-    """Whole years from ``start`` to ``today`` (years of membership)."""
-    years = today.year - start.year
-    return years - 1 if (today.month, today.day) < (start.month, start.day) else years
-
-
-def alive_through(first_day: dt.date, last_day: dt.date, founded_on: dt.date | None,
-                  dissolved_on: dt.date | None) -> bool:
-    """Whether a unit existed for the whole of a period (only such periods are audited)."""
-    return ((founded_on is None or founded_on <= first_day)
-            and (dissolved_on is None or last_day < dissolved_on))
 
 
 @dataclass(frozen=True, order=True)

@@ -6,8 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
-from profiles.enums import EvaluationStage, Rating
-from profiles.models.columns import enum_column
+from profiles.enums import EvaluationStage, Rating, enum_column
 
 
 class Evaluation(db.Model):  # type: ignore[name-defined,misc]

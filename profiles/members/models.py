@@ -16,9 +16,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
-from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
-from profiles.models.columns import enum_column
-from profiles.models.org import Branch, PartyGroup
+from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position, enum_column
+from profiles.org.models import Branch, PartyGroup
 
 
 class Member(db.Model):  # type: ignore[name-defined,misc]

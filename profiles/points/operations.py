@@ -1,0 +1,40 @@
+"""Writes to the points ledger (党员积分): append-only entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.changelog import Actor, log_change
+from core.db import db
+from profiles.models import (
+    Meeting,
+    Member,
+    PointsEntry,
+    PointsRule,
+)
+from profiles.points.rules import points_problems
+from profiles.problems import problem
+from profiles.text_rules import length_problems, text_problems
+from profiles.writes import check
+
+# -- points ---------------------------------------------------------------------------------
+
+def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: int, reason: str,
+               rule: PointsRule | None = None, meeting: Meeting | None = None) -> PointsEntry:
+    """Append a ledger entry; the rule's points are copied so history never changes."""
+    problems = (points_problems(points=points, reason=reason)
+                + length_problems("reason", reason, 200)
+                + text_problems({"reason": reason}))
+    if rule is not None and rule.committee_id != member.branch.committee_id:
+        problems.append(problem("rule", "That points rule belongs to another "
+                                      "organisation."))
+    check(problems)
+    entry = PointsEntry(member_id=member.id, recorded_on=recorded_on, points=points,
+                        rule_id=rule.id if rule else None, reason=reason,
+                        recorded_by=actor.name[:60],
+                        meeting_id=meeting.id if meeting is not None else None)
+    db.session.add(entry)
+    db.session.flush()
+    log_change(actor, "insert", "points_entry", f"{member.number} {recorded_on.isoformat()}",
+               {"points": (None, points), "reason": (None, reason)})
+    return entry

@@ -1,0 +1,16 @@
+"""Pure rules of points entries."""
+
+from __future__ import annotations
+
+from profiles.problems import Problem, problem
+
+# -- points --------------------------------------------------------------------------------
+
+def points_problems(*, points: int | None, reason: str) -> list[Problem]:
+    """An entry moves the total and says why (``points`` None: not known, not checked)."""
+    found = []
+    if points == 0:
+        found.append(problem("points", "An entry of 0 points records nothing."))
+    if not reason.strip():
+        found.append(problem("reason", "Give the reason (事由) or the rule."))
+    return found
