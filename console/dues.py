@@ -2,7 +2,8 @@
 and amounts set by hand with a reason.
 
 Each member's amount for a month is what was recorded, else what the brackets give for the
-member's basis (profiles.dues_rates; nothing before admission). Arrears are the months
+member's basis (profiles.dues.rates; nothing before admission). Arrears come from the one
+computation the pages use (profiles.dues.arrears, read by profiles.dues.reads): the months
 from when the member began paying here up to this month that are not fully paid,
 including months with no record at all.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
@@ -24,7 +25,8 @@ from core.db import db
 from core.errors import UserError
 from core.money import parse_yuan
 from profiles.dues import operations as dues_ops
-from profiles.dues.arrears import arrears
+from profiles.dues import reads as dues_reads
+from profiles.dues.reads import branch_arrears
 from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
 from profiles.models import Branch, DuesRecord, Member
 from profiles.months import add_month, month_range, yyyymm
@@ -62,28 +64,17 @@ class Row:
     arrears: list[int]
 
 
-def tracked_from(branch_id: int) -> int:
-    """The first month the organisation tracks dues for this branch: configured, else
-    its earliest record, else this month."""
-    configured = current_app.config.get("DUES_TRACKED_FROM")
-    if configured:
-        return int(configured)
-    first = db.session.scalar(
-        select(func.min(DuesRecord.month)).join(Member, Member.id == DuesRecord.member_id)
-        .where(Member.branch_id == branch_id))
-    return int(first) if first else yyyymm(today())
-
-
 def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
     members = branch_members(branch.id)
     current = yyyymm(today())
-    start = tracked_from(branch.id)
+    owed = {d.member_id: d.arrears.unpaid for d in
+            branch_arrears(branch.id, today(), dues_reads.tracked_from(branch.id))}
     shown = month_range(year * 100 + 1, year * 100 + 12)
-    lowest = min(start, shown[0])
     records: dict[tuple[int, int], DuesRecord] = {
         (r.member_id, r.month): r for r in db.session.scalars(
             select(DuesRecord).join(Member, Member.id == DuesRecord.member_id)
-            .where(Member.branch_id == branch.id, DuesRecord.month >= lowest))}
+            .where(Member.branch_id == branch.id, DuesRecord.month >= shown[0],
+                   DuesRecord.month <= shown[-1]))}
     rows = []
     for m in members:
         def cell(month: int, m: Member = m) -> Cell:
@@ -93,12 +84,9 @@ def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
             return Cell(month, computed_due(m.dues_basis, m.dues_base_cents, m.joined_on,
                                             month), 0, False, None)
 
-        first = max(start, yyyymm(m.joined_on))
-        owed = {month: (c.due or 0, c.paid) for month in month_range(first, current)
-                if (c := cell(month)).recorded or (c.due or 0) > 0}
         rows.append(Row(m, computed_due(m.dues_basis, m.dues_base_cents, m.joined_on,
                                         current), [cell(month) for month in shown],
-                        arrears(first, current, owed)))
+                        owed.get(m.id, [])))
     return rows, shown, current
 
 

@@ -24,7 +24,7 @@ from profiles.audit.checklist import (
     missed_meetings,
     too_many_excellent,
 )
-from profiles.dues.arrears import dues_start_month, dues_state
+from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import MeetingKind, MemberStatus
 from profiles.members.history import Span, histories, members_on, membership_on, span_on
 from profiles.members.operations import move_membership, open_missing_memberships
@@ -68,26 +68,26 @@ def test_months_and_their_count_agree_across_a_year_end() -> None:
 
 
 def test_dues_start_at_admission_or_the_first_tracked_month() -> None:
-    assert dues_start_month(dt.date(2026, 10, 30), None) == 202610
-    assert dues_start_month(dt.date(2010, 7, 1), dt.date(2025, 1, 1)) == 202501
-    assert dues_start_month(dt.date(2026, 3, 5), dt.date(2025, 1, 1)) == 202603
+    assert first_month_owed(dt.date(2026, 10, 30), None) == 202610
+    assert first_month_owed(dt.date(2010, 7, 1), dt.date(2025, 1, 1)) == 202501
+    assert first_month_owed(dt.date(2026, 3, 5), dt.date(2025, 1, 1)) == 202603
 
 
 def test_missing_months_are_arrears_with_or_without_a_row() -> None:
     # Paid through April; May has an unpaid row, the rest have no row at all.
-    state = dues_state(202601, 202611, [202601, 202602, 202603, 202604])
+    state = arrears(202601, 202611, [202601, 202602, 202603, 202604])
     assert state.paid_through == 202604
     assert state.unpaid == [202605, 202606, 202607, 202608, 202609, 202610, 202611]
 
 
 def test_a_prepaid_year_runs_paid_through_past_this_month() -> None:
     paid = month_range(202601, 202712)
-    state = dues_state(202601, 202611, paid)
-    assert state == state.__class__(202712, [])
+    state = arrears(202601, 202611, paid)
+    assert (state.paid_through, state.unpaid) == (202712, [])
 
 
 def test_a_member_who_joined_last_month_owes_two_months_below_the_warning() -> None:
-    state = dues_state(dues_start_month(dt.date(2026, 10, 20), None), 202611, [])
+    state = arrears(first_month_owed(dt.date(2026, 10, 20), None), 202611, [])
     assert state.unpaid == [202610, 202611]
     assert dues_arrears([MemberArrears("新党员", len(state.unpaid))], 3, 6) == []
 

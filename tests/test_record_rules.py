@@ -59,8 +59,10 @@ def test_payment_plan_pays_months_in_full_or_one_month_in_part() -> None:
 
 def test_arrears_count_months_without_a_record() -> None:
     records = {202609: (9000, 9000), 202610: (9000, 4000)}
-    assert arrears(202608, 202611, records) == [202608, 202610, 202611]
-    assert arrears(202608, 202611, records, {202608: 0, 202611: 9000}) == [202610, 202611]
+    settled = [month for month, (due, paid) in records.items() if paid >= due]
+    assert arrears(202608, 202611, settled).unpaid == [202608, 202610, 202611]
+    # Nothing is owed before the first month owed (e.g. admitted in September).
+    assert arrears(202609, 202611, settled).unpaid == [202610, 202611]
 
 
 @pytest.mark.parametrize("text, cents", [("45", 4500), ("45.5", 4550), ("0.20", 20),

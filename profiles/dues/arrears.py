@@ -1,57 +1,64 @@
-"""Dues arrears, the one computation: the months a member owes here, minus the
-months settled."""
+"""Dues arrears, the one computation: the months a member owes here, minus the months
+settled.
+
+Every screen that speaks of arrears calls :func:`arrears`: the member page, the branch
+page and its self-audit (``profiles.queries``), the console's dues grid
+(``profiles.dues.reads``). The months owed begin with :func:`first_month_owed`: when the
+member entered the organisation (admission, transfer in or the first range of their
+membership history), never before the first month the organisation tracks. A month is
+settled when its record is paid in full; a month with no record at all is owed like one
+with an unpaid record.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from profiles.months import add_month, month_range, yyyymm
-
-
-def arrears(start: int, current: int, records: Mapping[int, tuple[int, int]],
-            due_of: Mapping[int, int | None] | None = None) -> list[int]:
-    """Months from ``start`` up to ``current`` not fully paid, including months with no
-    record at all (unless nothing is due for them). ``records``: month → (due, paid)."""
-    unpaid = []
-    for month in month_range(start, current):
-        if month in records:
-            due, paid = records[month]
-            if paid < due:
-                unpaid.append(month)
-        elif due_of is None or (due_of.get(month) or 0) > 0:
-            unpaid.append(month)
-    return unpaid
-
-
-def dues_start_month(in_organisation_since: dt.date, tracked_from: dt.date | None) -> int:
-    """The first month (YYYYMM) a member owes dues here.
-
-    From admission or transfer into the organisation, but never before the first month
-    the organisation tracks (its records do not reach further back).
-    """
-    start = yyyymm(in_organisation_since)
-    return max(start, yyyymm(tracked_from)) if tracked_from else start
+from profiles.months import add_month, month_count, month_range, yyyymm
 
 
 @dataclass(frozen=True)
-class DuesState:
-    """Paid through which month (prepaid months included) and the unpaid months so far."""
+class Arrears:
+    """A member's dues position on the current month.
 
-    paid_through: int | None
+    ``unpaid``: the months from ``first_month`` up to the current one not settled, rows or
+    no rows. ``paid_through``: the end of the unbroken run of settled months from
+    ``first_month`` (prepaid months included, so it may lie after the current month; None
+    if the first month is not settled). ``consecutive``: the unpaid months running up to
+    the current one, after the last settled month (what the 自行脱党 rule counts).
+    """
+
+    first_month: int
+    current: int
     unpaid: list[int]
+    paid_through: int | None
+    consecutive: int
 
 
-def dues_state(start: int, current: int, settled: Iterable[int]) -> DuesState:
-    """Arrears are the expected months up to ``current`` not fully paid, row or no row.
+def first_month_owed(entered: dt.date, tracked_from: dt.date | None) -> int:
+    """The first month (YYYYMM) a member owes dues here.
 
-    ``settled`` are the fully paid months (any, future ones included): paying ahead settles
-    the months after the current one, so "paid through" runs on past it.
+    From admission or transfer into the organisation (``entered``), but never before the
+    first month the organisation tracks (its records do not reach further back).
+    """
+    start = yyyymm(entered)
+    return max(start, yyyymm(tracked_from)) if tracked_from else start
+
+
+def arrears(first_month: int, current: int, settled: Iterable[int]) -> Arrears:
+    """Expected months up to ``current`` minus the ``settled`` (fully paid) months.
+
+    ``settled`` may hold any months, earlier or later ones included: paying ahead settles
+    the months after the current one, so "paid through" runs on past it; months before
+    ``first_month`` are not owed and change nothing.
     """
     paid = set(settled)
-    unpaid = [m for m in month_range(start, current) if m not in paid]
-    month, through = start, None
+    unpaid = [m for m in month_range(first_month, current) if m not in paid]
+    month, through = first_month, None
     while month in paid:
         through, month = month, add_month(month, 1)
-    return DuesState(through, unpaid)
+    last = max((m for m in paid if first_month <= m <= current), default=None)
+    run_from = add_month(last, 1) if last is not None else first_month
+    return Arrears(first_month, current, unpaid, through, month_count(run_from, current))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
+from core.db import run
 from profiles.audit.checklist import (
     AuditInput,
     EvaluationCounts,
@@ -17,7 +18,7 @@ from profiles.audit.checklist import (
     Probationer,
 )
 from profiles.collation import name_key
-from profiles.dues.arrears import dues_start_month
+from profiles.dues.reads import branch_arrears
 from profiles.enums import (
     Attendance,
     Category,
@@ -37,13 +38,11 @@ from profiles.models import (
     GeneralBranch,
     Meeting,
     Member,
-    Membership,
     PartyGroup,
     PointsEntry,
 )
-from profiles.months import add_month, add_months, month_count, yyyymm
+from profiles.months import add_months, yyyymm
 from profiles.org.rules import has_committee
-from profiles.queries.run import run
 
 RANKING_SIZE = 10
 ACTIVE = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
@@ -149,7 +148,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
     evaluation = _evaluation(branch_id, today.year - 1)
     # From 1 January of the year the audit window starts in: yearly kinds need the whole year.
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
-    owing = _owing(branch_id, today, header.dues_tracked_from)
+    owing = branch_arrears(branch_id, today, header.dues_tracked_from)
     committee = has_committee(sum(1 for m in members if m.category is Category.FULL),
                               header.committee_setting)
     audit = AuditInput(
@@ -158,7 +157,8 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         has_committee=committee,
         groups=groups,
         meetings=_meetings(branch_id, since, today),
-        arrears=[MemberArrears(o.name, o.unpaid, o.consecutive) for o in owing if o.unpaid],
+        arrears=[MemberArrears(o.name, len(o.arrears.unpaid), o.arrears.consecutive)
+                 for o in owing if o.arrears.unpaid],
         probationers=[
             Probationer(m.name, joined, probation_end(joined, extension))
             for m, joined, extension in _probationers(branch_id)
@@ -175,7 +175,8 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         members=members,
         secretary=next((m for m in members if m.position is Position.SECRETARY), None),
         rates=_rates(branch_id, today),
-        dues=_collection(branch_id, today, sum(1 for o in owing if o.owes_this_month)),
+        dues=_collection(branch_id, today,
+                         sum(1 for o in owing if o.arrears.first_month <= o.arrears.current)),
         evaluation=evaluation,
         ranking=_ranking(branch_id, today),
         audit=audit,
@@ -267,54 +268,6 @@ def _collection(branch_id: int, today: dt.date, members_due: int) -> DuesCollect
     # common case and must not make the branch look fully paid.
     return DuesCollection(month, month_due, month_paid, max(members_due, settled_count),
                           settled_count, year_due, year_paid)
-
-
-@dataclass(frozen=True)
-class Owing:
-    """One member's dues position: months owed so far and not fully paid."""
-
-    name: str
-    unpaid: int
-    consecutive: int  # the unpaid months running up to this month
-    owes_this_month: bool
-
-
-def _owing(branch_id: int, today: dt.date, tracked_from: dt.date | None) -> list[Owing]:
-    """Per current member: expected months (from entering the organisation, or the first
-    tracked month) up to this month, minus the fully paid ones, rows or no rows.
-
-    The months come from the member's whole history in the organisation, so arrears
-    follow a member who moved here from another branch.
-    """
-    month = yyyymm(today)
-    tracked = yyyymm(tracked_from) if tracked_from else 0
-    first = (select(Membership.member_id, func.min(Membership.since).label("since"))
-             .group_by(Membership.member_id).subquery())
-    since = func.coalesce(first.c.since, Member.joined_on)
-    start_month = extract("year", since) * 100 + extract("month", since)
-    start = case((start_month < tracked, tracked), else_=start_month)
-    rows = run(
-        select(Member.name, since, func.count(DuesRecord.month), func.max(DuesRecord.month))
-        .outerjoin(first, first.c.member_id == Member.id)
-        .outerjoin(DuesRecord, and_(DuesRecord.member_id == Member.id,
-                                    DuesRecord.paid_cents >= DuesRecord.due_cents,
-                                    DuesRecord.month >= start, DuesRecord.month <= month))
-        .where(Member.branch_id == branch_id, ACTIVE)
-        .group_by(Member.id, Member.name, since)
-    ).all()
-    out = []
-    for name, entered, settled, last in rows:
-        first_month = dues_start_month(_as_date(entered), tracked_from)
-        expected = month_count(first_month, month)
-        run_from = add_month(int(last), 1) if last else first_month
-        out.append(Owing(name, max(0, expected - int(settled)), month_count(run_from, month),
-                         first_month <= month))
-    return out
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    # SQLite may hand a date through COALESCE back as text.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _probationers(branch_id: int) -> list[tuple[MemberLine, dt.date, int]]:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 
+from core.db import run
 from profiles.models import Branch, ChangeLog, Member, MemberPhoto
-from profiles.queries.run import run
 
 # Ids are 32-bit integers in the schema; a larger one can only be a bad token.
 MAX_ID = 2**31 - 1

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 
-from profiles.dues.arrears import dues_start_month, dues_state
+from core.db import run
+from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import (
     Attendance,
     Category,
@@ -34,7 +35,6 @@ from profiles.models import (
     PointsEntry,
 )
 from profiles.months import yyyymm
-from profiles.queries.run import run
 
 LATEST = 5  # latest meetings and points entries shown
 
@@ -306,11 +306,11 @@ def _evaluations(member_id: int, today: dt.date) -> list[EvaluationLine]:
 
 
 def _dues(header: MemberHeader, today: dt.date) -> DuesSummary:
-    start = dues_start_month(header.in_organisation_since, header.dues_tracked_from)
+    start = first_month_owed(header.in_organisation_since, header.dues_tracked_from)
     settled = run(_DUES, {"member": header.id, "start": start}).scalars().all()
     if header.left_on is not None:
         # Transferred out: the new organisation collects now, and old arrears no longer
         # count here; what was paid is still shown.
-        return DuesSummary(dues_state(start, start, settled).paid_through, [])
-    state = dues_state(start, yyyymm(today), settled)
+        return DuesSummary(arrears(start, start, settled).paid_through, [])
+    state = arrears(start, yyyymm(today), settled)
     return DuesSummary(paid_through=state.paid_through, unpaid=state.unpaid)

@@ -1,0 +1,74 @@
+"""Reads of the dues record shared by the pages and the console.
+
+:func:`branch_arrears` is the branch page's, the self-audit's and the console dues grid's
+one source of arrears: one statement for the whole branch, whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import String, and_, cast, func, select
+
+from core.db import run
+from profiles.dues.arrears import Arrears, arrears, first_month_owed
+from profiles.dues.models import DuesRecord
+from profiles.enums import MemberStatus
+from profiles.members.membership import Membership
+from profiles.members.models import Member
+from profiles.months import yyyymm
+from profiles.org.models import Branch, Committee
+
+
+@dataclass(frozen=True)
+class MemberDues:
+    """One current member of a branch and their arrears."""
+
+    member_id: int
+    name: str
+    arrears: Arrears
+
+
+def tracked_from(branch_id: int) -> dt.date | None:
+    """The first month the branch's organisation tracks (None: not set)."""
+    return run(select(Committee.dues_tracked_from)
+               .join(Branch, Branch.committee_id == Committee.id)
+               .where(Branch.id == branch_id)).scalar()
+
+
+def branch_arrears(branch_id: int, today: dt.date,
+                   tracked: dt.date | None) -> list[MemberDues]:
+    """Every current member's arrears (已转出 members owe nothing here), in one statement.
+
+    The months owed start when the member entered the organisation (the first range of the
+    membership history, so arrears follow a member who moved here from another branch) and
+    never before ``tracked``. The settled months come back as one text per member
+    (``aggregate_strings``), not one row per month.
+    """
+    month = yyyymm(today)
+    first = (select(Membership.member_id, func.min(Membership.since).label("since"))
+             .group_by(Membership.member_id).subquery())
+    since = func.coalesce(first.c.since, Member.joined_on)
+    lowest = yyyymm(tracked) if tracked else 0
+    rows = run(
+        select(Member.id, Member.name, since,
+               func.aggregate_strings(cast(DuesRecord.month, String), ","))
+        .outerjoin(first, first.c.member_id == Member.id)
+        .outerjoin(DuesRecord, and_(DuesRecord.member_id == Member.id,
+                                    DuesRecord.paid_cents >= DuesRecord.due_cents,
+                                    DuesRecord.month >= lowest, DuesRecord.month <= month))
+        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT)
+        .group_by(Member.id, Member.name, since)
+    ).all()
+    out = []
+    for member_id, name, entered, months in rows:
+        settled = [int(m) for m in months.split(",")] if months else []
+        start = first_month_owed(_as_date(entered), tracked)
+        out.append(MemberDues(member_id, name, arrears(start, month, settled)))
+    return out
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    # SQLite may hand a date through COALESCE back as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
