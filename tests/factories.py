@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.db import db
 from profiles.enums import Attendance, Category, DuesBasis, MeetingKind
+from profiles.members.operations import open_first_membership
 from profiles.models import (
     AttendanceRecord,
     Branch,
@@ -63,6 +64,8 @@ def make_member(branch: Branch | None = None, **fields: Any) -> Member:
     member = Member(**values)
     db.session.add(member)
     db.session.flush()
+    if member.joined_on is not None:
+        open_first_membership(member)
     return member
 
 

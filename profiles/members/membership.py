@@ -6,8 +6,8 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
 from profiles.enums import enum_column
@@ -84,29 +84,3 @@ def closed_at_once(since: dt.date, status: str | None) -> dict[str, Any]:
     if status != "transferred_out":
         return {}
     return {"until": since + dt.timedelta(days=1), "end_reason": MembershipEnd.TRANSFERRED_OUT}
-
-
-@event.listens_for(Session, "before_flush")
-def _first_range_for_new_members(session: Session, context: Any, instances: Any) -> None:
-    """A member created through the ORM gets their first range in the same flush.
-
-    So every way of creating a member (console, operations, tests) keeps the invariant
-    "every member has a history" without each having to remember it. Bulk inserts skip
-    this; they call ``profiles.membership.open_missing`` after writing.
-    """
-    new_members = [o for o in session.new if isinstance(o, Member)]
-    if not new_members:
-        return
-    pending = {o.member for o in session.new if isinstance(o, Membership)}
-    with session.no_autoflush:
-        for member in new_members:
-            if member in pending or member.joined_on is None:
-                continue
-            branch = member.branch if member.branch is not None else (
-                session.get(Branch, member.branch_id) if member.branch_id else None)
-            if branch is None:
-                continue  # the flush itself will refuse the member
-            since, reason = start_of(member.joined_on, branch.founded_on)
-            session.add(Membership(member=member, branch=branch, group_id=member.group_id,
-                                   since=since, start_reason=reason,
-                                   **closed_at_once(since, member.status)))

@@ -98,6 +98,7 @@ def create_member(actor: Actor, *, branch: Branch, group: PartyGroup | None = No
     member = Member(branch_id=branch.id, group_id=group.id if group else None, **values)
     db.session.add(member)
     db.session.flush()
+    open_first_membership(member)
     logged: dict[str, tuple[Any, Any]] = {k: (None, v) for k, v in values.items()
                                           if v is not None}
     logged["branch"] = (None, branch.name)
@@ -220,11 +221,32 @@ def move_membership(actor: Actor, member: Member, *, branch: Branch | None,
     return opened
 
 
+def open_first_membership(member: Member) -> Membership:
+    """Open a new member's first range of membership: from admission, or from the
+    branch's founding if that is later; a member first recorded as already 已转出 gets a
+    closed one-day range.
+
+    ``create_member`` calls it; so does anything else that adds a member row by row.
+    Bulk writers call :func:`open_missing_memberships` instead. Not logged: the member's
+    own insert is. Flushes.
+    """
+    branch = member.branch if member.branch is not None else db.session.get(
+        Branch, member.branch_id)
+    since, reason = start_of(member.joined_on, branch.founded_on if branch else None)
+    opened = Membership(member_id=member.id, branch_id=member.branch_id,
+                        group_id=member.group_id, since=since, start_reason=reason,
+                        **closed_at_once(since, member.status))
+    db.session.add(opened)
+    db.session.flush()
+    return opened
+
+
 def open_missing_memberships() -> int:
     """Open a range for every member who has none (members written in bulk).
 
-    Bulk inserts skip the ORM hook in ``profiles.models.membership``; the importers and
-    the demo call this after them. Not logged: the members' own inserts are.
+    Bulk inserts write members without their first range (:func:`open_first_membership`
+    is one row at a time); the importers call this after them. Not logged: the members'
+    own inserts are.
     """
     rows = db.session.execute(
         select(Member.id, Member.branch_id, Member.group_id, Member.joined_on,
