@@ -22,11 +22,17 @@ from console.blueprint import bp
 from console.record import actor, attendance_of, expected_ids, meeting_by_id, meeting_members
 from console.scan import SESSION_KEY, open_meeting_id
 from core.db import db
-from profiles.enums import Attendance, MemberStatus
-from profiles.meetings import checkin as checkin_ops
+from profiles.enums import Attendance
 from profiles.meetings import operations as meeting_ops
-from profiles.models import AttendanceRecord, Meeting, Member
-from qr.cards import ReplacedCard, UnknownCard, resolve_card
+from profiles.meetings.checkin import (
+    CheckinRefused,
+    Refusal,
+    check_eligible,
+    is_checked_in,
+    perform_checkin,
+)
+from profiles.models import Meeting
+from qr.cards import scan_member
 
 REFRESH_SECONDS = 5  # the 签到 screen reloads itself: live enough for a room
 
@@ -105,42 +111,27 @@ def stop_scanning() -> ResponseReturnValue:
     return redirect(url_for("console.home"), 303)
 
 
-def _scanned(token: str) -> tuple[Member | None, int]:
-    """The member a scanned card names, and the answer's status: 404 for a bad card, 410
-    for a replaced one."""
-    try:
-        record = resolve_card(token, "member")
-    except ReplacedCard:
-        return None, 410
-    except UnknownCard:
-        return None, 404
-    assert isinstance(record, Member)
-    return record, 200
+# What each refusal answers: a bad card as the card page would (404, 410), the rest 409.
+_STATUS = {Refusal.UNKNOWN_CARD: 404, Refusal.REPLACED_CARD: 410}
 
 
 def _answer(meeting: Meeting, token: str, *, done: bool = False) -> ResponseReturnValue:
-    member, status = _scanned(token)
+    scan = scan_member(token)
     context = {"meeting": meeting, "branch": meeting.branch, "token": token,
-               "member": member, "post": PostForm()}
-    if member is None:
-        state = "replaced" if status == 410 else "unknown"
-        return render_template("console/record_checkin_confirm.html", state=state,
-                               **context), status
-    if not meeting.checkin_open:
-        if open_meeting_id() == meeting.id:
+               "member": scan.member, "post": PostForm()}
+    try:
+        member = check_eligible(meeting, scan)
+    except CheckinRefused as refused:
+        if refused.reason is Refusal.CLOSED and open_meeting_id() == meeting.id:
             session.pop(SESSION_KEY, None)  # nothing to scan for any more
-        state, status = "closed", 409
-    elif member.branch_id != meeting.branch_id:
-        state, status = "other_branch", 409
-    elif member.status is MemberStatus.TRANSFERRED_OUT:
-        state, status = "transferred", 409
-    else:
-        record = db.session.get(AttendanceRecord, (meeting.id, member.id))
-        state = "in" if record is not None and record.status is Attendance.PRESENT else "offer"
-        if state == "in" and done:
-            state = "done"
+        return render_template("console/record_checkin_confirm.html",
+                               state=refused.reason.value, **context), \
+            _STATUS.get(refused.reason, 409)
+    state = "in" if is_checked_in(meeting, member) else "offer"
+    if state == "in" and done:
+        state = "done"
     return render_template("console/record_checkin_confirm.html", state=state,
-                           **context), status
+                           **context), 200
 
 
 @bp.get("/meetings/<int:meeting_id>/checkin/<token>")
@@ -154,11 +145,13 @@ def checkin_confirm(meeting: Meeting, token: str) -> ResponseReturnValue:
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def checkin_post(meeting: Meeting, token: str) -> ResponseReturnValue:
     """Check the member in: once; a second tap changes nothing."""
-    member, status = _scanned(token)
-    if (member is None or not meeting.checkin_open or member.branch_id != meeting.branch_id
-            or member.status is MemberStatus.TRANSFERRED_OUT):
+    scan = scan_member(token)
+    try:
+        newly = perform_checkin(actor(), meeting, scan)
+    except CheckinRefused:
         return _answer(meeting, token)  # says why; nothing written
-    newly = checkin_ops.check_in(actor(), meeting, member)
+    assert scan.member is not None
+    member = scan.member
     meeting_id = meeting.id  # read before the commit expires it: no query to rebuild the URL
     db.session.commit()
     if not newly:

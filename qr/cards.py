@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext
 
 from core.db import db
 from core.errors import UserError
+from profiles.meetings.checkin import Refusal, Scan
 from profiles.models import Branch, Member
 from profiles.queries import branch_card, member_card
 from profiles.queries.cards import CardRef
@@ -71,3 +72,17 @@ def resolve_card(token: str, kind: Kind) -> Member | Branch:
     if record is None:  # deleted between the two reads
         raise UnknownCard
     return record
+
+
+def scan_member(token: str) -> Scan:
+    """What a member's card scanned for 签到 names: its member, or why none (for
+    ``profiles.meetings.checkin.perform_checkin``, which refuses the unknown and the
+    replaced card with the other reasons)."""
+    try:
+        record = resolve_card(token, "member")
+    except ReplacedCard:
+        return Scan(None, Refusal.REPLACED_CARD)
+    except UnknownCard:
+        return Scan(None, Refusal.UNKNOWN_CARD)
+    assert isinstance(record, Member)
+    return Scan(record)

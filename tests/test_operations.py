@@ -175,14 +175,15 @@ def test_set_attendance_updates_and_refuses_a_member_of_another_branch(org: dict
 
 def test_check_in_is_idempotent(org: dict[str, Any]) -> None:
     li = org["members"][0]
-    meeting = factories.make_meeting(org["branch"])
+    meeting = factories.make_meeting(org["branch"], checkin_open=True)
     db.session.commit()
     with logged(3) as rows:  # the attendance, and its points (the rule seeded on first use)
-        assert checkin.check_in(ACTOR, meeting, li) is True
-        assert checkin.check_in(ACTOR, meeting, li) is False  # second scan: nothing logged
+        assert checkin.perform_checkin(ACTOR, meeting, checkin.Scan(li)) is True
+        # second scan: nothing logged
+        assert checkin.perform_checkin(ACTOR, meeting, checkin.Scan(li)) is False
     assert [r.table_name for r in rows] == ["attendance", "points_rule", "points_entry"]
     with refused("name"):
-        checkin.check_in(ACTOR, meeting, org["stranger"])
+        checkin.perform_checkin(ACTOR, meeting, checkin.Scan(org["stranger"]))
 
 
 def test_record_dues_computes_the_due_and_records_a_payment(org: dict[str, Any]) -> None:
