@@ -22,7 +22,12 @@ from core.errors import UserError
 from profiles.audit.checklist import settings_from_config
 from profiles.enums import EvaluationStage, Rating
 from profiles.evaluations import operations as evaluation_ops
-from profiles.evaluations.rules import EvaluationLine, evaluation_sheet_problems, too_many_excellent
+from profiles.evaluations.rules import (
+    EvaluationLine,
+    evaluation_sheet_problems,
+    excellent_count,
+    excellent_over_share,
+)
 from profiles.models import Branch, Evaluation, Member
 
 
@@ -89,7 +94,8 @@ def save_evaluations(branch: Branch) -> ResponseReturnValue:
             flash(str(p), "error")
         return _view(branch, year, status=400, posted=posted)
     share = settings_from_config(current_app.config).excellent_max_share
-    if too_many_excellent([line for _, line in lines], share) and not request.form.get(
+    sheet = [line for _, line in lines]
+    if excellent_over_share(excellent_count(sheet), len(sheet), share) and not request.form.get(
             "confirm_excellent"):
         flash(_("More than %(share)s of the branch would be rated 优秀 (normally at most "
                 "%(share)s). Check the ratings, or confirm and save again.",

@@ -11,7 +11,12 @@ from core.money import parse_yuan
 from profiles.dues.arrears import arrears
 from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
 from profiles.enums import Category, DuesBasis, EvaluationStage, Rating
-from profiles.evaluations.rules import EvaluationLine, evaluation_sheet_problems, too_many_excellent
+from profiles.evaluations.rules import (
+    EvaluationLine,
+    evaluation_sheet_problems,
+    excellent_count,
+    excellent_over_share,
+)
 from profiles.meetings.attendance_points import correction
 from profiles.months import add_month, month_range
 
@@ -87,8 +92,8 @@ def test_evaluation_sheet() -> None:
            EvaluationLine("乙", prob, EvaluationStage.DECIDED, Rating.QUALIFIED),
            EvaluationLine("丙", full, None, Rating.QUALIFIED)]
     assert [p.kwargs["name"] for p in evaluation_sheet_problems(2025, bad)] == ["甲", "乙", "丙"]
-    assert not too_many_excellent(good, Fraction(1, 3))
-    assert too_many_excellent(good[:2], Fraction(1, 3))
+    assert not excellent_over_share(excellent_count(good), len(good), Fraction(1, 3))
+    assert excellent_over_share(excellent_count(good[:2]), len(good[:2]), Fraction(1, 3))
 
 
 def test_points_correction_appends_the_difference() -> None:

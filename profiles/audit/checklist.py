@@ -14,6 +14,7 @@ from typing import Any
 
 from profiles.collation import name_key
 from profiles.enums import MeetingKind
+from profiles.evaluations.rules import excellent_over_share
 from profiles.months import Cadence, Period, add_months, months_since, period_of, periods_between
 from profiles.org.rules import alive_through
 
@@ -264,7 +265,7 @@ def absent_from_life(absences: Iterable[MemberAbsence], today: dt.date,
 
 def too_many_excellent(counts: EvaluationCounts, max_share: Fraction) -> list[Finding]:
     """More than ``max_share`` of the branch rated 优秀 last year."""
-    if counts.eligible and Fraction(counts.excellent, counts.eligible) > max_share:
+    if excellent_over_share(counts.excellent, counts.eligible, max_share):
         return [Finding("excellent_share", WARNING, {
             "year": counts.year, "count": counts.excellent, "total": counts.eligible})]
     return []

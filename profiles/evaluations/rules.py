@@ -54,7 +54,12 @@ def evaluation_sheet_problems(year: int, lines: Sequence[EvaluationLine]) -> lis
     return found
 
 
-def too_many_excellent(lines: Sequence[EvaluationLine], share: Fraction) -> bool:
-    """More than ``share`` of the members on the sheet would be rated 优秀."""
-    excellent = sum(1 for line in lines if line.rating is Rating.EXCELLENT)
-    return bool(lines) and Fraction(excellent, len(lines)) > share
+def excellent_count(lines: Sequence[EvaluationLine]) -> int:
+    """How many lines of the sheet are rated 优秀."""
+    return sum(1 for line in lines if line.rating is Rating.EXCELLENT)
+
+
+def excellent_over_share(excellent: int, members: int, share: Fraction) -> bool:
+    """More than ``share`` of ``members`` rated 优秀 (normally at most one third): the one
+    rule, for the console's evaluation sheet and the self-audit alike."""
+    return members > 0 and Fraction(excellent, members) > share
