@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.errors import UserError
 from profiles.audit.wording import locale_code
 from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
 from profiles.labels import label
@@ -19,13 +20,12 @@ from profiles.models import Member
 CLEAR = "-"  # typed into a private field to empty it (an empty field keeps the value)
 
 
-class FieldError(ValueError):
+class FieldError(UserError, ValueError):
     """A value the form could not read: which field, and what to write instead."""
 
     def __init__(self, field: str, message: Any) -> None:
-        super().__init__(str(message))
+        super().__init__(message)
         self.field = field
-        self.message = str(message)
 
 
 def _choices(values: list[Any], blank: bool = False) -> list[tuple[str, str]]:
