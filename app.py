@@ -41,6 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None,
         app.config.from_prefixed_env("PARTYCARD")
     else:
         app.config.from_mapping(test_config)
+    from core.cache import add_page_settings
+
+    add_page_settings(app, AUDIT_DEFAULTS)  # the audit thresholds shape pages: in the key
 
     from core.db import database_uri, db
     from core.i18n import domains
