@@ -68,8 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.config["SIGNING_KEYS"] = keys
     from core.settings import check_settings
     from core.storage import prepare_database_file
+    from qr.links import SETTINGS_CHECKS as QR_SETTINGS
 
-    check_settings(app.config)  # BASE_URL, before any code is drawn with it
+    check_settings(app.config, QR_SETTINGS)  # BASE_URL, before any code is drawn with it
 
     prepare_database_file(app.config["SQLALCHEMY_DATABASE_URI"], strict=strict)
     # Sessions have their own secret (instance/session-secret): rotating card keys must not
