@@ -41,6 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None,
         app.config.from_prefixed_env("PARTYCARD")
     else:
         app.config.from_mapping(test_config)
+    from core.cache import add_page_settings
+
+    add_page_settings(app, AUDIT_DEFAULTS)  # the audit thresholds shape pages: in the key
 
     from core.db import database_uri, db
     from core.i18n import domains
@@ -65,8 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.config["SIGNING_KEYS"] = keys
     from core.settings import check_settings
     from core.storage import prepare_database_file
+    from qr.links import SETTINGS_CHECKS as QR_SETTINGS
 
-    check_settings(app.config)  # BASE_URL, before any code is drawn with it
+    check_settings(app.config, QR_SETTINGS)  # BASE_URL, before any code is drawn with it
 
     prepare_database_file(app.config["SQLALCHEMY_DATABASE_URI"], strict=strict)
     # Sessions have their own secret (instance/session-secret): rotating card keys must not

@@ -9,16 +9,18 @@ csrf = CSRFProtect()
 
 
 def init_accounts(app: Flask) -> None:
-    """Models, sessions, CSRF on every form of the app, throttling, views, ``user`` command."""
+    """Models, sessions, CSRF on every form of the app, throttling, ``user`` command.
+
+    The login and account screens (``accounts.views.bp``) are console pages: the console
+    registers them with its rules (``console.init_console``).
+    """
     import accounts.models  # noqa: F401  (registers the account tables)
     from accounts.cli import user_cli
     from accounts.sessions import init_sessions
     from accounts.throttle import init_throttle
-    from accounts.views import bp
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session: a long form
     csrf.init_app(app)  # app-wide, nothing exempt
     init_sessions(app)
     init_throttle(app)
-    app.register_blueprint(bp)
     app.cli.add_command(user_cli)

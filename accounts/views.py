@@ -36,11 +36,12 @@ from accounts.service import (
 )
 from accounts.sessions import end_session, start_session
 from accounts.throttle import limiter, throttle
-from console.blueprint import console_blueprint
 from core.db import db
 from profiles.models import Branch
 
-bp = console_blueprint(Blueprint("accounts", __name__, url_prefix="/console"))
+# Console pages: the console gives this blueprint its rules (login required, console
+# headers) and registers it (console.init_console); accounts imports nothing of console.
+bp = Blueprint("accounts", __name__, url_prefix="/console")
 
 SOURCE = "console"
 

@@ -39,14 +39,17 @@ CONSOLE_BLUEPRINTS: tuple[str, ...] = ("console", "accounts")
 
 
 def init_console(app: Flask) -> None:
-    """Register the console blueprint with all its screens."""
+    """Register the console blueprints: accounts' login and account screens, then the
+    console blueprint with all its screens."""
     for name in SCREENS:
         importlib.import_module(name)
+    from accounts.views import bp as accounts_bp
     from console.blueprint import bp
     from console.helpers import init_helpers
     from console.scan import checkin_redirect
     from qr.views import SCAN_HOOKS
 
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(bp)
     init_helpers(app)
     # A signed-in secretary at 签到 who opens a member's card is sent to the check-in.

@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from accounts.access import access_rule
+from accounts.views import bp as accounts_bp
 
 # Only the console may run scripts, and only the app's own files; the public pages
 # reached by a code keep the strict policy of core/security.py, with no script at all.
@@ -62,6 +63,9 @@ def console_blueprint(bp: Blueprint) -> Blueprint:
 
 
 console_blueprint(bp)
+# The login and account screens are accounts' blueprint and console pages too: the console
+# gives them its rules here, once, and registers them (console.init_console).
+console_blueprint(accounts_bp)
 
 
 @bp.app_errorhandler(403)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask, current_app
@@ -23,14 +23,22 @@ REDIS_TYPES = frozenset({"RedisCache", "redis", "flask_caching.backends.RedisCac
 # Settings that change what a page shows: they go into every page's cache key, so that a
 # section hidden (or a cadence changed) is not served from a shared cache for its lifetime.
 PAGE_SETTINGS = ("HIDDEN_SECTIONS", "ORG_NAME", "BABEL_DEFAULT_TIMEZONE", "LANGUAGES")
+# The config entry listing the page-shaping settings a feature declares (the audit
+# thresholds of profiles): core imports no feature, so app.py passes them in with
+# add_page_settings at app creation.
+FEATURE_PAGE_SETTINGS = "PAGE_SETTINGS_OF_FEATURES"
 _DOWN_UNTIL = "partycard.cache_down_until"
+
+
+def add_page_settings(app: Flask, names: Iterable[str]) -> None:
+    """Declare settings of a feature that change what its pages show (part of every key)."""
+    app.config[FEATURE_PAGE_SETTINGS] = sorted(
+        {*app.config.get(FEATURE_PAGE_SETTINGS, ()), *names})
 
 
 def page_settings_fingerprint(config: Mapping[str, Any]) -> str:
     """A short hash of every page-shaping setting (the audit thresholds included)."""
-    from profiles.audit.checklist import CONFIG_DEFAULTS
-
-    names = sorted({*PAGE_SETTINGS, *CONFIG_DEFAULTS,
+    names = sorted({*PAGE_SETTINGS, *config.get(FEATURE_PAGE_SETTINGS, ()),
                     *(k for k in config if k.startswith("AUDIT_"))})
     shown = {name: config.get(name) for name in names}
     text = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from core.errors import StartupError
+
+# A setting's check: parses its value and raises ValueError (saying what is wrong) if the
+# feature that reads it could not use it.
+Check = Callable[[Any], object]
 
 
 class SettingsError(StartupError):
     """A setting is unusable; the message names it and says what it should look like."""
 
 
-def check_settings(config: Mapping[str, Any]) -> None:
-    """Refuse to start with a BASE_URL no card or code image could be made from."""
-    from qr.links import normalise_base_url
+def check_settings(config: Mapping[str, Any],
+                   checks: Mapping[str, tuple[Check, str]]) -> None:
+    """Refuse to start with a setting its feature cannot use.
 
-    try:
-        normalise_base_url(config["BASE_URL"])
-    except ValueError as exc:
-        raise SettingsError(
-            f"{exc}. Set BASE_URL (config.py or PARTYCARD_BASE_URL) to the address phones "
-            "open, e.g. https://pc.example.org, and start again.") from None
+    ``checks`` maps a setting's name to its check and what to do instead; each feature
+    declares its own (core imports none of them) and ``app.py`` passes them in.
+    """
+    for name, (check, fix) in checks.items():
+        try:
+            check(config[name])
+        except ValueError as exc:
+            raise SettingsError(f"{exc}. {fix}") from None

@@ -34,6 +34,16 @@ def normalise_base_url(base_url: str) -> str:
     return f"{parts.scheme.upper()}://{parts.netloc.upper()}{parts.path}"
 
 
+# The settings qr cannot work with unless they are right, checked at start-up (app.py
+# passes them to core.settings.check_settings): no card or code image could be made
+# from an unusable BASE_URL.
+SETTINGS_CHECKS = {
+    "BASE_URL": (normalise_base_url,
+                 "Set BASE_URL (config.py or PARTYCARD_BASE_URL) to the address phones open, "
+                 "e.g. https://pc.example.org, and start again."),
+}
+
+
 def card_url(base_url: str, keys: list[str], kind: Kind, record_id: int, generation: int) -> str:
     """The URL printed in the code for one record's current card."""
     token = make_token(keys, kind, record_id, generation)
