@@ -112,7 +112,7 @@ def before_tree(rev: str, workdir: Path) -> Path:
 
 def time_readers(roster: Path) -> dict[str, float]:
     """Seconds to read the roster with each .xlsx reader (best of two)."""
-    from sheets.readers import read_book
+    from sheets.reading.workbooks import read_book
 
     out = {}
     for engine in ("calamine", "openpyxl"):

@@ -126,7 +126,7 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
 def map_columns(job: jobs.Job) -> ResponseReturnValue:
     """The mapping step: remember what the columns the importer could not place hold
     (for every later import of the organisation, as ``--map`` does), then check again."""
-    from sheets.colmap import field_choices, set_mapping
+    from sheets.reading.column_map import field_choices, set_mapping
 
     if not PostForm().validate_on_submit() or job.kind != "import":
         abort(400)

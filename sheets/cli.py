@@ -18,7 +18,6 @@ from core.clock import today
 from core.dberrors import classify, database_refusal
 from core.files import OutputError, output_path
 from core.text import for_terminal
-from sheets.colmap import MapError, field_choices, parse_map, set_mapping, using_map
 from sheets.columns import COLUMNS
 from sheets.dues import import_dues
 from sheets.evaluations import import_evaluations
@@ -27,6 +26,7 @@ from sheets.meetings import import_meetings
 from sheets.members import import_members
 from sheets.points import import_points
 from sheets.problems import SheetRefused
+from sheets.reading.column_map import MapError, field_choices, parse_map, set_mapping, using_map
 from sheets.report import MAX_PRINTED, outcome_lines, refused_lines, write_problems_report
 from sheets.templates import write_template
 

@@ -12,8 +12,9 @@ from core.db import db
 from profiles import rules
 from profiles.enums import EvaluationStage, Rating
 from profiles.models import Evaluation
-from sheets.cells import Cells
 from sheets.outcome import Outcome
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
 from sheets.records import (
     MemberFinder,
     bulk_writer,
@@ -22,7 +23,6 @@ from sheets.records import (
     row_is_clean,
     run_import,
 )
-from sheets.upload import SheetFile
 
 
 def import_evaluations(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",

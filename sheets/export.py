@@ -28,8 +28,8 @@ from profiles.models import (
 )
 from sheets.columns import COLUMNS, SHEET_NAMES
 from sheets.layout import format_rows, start_sheet
+from sheets.reading.values import yuan
 from sheets.textcells import write_as_text
-from sheets.values import yuan
 
 TITLES = {
     "members": "党员名册",

@@ -20,11 +20,11 @@ from profiles.attendees import Invitee, should_attend
 from profiles.collation import name_key
 from profiles.enums import Attendance, MeetingKind, MemberStatus
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
-from sheets.cells import Cells
 from sheets.orgs import group_list
 from sheets.outcome import Outcome, Unlisted
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
 from sheets.records import MemberFinder, first_time, report, row_is_clean, run_import
-from sheets.upload import SheetFile
 
 MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
 

@@ -17,7 +17,7 @@ from profiles.labels import label
 from sheets.columns import Column
 from sheets.outcome import Outcome
 from sheets.problems import Problem
-from sheets.values import yuan
+from sheets.reading.values import yuan
 
 MAX_LISTED = 200  # changes listed one by one; beyond that only counted
 MAX_NAMES = 20  # names listed per meeting in the note on missing attendance

@@ -30,14 +30,14 @@ from core.clock import today
 from core.db import db
 from core.dberrors import classify, database_refusal
 from core.tasks import task
-from sheets.colmap import unmapped_columns
 from sheets.columns import COLUMNS
 from sheets.members import import_members
 from sheets.outcome import Outcome
 from sheets.problems import SheetRefused
+from sheets.reading.column_map import unmapped_columns
 from sheets.report import outcome_lines, refused_lines
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")  # sheets.readers
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")  # sheets.reading.workbooks
 MAX_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\- ()（）]+")
 

@@ -16,7 +16,7 @@ MESSAGE_ARGUMENT = {"problem": 0, "report": 1, "gettext": 0, "lazy_gettext": 0, 
 
 def _msgids() -> set[str]:
     found = set()
-    for path in sorted((ROOT / "sheets").glob("*.py")):
+    for path in sorted((ROOT / "sheets").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

@@ -17,12 +17,12 @@ from sqlalchemy import func, select, text
 from core.db import db
 from profiles.enums import Category, DuesBasis, MeetingKind, MemberStatus, Position
 from profiles.models import AttendanceRecord, Branch, Committee, DuesRecord, Meeting, Member
-from sheets.colmap import remembered, set_mapping, unmapped_columns, using_map
 from sheets.dues import import_dues
 from sheets.evaluations import import_evaluations
 from sheets.meetings import import_meetings
 from sheets.members import import_members
 from sheets.problems import SheetRefused
+from sheets.reading.column_map import remembered, set_mapping, unmapped_columns, using_map
 from tests.sheetfiles import csv_file, xlsx
 
 DATA = Path(__file__).parent / "data" / "sheets"

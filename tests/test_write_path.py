@@ -19,8 +19,8 @@ from profiles.models import ChangeLog, Member
 from sheets.columns import SHEET_NAMES
 from sheets.export import export_branch
 from sheets.members import import_members
+from sheets.reading.sheet_file import Upload
 from sheets.transaction import OpenTransaction, join_caller_transaction
-from sheets.upload import Upload
 from tests import factories
 from tests.sheetfiles import ROSTER_HEADER, xlsx
 
@@ -94,7 +94,7 @@ LOGGER = "core/changelog.py"
 # Modules that write tables of their own that are not the record (settings, not data);
 # each such write is still logged through core.changelog.
 OWN_TABLES = {
-    "sheets/colmap.py": "column_mapping: the importers' remembered column map",
+    "sheets/reading/column_map.py": "column_mapping: the importers' remembered column map",
     "accounts/service.py": "account, account_grant: who may sign in, with which grants",
     "accounts/sessions.py": "account_session: signed-in sessions (ended at logout)",
     "core/jobs.py": "job: a background job's state and progress",

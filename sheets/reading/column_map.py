@@ -27,13 +27,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.changelog import Actor, log_change
 from core.db import db
 from sheets.columns import read_columns
-from sheets.headers import IGNORE, normalise
+from sheets.reading.header_row import IGNORE, normalise
 
 # Words that map a column to "nothing" (its values are not imported, and not reported).
 IGNORE_WORDS = frozenset({"", "-", "忽略", "不导入", "ignore", "none"})
 
 # A map given for one run (``--map``), on top of the remembered one. A context variable
-# rather than a parameter: every importer reads its file through sheets.intake, and
+# rather than a parameter: every importer reads its file through sheets.reading.rows, and
 # threading a parameter through each importer's signature would touch them all.
 _RUN_MAP: ContextVar[dict[str, dict[str, str]] | None] = ContextVar("run_column_map",
                                                                     default=None)
@@ -156,7 +156,7 @@ def forget_mapping(kind: str, header: str, actor: str) -> None:
 def unmapped_columns(path: Path, kind: str) -> list[Unmapped]:
     """The columns of the file that no field was found for (with a few of their values),
     for the console's mapping step. Raises SheetRefused when the file cannot be read."""
-    from sheets.intake import read_rows
+    from sheets.reading.rows import read_rows
 
     found = read_rows(path, kind, require=False, keep=True)
     out = []

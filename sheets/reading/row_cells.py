@@ -11,10 +11,9 @@ from typing import Any, TypeVar
 from core.text import unsafe_characters
 from profiles.enums import Category, MeetingKind, MemberStatus, Position
 from profiles.labels import LABELS, parse_label
-from sheets.headers import HeaderRow
 from sheets.problems import Problem, problem
-from sheets.readers import Table
-from sheets.values import (
+from sheets.reading.header_row import HeaderRow
+from sheets.reading.values import (
     clean_name,
     clean_text,
     parse_date,
@@ -23,6 +22,7 @@ from sheets.values import (
     parse_yuan,
     year_fraction,
 )
+from sheets.reading.workbooks import Table
 
 E = TypeVar("E", bound=enum.StrEnum)
 # What secretaries type for "none" in an optional column (e.g. 党内职务: 无), dates included.

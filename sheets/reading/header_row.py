@@ -13,7 +13,7 @@ from typing import Any
 from profiles.enums import Category, Gender, MeetingKind, MemberStatus, Position
 from sheets.columns import Column
 from sheets.problems import Problem, SheetRefused, problem
-from sheets.values import clean_text
+from sheets.reading.values import clean_text
 
 SEARCH_ROWS = 15  # a header further down than this is not a roster we understand
 SAMPLE_ROWS = 200  # rows looked at to decide what an ambiguous column holds
@@ -229,7 +229,7 @@ def _cells(sample: list[list[Any]], col: int) -> list[str]:
 
 
 def _fit_count(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) -> int:
-    from sheets.cells import NONE_WORDS, parse_value
+    from sheets.reading.row_cells import NONE_WORDS, parse_value
 
     return sum(1 for t in _cells(sample, col)
                if t not in NONE_WORDS and parse_value(t, enum_cls)[0])
@@ -238,7 +238,7 @@ def _fit_count(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) 
 def _fits(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) -> bool:
     """Whether a column's values are of ``enum_cls``: most of them, or no values at all
     (an empty column is then read, and a missing value reported per row)."""
-    from sheets.cells import NONE_WORDS
+    from sheets.reading.row_cells import NONE_WORDS
 
     values = [t for t in _cells(sample, col) if t not in NONE_WORDS]
     if not values:
