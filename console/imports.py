@@ -2,7 +2,7 @@
 report. Blank templates and a branch's export download here too.
 
 The check and the import are the command line's (``sheets.uploads.run_import`` over
-``sheets.members.import_members``): one transaction, one lock, all or nothing. A small
+``sheets.importers.members.import_members``): one transaction, one lock, all or nothing. A small
 file is checked and imported in the request; a big one (``IMPORT_JOB_BYTES``) runs as a
 background job with progress. Either way the result is a job the uploader owns, so the
 preview and the report live at one address, ``/console/jobs/<id>``.

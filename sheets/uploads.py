@@ -31,7 +31,7 @@ from core.db import db
 from core.dberrors import classify, database_refusal
 from core.tasks import task
 from sheets.columns import COLUMNS
-from sheets.members import import_members
+from sheets.importers.members import import_members
 from sheets.outcome import Outcome
 from sheets.problems import SheetRefused
 from sheets.reading.column_map import unmapped_columns

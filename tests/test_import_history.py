@@ -20,8 +20,8 @@ from profiles.membership import histories
 from profiles.models import Branch, Member, PartyGroup
 from profiles.operations import move_membership
 from profiles.queries import member_page
-from sheets.dues import import_dues
-from sheets.meetings import import_meetings
+from sheets.importers.dues import import_dues
+from sheets.importers.meetings import import_meetings
 from sheets.problems import SheetRefused
 from tests.pages_helpers import path as page_path
 from tests.sheetfiles import xlsx

@@ -18,9 +18,9 @@ from core.db import db
 from profiles.models import ChangeLog, Member
 from sheets.columns import SHEET_NAMES
 from sheets.export import export_branch
-from sheets.members import import_members
+from sheets.importers.members import import_members
+from sheets.importers.transaction import OpenTransaction, join_caller_transaction
 from sheets.reading.sheet_file import Upload
-from sheets.transaction import OpenTransaction, join_caller_transaction
 from tests import factories
 from tests.sheetfiles import ROSTER_HEADER, xlsx
 

@@ -20,11 +20,17 @@ from profiles.attendees import Invitee, should_attend
 from profiles.collation import name_key
 from profiles.enums import Attendance, MeetingKind, MemberStatus
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
-from sheets.orgs import group_list
+from sheets.importers.orgs import group_list
+from sheets.importers.record_pipeline import (
+    MemberFinder,
+    first_time,
+    report,
+    row_is_clean,
+    run_import,
+)
 from sheets.outcome import Outcome, Unlisted
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
-from sheets.records import MemberFinder, first_time, report, row_is_clean, run_import
 
 MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
 

@@ -30,13 +30,13 @@ from profiles.models import (
     PartyGroup,
     start_of,
 )
-from sheets.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
-from sheets.orgs import OrgIndex
+from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
+from sheets.importers.orgs import OrgIndex
+from sheets.importers.transaction import commit_import, import_transaction
 from sheets.outcome import Outcome
 from sheets.problems import Problem, SheetRefused, problem
 from sheets.reading.rows import read_rows
 from sheets.reading.sheet_file import SheetFile
-from sheets.transaction import commit_import, import_transaction
 
 GENERATED = re.compile(r"^DY(\d+)$")
 

@@ -12,10 +12,7 @@ from core.db import db
 from profiles import rules
 from profiles.enums import EvaluationStage, Rating
 from profiles.models import Evaluation
-from sheets.outcome import Outcome
-from sheets.reading.row_cells import Cells
-from sheets.reading.sheet_file import SheetFile
-from sheets.records import (
+from sheets.importers.record_pipeline import (
     MemberFinder,
     bulk_writer,
     first_time,
@@ -23,6 +20,9 @@ from sheets.records import (
     row_is_clean,
     run_import,
 )
+from sheets.outcome import Outcome
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
 
 
 def import_evaluations(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",

@@ -14,10 +14,7 @@ from core.db import db
 from profiles import rules
 from profiles.dues_rates import monthly_dues_cents
 from profiles.models import DuesRecord, Member
-from sheets.outcome import Outcome
-from sheets.reading.row_cells import Cells
-from sheets.reading.sheet_file import SheetFile
-from sheets.records import (
+from sheets.importers.record_pipeline import (
     MemberFinder,
     Person,
     bulk_writer,
@@ -26,6 +23,9 @@ from sheets.records import (
     row_is_clean,
     run_import,
 )
+from sheets.outcome import Outcome
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
 
 
 def import_dues(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
