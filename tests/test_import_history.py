@@ -22,7 +22,7 @@ from profiles.operations import move_membership
 from profiles.queries import member_page
 from sheets.importers.dues import import_dues
 from sheets.importers.meetings import import_meetings
-from sheets.problems import SheetRefused
+from sheets.report.refusal import SheetRefused
 from tests.pages_helpers import path as page_path
 from tests.sheetfiles import xlsx
 

@@ -20,7 +20,7 @@ from profiles.enums import Category, Gender
 from profiles.models import Branch, ChangeLog, Member, PartyGroup
 from sheets.importers.members import import_members
 from sheets.importers.transaction import IMPORT_LOCK
-from sheets.problems import SheetRefused
+from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import ROSTER_HEADER, csv_file, xlsx
 
 BRANCH = "机关第一党支部"

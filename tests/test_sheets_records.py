@@ -35,7 +35,7 @@ from sheets.importers.dues import import_dues
 from sheets.importers.evaluations import import_evaluations
 from sheets.importers.meetings import import_meetings
 from sheets.importers.points import import_points
-from sheets.problems import SheetRefused
+from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import xlsx
 
 

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from core.db import db
 from profiles.models import ChangeLog, Member
 from sheets.columns import SHEET_NAMES
-from sheets.export import export_branch
 from sheets.importers.members import import_members
 from sheets.importers.transaction import OpenTransaction, join_caller_transaction
 from sheets.reading.sheet_file import Upload
+from sheets.writing.export import export_branch
 from tests import factories
 from tests.sheetfiles import ROSTER_HEADER, xlsx
 
@@ -169,7 +169,7 @@ def test_the_write_check_finds_writes() -> None:
 
 
 def test_a_template_writes_to_a_stream(app: Flask) -> None:
-    from sheets.templates import write_template
+    from sheets.writing.templates import write_template
 
     body = io.BytesIO()
     with app.app_context():

@@ -23,9 +23,9 @@ from sheets.importers.record_pipeline import (
     row_is_clean,
     run_import,
 )
-from sheets.outcome import Outcome
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
 
 
 def import_dues(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",

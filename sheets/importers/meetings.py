@@ -28,9 +28,9 @@ from sheets.importers.record_pipeline import (
     row_is_clean,
     run_import,
 )
-from sheets.outcome import Outcome, Unlisted
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome, Unlisted
 
 MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
 

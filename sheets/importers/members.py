@@ -33,10 +33,10 @@ from profiles.models import (
 from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
 from sheets.importers.orgs import OrgIndex
 from sheets.importers.transaction import commit_import, import_transaction
-from sheets.outcome import Outcome
-from sheets.problems import Problem, SheetRefused, problem
 from sheets.reading.rows import read_rows
 from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
+from sheets.report.refusal import Problem, SheetRefused, problem
 
 GENERATED = re.compile(r"^DY(\d+)$")
 

@@ -17,9 +17,9 @@ from profiles import operations as ops
 from profiles import rules as write_rules
 from profiles.models import Branch, PointsEntry, PointsRule
 from sheets.importers.record_pipeline import MemberFinder, report, row_is_clean, run_import
-from sheets.outcome import Outcome
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
 
 EntryKey = tuple[int, dt.date, int, str, str]  # member, date, points, rule name, reason
 

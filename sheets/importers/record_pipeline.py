@@ -16,11 +16,11 @@ from profiles import rules
 from profiles.membership import Span, histories, span_on
 from profiles.models import Branch, Member
 from sheets.importers.transaction import commit_import, import_transaction
-from sheets.outcome import Outcome
-from sheets.problems import SheetRefused, problem
 from sheets.reading.row_cells import Cells
 from sheets.reading.rows import read_rows
 from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
+from sheets.report.refusal import SheetRefused, problem
 
 Planner = Callable[[list[Cells], Outcome], Callable[[], None]]
 

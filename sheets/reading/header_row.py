@@ -12,8 +12,8 @@ from typing import Any
 
 from profiles.enums import Category, Gender, MeetingKind, MemberStatus, Position
 from sheets.columns import Column
-from sheets.problems import Problem, SheetRefused, problem
 from sheets.reading.values import clean_text
+from sheets.report.refusal import Problem, SheetRefused, problem
 
 SEARCH_ROWS = 15  # a header further down than this is not a roster we understand
 SAMPLE_ROWS = 200  # rows looked at to decide what an ambiguous column holds

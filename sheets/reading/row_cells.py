@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from core.text import unsafe_characters
 from profiles.enums import Category, MeetingKind, MemberStatus, Position
 from profiles.labels import LABELS, parse_label
-from sheets.problems import Problem, problem
 from sheets.reading.header_row import HeaderRow
 from sheets.reading.values import (
     clean_name,
@@ -23,6 +22,7 @@ from sheets.reading.values import (
     year_fraction,
 )
 from sheets.reading.workbooks import Table
+from sheets.report.refusal import Problem, problem
 
 E = TypeVar("E", bound=enum.StrEnum)
 # What secretaries type for "none" in an optional column (e.g. 党内职务: 无), dates included.

@@ -18,13 +18,13 @@ from typing import Any
 from flask_babel import lazy_gettext
 
 from sheets.columns import SHEET_NAMES, read_columns
-from sheets.problems import Problem, SheetRefused, problem
 from sheets.reading.column_map import active_map
 from sheets.reading.header_row import HeaderRow, NoHeader, find_header, missing_columns, normalise
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
 from sheets.reading.values import clean_text, parse_yuan
 from sheets.reading.workbooks import Table, read_book
+from sheets.report.refusal import Problem, SheetRefused, problem
 
 # The first cell of a row that ends the data: a note, a signature line or a total.
 _STOP = re.compile(r"^(注|备注|说明|附注|附件|合计|总计|小计|统计|汇总|填表人|填报人|制表人|审核人|"

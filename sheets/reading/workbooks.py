@@ -29,8 +29,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from sheets.problems import SheetRefused, problem
 from sheets.reading.sheet_file import SheetFile
+from sheets.report.refusal import SheetRefused, problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary .xls (and other Office 97 files)
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK/GB2312

@@ -32,10 +32,10 @@ from core.dberrors import classify, database_refusal
 from core.tasks import task
 from sheets.columns import COLUMNS
 from sheets.importers.members import import_members
-from sheets.outcome import Outcome
-from sheets.problems import SheetRefused
 from sheets.reading.column_map import unmapped_columns
-from sheets.report import outcome_lines, refused_lines
+from sheets.report.lines import outcome_lines, refused_lines
+from sheets.report.outcome import Outcome
+from sheets.report.refusal import SheetRefused
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")  # sheets.reading.workbooks
 MAX_BYTES = 20 * 1024 * 1024

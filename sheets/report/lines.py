@@ -15,9 +15,9 @@ from core.files import OutputError, output_path
 from core.text import for_terminal
 from profiles.labels import label
 from sheets.columns import Column
-from sheets.outcome import Outcome
-from sheets.problems import Problem
 from sheets.reading.values import yuan
+from sheets.report.outcome import Outcome
+from sheets.report.refusal import Problem
 
 MAX_LISTED = 200  # changes listed one by one; beyond that only counted
 MAX_NAMES = 20  # names listed per meeting in the note on missing attendance
