@@ -8,12 +8,13 @@ mode (bench/import_members.py measures both in the same run), and openpyxl canno
 calamine builds a dense rectangle of every sheet: a 5 KB .xlsx with one value in XFD3
 and another in A60000 asks it for 983 million cells (31 GB) and the process aborts, which
 no ``except`` can catch. So every .xlsx sheet is measured first, cheaply, from its XML
-(``_xlsx_extent``); a sheet whose rectangle would be too large, or whose cells cannot be
-measured that way, is read by openpyxl's streaming reader instead, row by row and without
-padding rows to the declared size, and any value beyond the caps is refused by its cell.
+(``package_checks.xlsx_extent``); a sheet whose rectangle would be too large, or whose
+cells cannot be measured that way, is read by openpyxl's streaming reader instead, row by
+row and without padding rows to the declared size, and any value beyond the caps is
+refused by its cell.
 An XML part with a document type declaration (entity definitions: "billion laughs",
 external entities) is refused before any parser sees it; Excel, WPS and LibreOffice
-never write one.
+never write one (those checks: ``sheets.reading.package_checks``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from sheets.reading.package_checks import (
+    MAX_COLUMNS,
+    check_ods,
+    check_prolog,
+    not_a,
+    xlsx_extent,
+)
 from sheets.reading.sheet_file import SheetFile
 from sheets.report.refusal import SheetRefused, problem
 
@@ -38,11 +46,9 @@ WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXTS = (".csv", ".txt", ".tsv")
 
 MAX_ROWS = 200_000  # a roster of 100,000 members must pass; a million-row file is refused
-MAX_COLUMNS = 256  # the .xls limit (IV); no roster or register has more
 MAX_CELLS = 6_000_000  # calamine's rectangle: 32 bytes a cell, so under 200 MB
 MAX_SHEETS = 50
 MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_XML_BYTES = 1024 * 1024 * 1024  # one decompressed part (a zip bomb is refused)
 CSV_FIELD_LIMIT = 131_072  # the csv module's default: a longer field is refused, named
 
 # Sheets that explain how to fill in the others (read by nobody but people).
@@ -111,12 +117,12 @@ def read_book(path: SheetFile, engine: str | None = None) -> Book:
         book = _xlsx_book(data, engine)
     elif suffix == ".xls":
         if not data.startswith(OLE_MAGIC):
-            raise _not_a("xls")
+            raise not_a("xls")
         book = _calamine_book(data, "xls")
     elif suffix == ".ods":
         if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise _not_a("ods")
-        _check_ods(data)
+            raise not_a("ods")
+        check_ods(data)
         book = _calamine_book(data, "ods")
     else:
         raise SheetRefused([problem(
@@ -136,13 +142,6 @@ def read_book(path: SheetFile, engine: str | None = None) -> Book:
         raise SheetRefused([problem("The file is empty.")])
     book.tables = kept
     return book
-
-
-def _not_a(kind: str) -> SheetRefused:
-    return SheetRefused([problem(
-        "This file is named .%(kind)s but could not be opened as one (it may be damaged or "
-        "another kind of file renamed). Open it in Excel or WPS and save it again.",
-        kind=kind)])
 
 
 def _filled(value: Any) -> bool:
@@ -253,7 +252,7 @@ def _calamine_book(data: bytes, kind: str) -> Book:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises several types for a damaged file; all mean the same
-        raise _not_a(kind) from None
+        raise not_a(kind) from None
     try:
         names = workbook.sheet_names
         if len(names) > MAX_SHEETS:
@@ -269,7 +268,7 @@ def _calamine_book(data: bytes, kind: str) -> Book:
             except SheetRefused:
                 raise
             except Exception:
-                raise _not_a(kind) from None
+                raise not_a(kind) from None
             tables.append(Table(name, rows))
     finally:
         workbook.close()
@@ -309,13 +308,13 @@ def _xlsx_book(data: bytes, engine: str | None) -> Book:
         "(it may be damaged). Open it in Excel or WPS and save it again.")])
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            small = all(_xlsx_extent(package, info) <= MAX_CELLS
+            small = all(xlsx_extent(package, info, MAX_CELLS) <= MAX_CELLS
                         for info in package.infolist()
                         if info.filename.startswith("xl/worksheets/")
                         and info.filename.endswith(".xml"))
             for info in package.infolist():
                 if info.filename.endswith((".xml", ".rels")):
-                    _check_prolog(package, info)
+                    check_prolog(package, info)
     except SheetRefused:
         raise
     except Exception:  # zipfile raises several types for a damaged package
@@ -324,11 +323,11 @@ def _xlsx_book(data: bytes, engine: str | None) -> Book:
         try:
             return _calamine_book(data, "xlsx")
         except SheetRefused as refused:
-            raise damaged if _is_not_a(refused) else refused from None
+            raise damaged if _isnot_a(refused) else refused from None
     return _openpyxl_book(data, damaged)
 
 
-def _is_not_a(refused: SheetRefused) -> bool:
+def _isnot_a(refused: SheetRefused) -> bool:
     return "could not be opened" in str(refused.problems[0].message)
 
 
@@ -358,90 +357,3 @@ def _openpyxl_book(data: bytes, damaged: SheetRefused) -> Book:
     finally:
         workbook.close()
     return Book(tables, reader="openpyxl")
-
-
-_CELL_REF = re.compile(rb'c r="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _xlsx_extent(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """An upper bound on the rectangle calamine would allocate for this sheet, in cells.
-
-    Cheap bounds first (the longest column letters, the longest row number, found by
-    C-speed searches); the exact extent only when those are not small enough. A sheet
-    whose cells do not all carry an ``r="A1"`` reference right after ``<c`` cannot be
-    measured this way and gets an infinite extent (it is then read by openpyxl).
-    """
-    data = _read_part(package, info)
-    cells = (data.count(b"<c ") + data.count(b"<c>") + data.count(b":c ")
-             + data.count(b":c>"))
-    if data.count(b'c r="') < cells:
-        return MAX_CELLS + 1
-    width = next((26 ** n for n in (3, 2) if re.search(
-        rb'c r="[A-Z]{%d}[0-9]' % n, data)), 26)
-    height = next((10 ** n for n in range(7, 0, -1) if re.search(
-        rb'c r="[A-Z]{1,3}[0-9]{%d}"' % n, data)), 1)
-    if width * height <= MAX_CELLS:
-        return width * height
-    refs = _CELL_REF.findall(data)
-    if not refs:
-        return 0
-    columns = {c for c, _ in refs}
-    last = max(columns, key=lambda c: (len(c), c))
-    width = 0
-    for letter in last.decode():
-        width = width * 26 + ord(letter) - 64
-    return width * max(int(r) for r in {r for _, r in refs})
-
-
-def _read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    out = bytearray()
-    with package.open(info) as part:
-        while chunk := part.read(1 << 20):
-            out += chunk
-            if len(out) > MAX_XML_BYTES:
-                raise SheetRefused([problem(
-                    "Part %(part)s of the workbook unpacks to more than %(size)s MB.",
-                    part=info.filename, size=MAX_XML_BYTES // (1024 * 1024))])
-    return bytes(out)
-
-
-def _check_prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse a part declaring a document type (entities): no office program writes one."""
-    with package.open(info) as part:
-        head = part.read(64 * 1024)
-    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-        raise SheetRefused([problem(
-            "The workbook contains XML entity declarations (part %(part)s), which no "
-            "spreadsheet program writes; it is refused as unsafe.", part=info.filename)])
-
-
-_ODS_CELL_REPEAT = re.compile(rb'number-columns-repeated="([0-9]+)"[^>]*?(/?)>')
-_ODS_ROW_REPEAT = re.compile(
-    rb'<table:table-row\b[^>]*?number-rows-repeated="([0-9]+)"[^>]*>(.*?)</table:table-row>',
-    re.DOTALL)
-
-
-def _check_ods(data: bytes) -> None:
-    """Refuse what would make calamine's rectangle huge: a value repeated across thousands
-    of columns or rows (LibreOffice repeats only empty cells that way)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            for info in package.infolist():
-                if info.filename.endswith(".xml"):
-                    _check_prolog(package, info)
-            content = _read_part(package, package.getinfo("content.xml"))
-    except SheetRefused:
-        raise
-    except Exception:
-        raise _not_a("ods") from None
-    for found in _ODS_CELL_REPEAT.finditer(content):
-        if int(found.group(1)) > MAX_COLUMNS and not found.group(2):
-            raise SheetRefused([problem(
-                "The workbook repeats a cell across more than %(count)s columns.",
-                count=MAX_COLUMNS)])
-    for found in _ODS_ROW_REPEAT.finditer(content):
-        inner = found.group(2)
-        if int(found.group(1)) > 1000 and (b"office:value" in inner or b"<text:p" in inner):
-            raise SheetRefused([problem(
-                "The workbook repeats a row holding values %(count)s times.",
-                count=int(found.group(1)))])
