@@ -12,6 +12,7 @@ from typing import Any
 
 from profiles.enums import Category, Gender, MeetingKind, MemberStatus, Position
 from sheets.columns import Column
+from sheets.reading.spellings import NONE_WORDS, parse_value
 from sheets.reading.values import clean_text
 from sheets.report.refusal import Problem, SheetRefused, problem
 
@@ -229,8 +230,6 @@ def _cells(sample: list[list[Any]], col: int) -> list[str]:
 
 
 def _fit_count(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) -> int:
-    from sheets.reading.row_cells import NONE_WORDS, parse_value
-
     return sum(1 for t in _cells(sample, col)
                if t not in NONE_WORDS and parse_value(t, enum_cls)[0])
 
@@ -238,8 +237,6 @@ def _fit_count(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) 
 def _fits(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) -> bool:
     """Whether a column's values are of ``enum_cls``: most of them, or no values at all
     (an empty column is then read, and a missing value reported per row)."""
-    from sheets.reading.row_cells import NONE_WORDS
-
     values = [t for t in _cells(sample, col) if t not in NONE_WORDS]
     if not values:
         return True
