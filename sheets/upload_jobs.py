@@ -32,7 +32,7 @@ from core.dberrors import classify, database_refusal
 from core.tasks import task
 from sheets.columns import COLUMNS
 from sheets.importers.members import import_members
-from sheets.reading.column_map import unmapped_columns
+from sheets.reading.unmapped import unmapped_columns
 from sheets.report.lines import outcome_lines, refused_lines
 from sheets.report.outcome import Outcome
 from sheets.report.refusal import SheetRefused

@@ -21,7 +21,8 @@ from sheets.importers.dues import import_dues
 from sheets.importers.evaluations import import_evaluations
 from sheets.importers.meetings import import_meetings
 from sheets.importers.members import import_members
-from sheets.reading.column_map import remembered, set_mapping, unmapped_columns, using_map
+from sheets.reading.column_map import remembered, set_mapping, using_map
+from sheets.reading.unmapped import unmapped_columns
 from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import csv_file, xlsx
 
