@@ -22,6 +22,7 @@ from console.record import actor, branch_members, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
+from core.problems import Problem
 from profiles import operations
 from profiles.models import Branch, DuesRecord, Member
 from profiles.record_rules import (
@@ -35,7 +36,6 @@ from profiles.record_rules import (
     parse_yuan,
     payment_plan,
 )
-from profiles.rules import Problem
 
 MAX_MONTHS = 24  # one payment covers at most two years
 

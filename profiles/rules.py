@@ -14,36 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
-
+from core.problems import Problem as Problem  # the one Problem type, re-exported
+from core.problems import problem as problem
 from core.text import unsafe_characters
 from profiles.enums import Category, EvaluationStage, MeetingKind, Rating
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 FIRST_YEAR, LAST_YEAR = 1921, 2200  # evaluation years the schema accepts
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a write is refused: the field it concerns (None: the whole record) and
-    what to do about it. ``message`` is the English msgid; ``str(problem)`` translates it."""
-
-    field: str | None
-    message: str
-    params: tuple[tuple[str, Any], ...] = ()
-
-    @property
-    def kwargs(self) -> dict[str, Any]:
-        """The message's parameters, e.g. to report it at a spreadsheet cell."""
-        return dict(self.params)
-
-    def __str__(self) -> str:
-        return str(gettext(self.message, **self.kwargs))
-
-
-def problem(field: str | None, message: str, **params: Any) -> Problem:
-    """A problem with ``message`` (an English msgid with %(name)s parameters)."""
-    return Problem(field, message, tuple(sorted(params.items())))
 
 
 @dataclass(frozen=True)

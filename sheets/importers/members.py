@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.changelog import Actor, Change
 from core.db import db
+from core.problems import Problem, problem
 from profiles import membership
 from profiles import operations as ops
 from profiles.enums import MemberStatus
@@ -36,7 +37,7 @@ from sheets.importers.transaction import commit_import, import_transaction
 from sheets.reading.rows import read_rows
 from sheets.reading.sheet_file import SheetFile
 from sheets.report.outcome import Outcome
-from sheets.report.refusal import Problem, SheetRefused, problem
+from sheets.report.refusal import SheetRefused
 
 GENERATED = re.compile(r"^DY(\d+)$")
 
@@ -59,8 +60,8 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         if progress and len(rows) % 500 == 0:
             progress(len(rows), len(intake.rows))
     if not rows and not problems:
-        raise SheetRefused([problem("The sheet has a header but no data rows.",
-                                    intake.header.row)])
+        raise SheetRefused([problem(None, "The sheet has a header but no data rows.")
+                         .at(row=intake.header.row)])
     with import_transaction(dry_run):
         orgs = OrgIndex.load()
         existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]

@@ -8,7 +8,8 @@ import io
 import re
 import zipfile
 
-from sheets.report.refusal import SheetRefused, problem
+from core.problems import problem
+from sheets.report.refusal import SheetRefused
 
 MAX_COLUMNS = 256  # the .xls limit (IV); no roster or register has more
 MAX_XML_BYTES = 1024 * 1024 * 1024  # one decompressed part (a zip bomb is refused)
@@ -16,7 +17,7 @@ MAX_XML_BYTES = 1024 * 1024 * 1024  # one decompressed part (a zip bomb is refus
 
 def not_a(kind: str) -> SheetRefused:
     """The refusal of a file whose content is not the format its name says."""
-    return SheetRefused([problem(
+    return SheetRefused([problem(None,
         "This file is named .%(kind)s but could not be opened as one (it may be damaged or "
         "another kind of file renamed). Open it in Excel or WPS and save it again.",
         kind=kind)])
@@ -61,7 +62,7 @@ def read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         while chunk := part.read(1 << 20):
             out += chunk
             if len(out) > MAX_XML_BYTES:
-                raise SheetRefused([problem(
+                raise SheetRefused([problem(None,
                     "Part %(part)s of the workbook unpacks to more than %(size)s MB.",
                     part=info.filename, size=MAX_XML_BYTES // (1024 * 1024))])
     return bytes(out)
@@ -72,7 +73,7 @@ def check_prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     with package.open(info) as part:
         head = part.read(64 * 1024)
     if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "The workbook contains XML entity declarations (part %(part)s), which no "
             "spreadsheet program writes; it is refused as unsafe.", part=info.filename)])
 
@@ -98,12 +99,12 @@ def check_ods(data: bytes) -> None:
         raise not_a("ods") from None
     for found in _ODS_CELL_REPEAT.finditer(content):
         if int(found.group(1)) > MAX_COLUMNS and not found.group(2):
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "The workbook repeats a cell across more than %(count)s columns.",
                 count=MAX_COLUMNS)])
     for found in _ODS_ROW_REPEAT.finditer(content):
         inner = found.group(2)
         if int(found.group(1)) > 1000 and (b"office:value" in inner or b"<text:p" in inner):
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "The workbook repeats a row holding values %(count)s times.",
                 count=int(found.group(1)))])

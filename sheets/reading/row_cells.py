@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any, TypeVar
 
+from core.problems import Problem, problem
 from core.text import unsafe_characters
 from profiles.labels import LABELS
 from sheets.reading.header_row import HeaderRow
@@ -21,7 +21,6 @@ from sheets.reading.values import (
     year_fraction,
 )
 from sheets.reading.workbooks import Table
-from sheets.report.refusal import Problem, problem
 
 T = TypeVar("T")
 
@@ -80,11 +79,16 @@ class Cells:
 
     def report(self, field: str, message: str, **params: Any) -> None:
         """Record a problem in this row at the field's column (or the row if absent)."""
-        col = self.header.fields.get(field)
+        self.add(problem(field or None, message, **params))
+
+    def add(self, found: Problem) -> None:
+        """Record a problem (a write rule's, say) in this row at its field's column (or the
+        row if the sheet has no such column)."""
+        col = self.header.fields.get(found.field or "")
         header = self.header.headers.get(col, "") if col else ""
-        found = problem(message, self.row, col, header, **params)
+        found = found.at(row=self.row, column=col, header=header)
         if self.header.sheet:
-            found = replace(found, sheet=self.header.sheet, sheet_no=self.header.sheet_no)
+            found = found.at(sheet=self.header.sheet, sheet_no=self.header.sheet_no)
         self.problems.append(found)
 
     def check_characters(self) -> None:

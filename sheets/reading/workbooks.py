@@ -30,6 +30,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from core.problems import problem
 from sheets.reading.package_checks import (
     MAX_COLUMNS,
     check_ods,
@@ -38,7 +39,7 @@ from sheets.reading.package_checks import (
     xlsx_extent,
 )
 from sheets.reading.sheet_file import SheetFile
-from sheets.report.refusal import SheetRefused, problem
+from sheets.report.refusal import SheetRefused
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary .xls (and other Office 97 files)
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK/GB2312
@@ -103,14 +104,14 @@ def read_book(path: SheetFile, engine: str | None = None) -> Book:
         size = path.stat().st_size if isinstance(path, Path) else None
         data = b"" if size is not None and size > MAX_FILE_BYTES else path.read_bytes()
         if (size if size is not None else len(data)) > MAX_FILE_BYTES:
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "The file is larger than %(size)s MB; split it and import the parts.",
                 size=MAX_FILE_BYTES // (1024 * 1024))])
     except OSError as exc:
-        raise SheetRefused([problem("Cannot read the file: %(reason)s",
+        raise SheetRefused([problem(None, "Cannot read the file: %(reason)s",
                                     reason=exc.strerror or str(exc))]) from None
     if not data.strip():
-        raise SheetRefused([problem("The file is empty.")])
+        raise SheetRefused([problem(None, "The file is empty.")])
     if suffix in TEXTS:
         book = Book([Table(path.name, _text_rows(data))], reader="csv")
     elif suffix in (".xlsx", ".xlsm"):
@@ -125,7 +126,7 @@ def read_book(path: SheetFile, engine: str | None = None) -> Book:
         check_ods(data)
         book = _calamine_book(data, "ods")
     else:
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "Only .xlsx, .xls, .ods, .csv and .txt files can be imported.")])
     kept = []
     for table in book.tables:
@@ -139,7 +140,7 @@ def read_book(path: SheetFile, engine: str | None = None) -> Book:
         else:
             kept.append(table)
     if not kept:
-        raise SheetRefused([problem("The file is empty.")])
+        raise SheetRefused([problem(None, "The file is empty.")])
     book.tables = kept
     return book
 
@@ -173,7 +174,7 @@ def _capped(name: str, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
                 if len(known) > SHARED_VALUES:
                     shared[col] = None  # names, phones: all different, nothing to share
         if len(cells) > MAX_COLUMNS:
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "Sheet '%(sheet)s' has a value in cell %(cell)s, beyond column %(last)s: a "
                 "sheet is read up to %(count)s columns. Delete what is there and save again.",
                 sheet=name, cell=f"{get_column_letter(len(cells))}{index}",
@@ -187,7 +188,7 @@ def _capped(name: str, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
 
 
 def _too_many_rows(name: str) -> SheetRefused:
-    return SheetRefused([problem(
+    return SheetRefused([problem(None,
         "Sheet '%(sheet)s' has more than %(count)s rows; split it into smaller files.",
         sheet=name, count=MAX_ROWS)])
 
@@ -212,11 +213,11 @@ def _text_rows(data: bytes) -> list[list[Any]]:
     except csv.Error as exc:
         line = reader.line_num
         if "field larger than field limit" in str(exc):
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "A cell in line %(line)s is longer than %(count)s characters; no field of a "
                 "roster is that long (is a quote left open?).", line=line,
                 count=CSV_FIELD_LIMIT)]) from None
-        raise SheetRefused([problem("The text file cannot be read as CSV at line %(line)s.",
+        raise SheetRefused([problem(None, "The text file cannot be read as CSV at line %(line)s.",
                                     line=line)]) from None
     return _capped("", rows)
 
@@ -238,7 +239,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetRefused([problem(
+    raise SheetRefused([problem(None,
         "The CSV file is neither UTF-8 nor GBK/GB18030 text. Save it from Excel as "
         "'CSV UTF-8' and import it again.")])
 
@@ -256,7 +257,7 @@ def _calamine_book(data: bytes, kind: str) -> Book:
     try:
         names = workbook.sheet_names
         if len(names) > MAX_SHEETS:
-            raise SheetRefused([problem("The workbook has more than %(count)s sheets.",
+            raise SheetRefused([problem(None, "The workbook has more than %(count)s sheets.",
                                         count=MAX_SHEETS)])
         tables = []
         for name in names:
@@ -296,14 +297,14 @@ def _plain_row(row: Sequence[Any]) -> list[Any]:
 
 def _xlsx_book(data: bytes, engine: str | None) -> Book:
     if data.startswith(OLE_MAGIC):
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "This file is named .xlsx but is an old .xls workbook. Rename it to .xls and "
             "import it again.")])
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "This file is named .xlsx but is not an Excel workbook (it may be a renamed CSV, "
             "HTML or damaged file). Open it in Excel or WPS and save it as .xlsx.")])
-    damaged = SheetRefused([problem(
+    damaged = SheetRefused([problem(None,
         "This file is named .xlsx but could not be opened as an Excel workbook "
         "(it may be damaged). Open it in Excel or WPS and save it again.")])
     try:
@@ -340,7 +341,7 @@ def _openpyxl_book(data: bytes, damaged: SheetRefused) -> Book:
         raise damaged from None
     try:
         if len(workbook.sheetnames) > MAX_SHEETS:
-            raise SheetRefused([problem("The workbook has more than %(count)s sheets.",
+            raise SheetRefused([problem(None, "The workbook has more than %(count)s sheets.",
                                         count=MAX_SHEETS)])
         tables = []
         for sheet in workbook.worksheets:
