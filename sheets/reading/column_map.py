@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.changelog import Actor, log_change
 from core.db import db
+from core.errors import UserError
 from sheets.columns import read_columns
 from sheets.reading.header_row import IGNORE, normalise
 
@@ -52,8 +53,9 @@ class ColumnMapping(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class MapError(ValueError):
-    """A map entry that names no column or no field; ``str()`` says which."""
+class MapError(UserError, ValueError):
+    """A map entry that names no column or no field; ``str()`` says which. A refusal the
+    person fixes (a ``UserError``); still a ``ValueError`` for the callers that catch one."""
 
 
 def field_choices(kind: str) -> dict[str, str]:
