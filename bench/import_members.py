@@ -72,7 +72,10 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from flask_migrate import upgrade
 from app import create_app
-from sheets.members import import_members
+try:
+    from sheets.importers.members import import_members
+except ImportError:  # a tree from before sheets/ was laid out as its pipeline
+    from sheets.members import import_members
 app = create_app({"DATABASE_URL": "sqlite:///" + sys.argv[3]})
 out = {}
 with app.app_context():
@@ -112,7 +115,7 @@ def before_tree(rev: str, workdir: Path) -> Path:
 
 def time_readers(roster: Path) -> dict[str, float]:
     """Seconds to read the roster with each .xlsx reader (best of two)."""
-    from sheets.readers import read_book
+    from sheets.reading.workbooks import read_book
 
     out = {}
     for engine in ("calamine", "openpyxl"):

@@ -24,13 +24,13 @@ from core.clock import today
 from core.db import db
 from core.errors import UserError
 from core.money import parse_yuan
+from core.problems import Problem
 from profiles.dues import operations as dues_ops
 from profiles.dues import reads as dues_reads
 from profiles.dues.reads import branch_arrears
 from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
 from profiles.models import Branch, DuesRecord, Member
 from profiles.months import add_month, month_range, yyyymm
-from profiles.problems import Problem
 
 MAX_MONTHS = 24  # one payment covers at most two years
 

@@ -1,8 +1,8 @@
 """Import: upload a roster → dry run with every problem by row and column → confirm → the
 report. Blank templates and a branch's export download here too.
 
-The check and the import are the command line's (``sheets.uploads.run_import`` over
-``sheets.members.import_members``): one transaction, one lock, all or nothing. A small
+The check and the import are the command line's (``sheets.upload_jobs.run_import`` over
+``sheets.importers.members.import_members``): one transaction, one lock, all or nothing. A small
 file is checked and imported in the request; a big one (``IMPORT_JOB_BYTES``) runs as a
 background job with progress. Either way the result is a job the uploader owns, so the
 preview and the report live at one address, ``/console/jobs/<id>``.
@@ -37,7 +37,7 @@ from core.db import db
 from core.tasks import enqueue
 from profiles.models import Branch
 from sheets.columns import COLUMNS
-from sheets.uploads import (
+from sheets.upload_jobs import (
     MAX_BYTES,
     SUFFIXES,
     drop_upload,
@@ -58,7 +58,7 @@ def _writable_names() -> list[str] | None:
 
 def _run(job: jobs.Job, size: int) -> None:
     """Run the job's check or import: here for a small file, in the worker for a big one."""
-    from sheets.uploads import import_job
+    from sheets.upload_jobs import import_job
 
     if size > current_app.config.get("IMPORT_JOB_BYTES", IMPORT_JOB_BYTES):
         enqueue("import_members", job.id)
@@ -126,7 +126,7 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
 def map_columns(job: jobs.Job) -> ResponseReturnValue:
     """The mapping step: remember what the columns the importer could not place hold
     (for every later import of the organisation, as ``--map`` does), then check again."""
-    from sheets.colmap import field_choices, set_mapping
+    from sheets.reading.column_map import field_choices, set_mapping
 
     if not PostForm().validate_on_submit() or job.kind != "import":
         abort(400)
@@ -176,7 +176,7 @@ def discard_import(job: jobs.Job) -> ResponseReturnValue:
 @signed_in
 def template(kind: str) -> ResponseReturnValue:
     """A blank import template (headers, an example row, drop-down lists)."""
-    from sheets.templates import write_template
+    from sheets.writing.templates import write_template
 
     if kind not in COLUMNS:
         abort(404)
@@ -190,7 +190,7 @@ def template(kind: str) -> ResponseReturnValue:
 def export(branch: Branch) -> ResponseReturnValue:
     """The branch's records as a workbook: private data, so only for those who keep the
     branch, and logged (who, when) in the change log."""
-    from sheets.export import export_branch
+    from sheets.writing.export import export_branch
 
     body = io.BytesIO()  # private data: built in memory, never on disk
     export_branch(branch.code, body, today())

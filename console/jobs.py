@@ -42,7 +42,7 @@ def jobs() -> str:
 def job(job: Job) -> str:
     """Progress while the job runs (the page reloads itself), the result when done."""
     from accounts.forms import PostForm
-    from sheets.colmap import field_choices
+    from sheets.reading.column_map import field_choices
 
     return render_template("console/job.html", job=job, outcome=job.outcome,
                            refresh=None if job.finished else REFRESH_SECONDS, post=PostForm(),

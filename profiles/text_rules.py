@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem, problem
 from core.text import unsafe_characters
-from profiles.problems import Problem, problem
 
 
 def text_problems(values: Mapping[str, Any]) -> list[Problem]:

@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.errors import UserError
+from core.problems import Problem, problem
 from profiles.models import (
     Branch,
     PartyGroup,
 )
 from profiles.org.rules import Lifespan
-from profiles.problems import Problem, problem
 
 
 class RuleViolation(UserError):

@@ -18,17 +18,17 @@ from core.clock import today
 from core.dberrors import classify, database_refusal
 from core.files import OutputError, output_path
 from core.text import for_terminal
-from sheets.colmap import MapError, field_choices, parse_map, set_mapping, using_map
 from sheets.columns import COLUMNS
-from sheets.dues import import_dues
-from sheets.evaluations import import_evaluations
-from sheets.export import BranchNotFound, export_branch
-from sheets.meetings import import_meetings
-from sheets.members import import_members
-from sheets.points import import_points
-from sheets.problems import SheetRefused
-from sheets.report import MAX_PRINTED, outcome_lines, refused_lines, write_problems_report
-from sheets.templates import write_template
+from sheets.importers.dues import import_dues
+from sheets.importers.evaluations import import_evaluations
+from sheets.importers.meetings import import_meetings
+from sheets.importers.members import import_members
+from sheets.importers.points import import_points
+from sheets.reading.column_map import MapError, field_choices, parse_map, set_mapping, using_map
+from sheets.report.lines import MAX_PRINTED, outcome_lines, refused_lines, write_problems_report
+from sheets.report.refusal import SheetRefused
+from sheets.writing.export import BranchNotFound, export_branch
+from sheets.writing.templates import write_template
 
 import_cli = AppGroup("import", help="Import members and records from .xlsx, .xls, .ods or "
                      ".csv files.")

@@ -406,7 +406,7 @@ def test_the_mapping_step_places_a_column_and_remembers_it(
     """A column the importer cannot place (同志姓名 for 姓名): the check says so, the
     secretary says what it holds, the file is checked again and imports; the map is
     remembered (and logged) for the next file."""
-    from sheets.colmap import remembered
+    from sheets.reading.column_map import remembered
 
     auth.login("sec_a")
     header = ["同志姓名" if h == "姓名" else h for h in ROSTER_HEADER]

@@ -20,9 +20,9 @@ from profiles.members.history import histories
 from profiles.members.operations import move_membership
 from profiles.models import Branch, Member, PartyGroup
 from profiles.queries import member_page
-from sheets.dues import import_dues
-from sheets.meetings import import_meetings
-from sheets.problems import SheetRefused
+from sheets.importers.dues import import_dues
+from sheets.importers.meetings import import_meetings
+from sheets.report.refusal import SheetRefused
 from tests.pages_helpers import path as page_path
 from tests.sheetfiles import xlsx
 

@@ -13,12 +13,12 @@ from core.db import db
 from profiles.enums import Attendance
 from profiles.models import PartyGroup, PointsEntry
 from sheets.columns import COLUMNS
-from sheets.export import export_branch
-from sheets.meetings import import_meetings
-from sheets.members import import_members
-from sheets.points import import_points
-from sheets.templates import write_template
-from sheets.textcells import write_as_text
+from sheets.importers.meetings import import_meetings
+from sheets.importers.members import import_members
+from sheets.importers.points import import_points
+from sheets.writing.export import export_branch
+from sheets.writing.safe_text import write_as_text
+from sheets.writing.templates import write_template
 from tests import factories
 from tests.conftest import TODAY
 

@@ -10,13 +10,13 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 # Function name -> position of the English msgid among its arguments.
-MESSAGE_ARGUMENT = {"problem": 0, "report": 1, "gettext": 0, "lazy_gettext": 0, "ngettext": 0,
+MESSAGE_ARGUMENT = {"problem": 1, "report": 1, "gettext": 0, "lazy_gettext": 0, "ngettext": 0,
                     "_parse": 3, "first_time": 4}
 
 
 def _msgids() -> set[str]:
     found = set()
-    for path in sorted((ROOT / "sheets").glob("*.py")):
+    for path in sorted((ROOT / "sheets").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

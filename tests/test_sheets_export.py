@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 
 from core.db import db
 from sheets.columns import COLUMNS, SHEET_NAMES
-from sheets.dues import import_dues
-from sheets.evaluations import import_evaluations
-from sheets.export import export_branch
-from sheets.meetings import import_meetings
-from sheets.members import import_members
-from sheets.points import import_points
-from sheets.templates import write_template
+from sheets.importers.dues import import_dues
+from sheets.importers.evaluations import import_evaluations
+from sheets.importers.meetings import import_meetings
+from sheets.importers.members import import_members
+from sheets.importers.points import import_points
+from sheets.writing.export import export_branch
+from sheets.writing.templates import write_template
 from tests.conftest import POSTGRES_SKIP_REASON, TODAY
 
 

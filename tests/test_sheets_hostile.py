@@ -14,10 +14,10 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 
 from core.text import for_terminal, unsafe_characters
-from sheets import readers
-from sheets.problems import SheetRefused
-from sheets.readers import read_book
-from sheets.values import parse_date, parse_month
+from sheets.reading import workbooks as readers
+from sheets.reading.values import parse_date, parse_month
+from sheets.reading.workbooks import read_book
+from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import xlsx
 
 

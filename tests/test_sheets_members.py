@@ -18,9 +18,9 @@ from sqlalchemy import func, select, text
 from core.db import db
 from profiles.enums import Category, Gender
 from profiles.models import Branch, ChangeLog, Member, PartyGroup
-from sheets.members import import_members
-from sheets.problems import SheetRefused
-from sheets.transaction import IMPORT_LOCK
+from sheets.importers.members import import_members
+from sheets.importers.transaction import IMPORT_LOCK
+from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import ROSTER_HEADER, csv_file, xlsx
 
 BRANCH = "机关第一党支部"
@@ -284,7 +284,7 @@ def test_an_import_reads_and_writes_under_one_lock(app: Flask, branch: None, tmp
                                                    dry_run: bool) -> None:
     # Two imports at once once failed with a KeyError: one read the branches, the other
     # committed a new branch and its members, then the first read those members.
-    from sheets.orgs import OrgIndex
+    from sheets.importers.orgs import OrgIndex
 
     load = OrgIndex.load.__func__  # type: ignore[attr-defined]
     free_at_first_read: list[bool] = []

@@ -17,12 +17,13 @@ from sqlalchemy import func, select, text
 from core.db import db
 from profiles.enums import Category, DuesBasis, MeetingKind, MemberStatus, Position
 from profiles.models import AttendanceRecord, Branch, Committee, DuesRecord, Meeting, Member
-from sheets.colmap import remembered, set_mapping, unmapped_columns, using_map
-from sheets.dues import import_dues
-from sheets.evaluations import import_evaluations
-from sheets.meetings import import_meetings
-from sheets.members import import_members
-from sheets.problems import SheetRefused
+from sheets.importers.dues import import_dues
+from sheets.importers.evaluations import import_evaluations
+from sheets.importers.meetings import import_meetings
+from sheets.importers.members import import_members
+from sheets.reading.column_map import remembered, set_mapping, using_map
+from sheets.reading.unmapped import unmapped_columns
+from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import csv_file, xlsx
 
 DATA = Path(__file__).parent / "data" / "sheets"
@@ -294,7 +295,7 @@ def test_numbers_beyond_the_column_range_are_refused(branch: Branch, tmp_path: P
 
 def test_points_beyond_the_column_range_are_refused(people: list[Member],
                                                     tmp_path: Path) -> None:
-    from sheets.points import import_points
+    from sheets.importers.points import import_points
 
     path = xlsx(tmp_path / "p.xlsx", [["党员编号", "日期", "分值", "事由"],
                                       ["DY000001", "2026-03-01", 2**40, "x"]])

@@ -31,11 +31,11 @@ from profiles.models import (
     PointsEntry,
     PointsRule,
 )
-from sheets.dues import import_dues
-from sheets.evaluations import import_evaluations
-from sheets.meetings import import_meetings
-from sheets.points import import_points
-from sheets.problems import SheetRefused
+from sheets.importers.dues import import_dues
+from sheets.importers.evaluations import import_evaluations
+from sheets.importers.meetings import import_meetings
+from sheets.importers.points import import_points
+from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import xlsx
 
 

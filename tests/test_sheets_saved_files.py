@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.db import db
 from profiles.enums import Category, Gender, Position
 from profiles.models import Member, PartyGroup
-from sheets.members import import_members
+from sheets.importers.members import import_members
 from tests import factories
 
 DATA = Path(__file__).parent / "data"

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from profiles.enums import Attendance, Category, Position
 from profiles.labels import parse_label
 from sheets.columns import MEMBER_COLUMNS
-from sheets.headers import find_header
-from sheets.problems import SheetRefused
-from sheets.readers import read_table
-from sheets.values import clean_name, clean_text, parse_date, parse_month, parse_yuan
+from sheets.reading.header_row import find_header
+from sheets.reading.values import clean_name, clean_text, parse_date, parse_month, parse_yuan
+from sheets.reading.workbooks import read_table
+from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import csv_file, xlsx
 
 JULY_1 = dt.date(2019, 7, 1)

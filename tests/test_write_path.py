@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from core.db import db
 from profiles.models import ChangeLog, Member
 from sheets.columns import SHEET_NAMES
-from sheets.export import export_branch
-from sheets.members import import_members
-from sheets.transaction import OpenTransaction, join_caller_transaction
-from sheets.upload import Upload
+from sheets.importers.members import import_members
+from sheets.importers.transaction import OpenTransaction, join_caller_transaction
+from sheets.reading.sheet_file import Upload
+from sheets.writing.export import export_branch
 from tests import factories
 from tests.sheetfiles import ROSTER_HEADER, xlsx
 
@@ -96,7 +96,7 @@ LOGGER = "core/changelog.py"
 # Modules that write tables of their own that are not the record (settings, not data);
 # each such write is still logged through core.changelog.
 OWN_TABLES = {
-    "sheets/colmap.py": "column_mapping: the importers' remembered column map",
+    "sheets/reading/column_map.py": "column_mapping: the importers' remembered column map",
     "accounts/service.py": "account, account_grant: who may sign in, with which grants",
     "accounts/sessions.py": "account_session: signed-in sessions (ended at logout)",
     "core/jobs.py": "job: a background job's state and progress",
@@ -168,7 +168,7 @@ def test_the_write_check_finds_writes() -> None:
 
 
 def test_a_template_writes_to_a_stream(app: Flask) -> None:
-    from sheets.templates import write_template
+    from sheets.writing.templates import write_template
 
     body = io.BytesIO()
     with app.app_context():

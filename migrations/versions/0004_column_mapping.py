@@ -1,4 +1,4 @@
-"""Remembered column map of the spreadsheet importers (sheets/colmap.py).
+"""Remembered column map of the spreadsheet importers (sheets/reading/column_map.py).
 
 Revision ID: 0004
 Revises: 0001

@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.problems import Problem, problem
 from profiles.dues.rates import monthly_dues_cents
 from profiles.enums import DuesBasis
 from profiles.months import FIRST_YEAR, LAST_YEAR, yyyymm
-from profiles.problems import Problem, problem
 
 # -- dues --------------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from core.problems import Problem, problem
 from profiles.enums import Category, EvaluationStage, Rating
 from profiles.months import FIRST_YEAR, LAST_YEAR
-from profiles.problems import Problem, problem
 
 # -- evaluations ---------------------------------------------------------------------------
 

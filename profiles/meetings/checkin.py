@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 from core.changelog import Actor
 from core.db import db
+from core.problems import problem
 from profiles.enums import Attendance, MemberStatus
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.meetings.operations import set_attendance
 from profiles.members.history import membership_on
 from profiles.members.models import Member
-from profiles.problems import problem
 from profiles.writes import RuleViolation
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from core.changelog import Actor, log_change
 from core.db import db
+from core.problems import Problem, problem
 from profiles.enums import Attendance, MeetingKind
 from profiles.labels import label
 from profiles.meetings.attendance_points import settle
@@ -20,7 +21,6 @@ from profiles.models import (
     Member,
     PartyGroup,
 )
-from profiles.problems import Problem, problem
 from profiles.text_rules import length_problems, text_problems
 from profiles.writes import apply_values, changed_values, check, lifespan_of
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.problems import Problem, problem
 from profiles.enums import MeetingKind
 from profiles.org.rules import Lifespan
-from profiles.problems import Problem, problem
 
 # -- meetings and attendance ------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from core.changelog import Actor, log_change
 from core.db import db
+from core.problems import Problem, problem
 from profiles.bulk import execute_batched
 from profiles.enums import MemberStatus
 from profiles.members.rules import MemberFacts, member_problems, placement_problems
@@ -25,7 +26,6 @@ from profiles.models import (
     closed_at_once,
     start_of,
 )
-from profiles.problems import Problem, problem
 from profiles.text_rules import text_problems
 from profiles.writes import apply_values, changed_values, check, lifespan_of, refuse
 

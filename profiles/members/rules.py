@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from core.problems import Problem, problem
 from profiles.enums import Category
 from profiles.months import add_months
 from profiles.org.rules import Lifespan
-from profiles.problems import Problem, problem
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from profiles.problems import Problem, problem
+from core.problems import Problem, problem
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from core.changelog import Actor, log_change
 from core.db import db
+from core.problems import problem
 from profiles.models import (
     Meeting,
     Member,
@@ -13,7 +14,6 @@ from profiles.models import (
     PointsRule,
 )
 from profiles.points.rules import points_problems
-from profiles.problems import problem
 from profiles.text_rules import length_problems, text_problems
 from profiles.writes import check
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from profiles.problems import Problem, problem
+from core.problems import Problem, problem
 
 # -- points --------------------------------------------------------------------------------
 

@@ -12,12 +12,12 @@ from flask_babel import get_locale, gettext, ngettext
 
 from core.changelog import Change, mask
 from core.files import OutputError, output_path
+from core.problems import Problem
 from core.text import for_terminal
 from profiles.labels import label
 from sheets.columns import Column
-from sheets.outcome import Outcome
-from sheets.problems import Problem
-from sheets.values import yuan
+from sheets.reading.values import yuan
+from sheets.report.outcome import Outcome
 
 MAX_LISTED = 200  # changes listed one by one; beyond that only counted
 MAX_NAMES = 20  # names listed per meeting in the note on missing attendance

@@ -30,14 +30,14 @@ from core.clock import today
 from core.db import db
 from core.dberrors import classify, database_refusal
 from core.tasks import task
-from sheets.colmap import unmapped_columns
 from sheets.columns import COLUMNS
-from sheets.members import import_members
-from sheets.outcome import Outcome
-from sheets.problems import SheetRefused
-from sheets.report import outcome_lines, refused_lines
+from sheets.importers.members import import_members
+from sheets.reading.unmapped import unmapped_columns
+from sheets.report.lines import outcome_lines, refused_lines
+from sheets.report.outcome import Outcome
+from sheets.report.refusal import SheetRefused
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")  # sheets.readers
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")  # sheets.reading.workbooks
 MAX_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\- ()（）]+")
 

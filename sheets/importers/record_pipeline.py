@@ -11,15 +11,16 @@ from typing import Any
 from sqlalchemy import select
 
 from core.db import db
-from profiles import bulk, problems
+from core.problems import Problem, problem
+from profiles import bulk
 from profiles.members.history import Span, histories, span_on
 from profiles.models import Branch, Member
-from sheets.cells import Cells
-from sheets.intake import read_rows
-from sheets.outcome import Outcome
-from sheets.problems import SheetRefused, problem
-from sheets.transaction import commit_import, import_transaction
-from sheets.upload import SheetFile
+from sheets.importers.transaction import commit_import, import_transaction
+from sheets.reading.row_cells import Cells
+from sheets.reading.rows import read_rows
+from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
+from sheets.report.refusal import SheetRefused
 
 Planner = Callable[[list[Cells], Outcome], Callable[[], None]]
 
@@ -145,8 +146,8 @@ def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, a
     intake = read_rows(path, kind)
     problems, rows = intake.problems, intake.rows
     if not rows and not problems:
-        raise SheetRefused([problem("The sheet has a header but no data rows.",
-                                    intake.header.row)])
+        raise SheetRefused([problem(None, "The sheet has a header but no data rows.")
+                         .at(row=intake.header.row)])
     if progress:
         progress(0, len(rows))
     outcome = Outcome(kind, path.name, len(rows), dry_run=dry_run)
@@ -173,10 +174,10 @@ def first_time(cells: Cells, field: str, key: Any, seen: dict[Any, int], message
     return True
 
 
-def report(cells: Cells, problems: Sequence[problems.Problem]) -> bool:
+def report(cells: Cells, problems: Sequence[Problem]) -> bool:
     """Report each problem the write rules found at its column; whether there was any."""
     for found in problems:
-        cells.report(found.field or "", found.message, **found.kwargs)
+        cells.add(found)
     return bool(problems)
 
 

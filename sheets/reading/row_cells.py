@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any, TypeVar
 
+from core.problems import Problem, problem
 from core.text import unsafe_characters
-from profiles.enums import Category, MeetingKind, MemberStatus, Position
-from profiles.labels import LABELS, parse_label
-from sheets.headers import HeaderRow
-from sheets.problems import Problem, problem
-from sheets.readers import Table
-from sheets.values import (
+from profiles.labels import LABELS
+from sheets.reading.header_row import HeaderRow
+from sheets.reading.spellings import NONE_WORDS, E, parse_value
+from sheets.reading.values import (
     clean_name,
     clean_text,
     parse_date,
@@ -23,79 +20,14 @@ from sheets.values import (
     parse_yuan,
     year_fraction,
 )
+from sheets.reading.workbooks import Table
 
-E = TypeVar("E", bound=enum.StrEnum)
-# What secretaries type for "none" in an optional column (e.g. 党内职务: 无), dates included.
-NONE_WORDS = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "——", "－", "／", "--", "–"})
 T = TypeVar("T")
 
 # The largest amount and points a cell may hold: beyond the database column's range (a
 # 32-bit integer of fen on PostgreSQL) and beyond any real wage or dues payment.
 MAX_CENTS = 100_000_000  # one million yuan
 MAX_POINTS = 10_000
-
-# Spellings of values that real systems and secretaries use besides the labels and the
-# aliases in profiles.labels. None means "no value" (普通党员 holds no branch position).
-SPELLINGS: dict[str, enum.StrEnum | None] = {
-    "正": Category.FULL,
-    "预": Category.PROBATIONARY,
-    "中共党员": Category.FULL,
-    "中共正式党员": Category.FULL,
-    "正式党员（中共党员）": Category.FULL,
-    "中共预备党员": Category.PROBATIONARY,
-    "党小组长": None,
-    "小组长": None,
-    "支部委员": None,
-    "支委": None,
-    "委员": None,
-    "普通党员": None,
-    "党员": None,
-    "停止党籍": MemberStatus.LOST_CONTACT,  # stopped after six months out of contact
-    "出国（境）": MemberStatus.AWAY,
-    "出国": MemberStatus.AWAY,
-    "出境": MemberStatus.AWAY,
-    "出国境": MemberStatus.AWAY,
-    "支部大会": MeetingKind.GENERAL,
-    "全体党员大会": MeetingKind.GENERAL,
-    "党员大会": MeetingKind.GENERAL,
-    "支部委员会会议": MeetingKind.COMMITTEE,
-    "支委会会议": MeetingKind.COMMITTEE,
-    "党小组会议": MeetingKind.GROUP,
-    "党小组学习": MeetingKind.GROUP,
-    "专题党课": MeetingKind.LECTURE,
-    "讲党课": MeetingKind.LECTURE,
-    "上党课": MeetingKind.LECTURE,
-    "专题组织生活会": MeetingKind.LIFE,
-    "民主评议党员大会": MeetingKind.EVALUATION,
-    "民主评议党员会": MeetingKind.EVALUATION,
-}
-_SUFFIXES = ("活动", "会议", "学习")  # 主题党日活动, 党小组会议 ...
-
-
-def parse_value(text: str, enum_cls: type[E]) -> tuple[bool, E | None]:
-    """(known, value) for a cell's text: the label, an alias or a spelling of SPELLINGS.
-
-    ``known`` is False when the text means nothing in ``enum_cls``; a known text may
-    still mean "none" (普通党员 as a position).
-    """
-    found = parse_label(text, enum_cls)
-    if found is not None:
-        return True, found  # type: ignore[return-value]
-    wanted = "".join(text.split()).replace("(", "（").replace(")", "）")
-    for candidate in (wanted, *(wanted.removesuffix(s) for s in _SUFFIXES
-                                if wanted.endswith(s) and len(wanted) > len(s) + 1)):
-        if candidate in SPELLINGS:
-            value = SPELLINGS[candidate]
-            if value is None:
-                return enum_cls is Position, None
-            if isinstance(value, enum_cls):
-                return True, value
-        elif candidate != wanted:
-            found = parse_label(candidate, enum_cls)
-            if found is not None:
-                return True, found  # type: ignore[return-value]
-    return False, None
-
 
 _RELEASED: list[Any] = []  # shared by every released row; never appended to
 
@@ -147,11 +79,16 @@ class Cells:
 
     def report(self, field: str, message: str, **params: Any) -> None:
         """Record a problem in this row at the field's column (or the row if absent)."""
-        col = self.header.fields.get(field)
+        self.add(problem(field or None, message, **params))
+
+    def add(self, found: Problem) -> None:
+        """Record a problem (a write rule's, say) in this row at its field's column (or the
+        row if the sheet has no such column)."""
+        col = self.header.fields.get(found.field or "")
         header = self.header.headers.get(col, "") if col else ""
-        found = problem(message, self.row, col, header, **params)
+        found = found.at(row=self.row, column=col, header=header)
         if self.header.sheet:
-            found = replace(found, sheet=self.header.sheet, sheet_no=self.header.sheet_no)
+            found = found.at(sheet=self.header.sheet, sheet_no=self.header.sheet_no)
         self.problems.append(found)
 
     def check_characters(self) -> None:

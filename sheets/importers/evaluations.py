@@ -12,9 +12,7 @@ from core.db import db
 from profiles.enums import EvaluationStage, Rating
 from profiles.evaluations import rules as evaluation_rules
 from profiles.models import Evaluation
-from sheets.cells import Cells
-from sheets.outcome import Outcome
-from sheets.records import (
+from sheets.importers.record_pipeline import (
     MemberFinder,
     bulk_writer,
     first_time,
@@ -22,7 +20,9 @@ from sheets.records import (
     row_is_clean,
     run_import,
 )
-from sheets.upload import SheetFile
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
 
 
 def import_evaluations(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",

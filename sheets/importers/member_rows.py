@@ -10,7 +10,8 @@ from typing import Any
 
 from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
 from profiles.members.rules import id_check_digit
-from sheets.cells import NONE_WORDS, Cells
+from sheets.reading.row_cells import Cells
+from sheets.reading.spellings import NONE_WORDS
 
 # Column field -> Member attribute, for the fields copied as they are.
 ATTRIBUTES = {

@@ -21,11 +21,17 @@ from profiles.meetings import operations as meeting_ops
 from profiles.meetings import rules as meeting_rules
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
-from sheets.cells import Cells
-from sheets.orgs import group_list
-from sheets.outcome import Outcome, Unlisted
-from sheets.records import MemberFinder, first_time, report, row_is_clean, run_import
-from sheets.upload import SheetFile
+from sheets.importers.orgs import group_list
+from sheets.importers.record_pipeline import (
+    MemberFinder,
+    first_time,
+    report,
+    row_is_clean,
+    run_import,
+)
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome, Unlisted
 
 MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
 

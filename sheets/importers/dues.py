@@ -14,9 +14,7 @@ from core.db import db
 from profiles.dues import rules as dues_rules
 from profiles.dues.rates import monthly_dues_cents
 from profiles.models import DuesRecord, Member
-from sheets.cells import Cells
-from sheets.outcome import Outcome
-from sheets.records import (
+from sheets.importers.record_pipeline import (
     MemberFinder,
     Person,
     bulk_writer,
@@ -25,7 +23,9 @@ from sheets.records import (
     row_is_clean,
     run_import,
 )
-from sheets.upload import SheetFile
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
 
 
 def import_dues(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",

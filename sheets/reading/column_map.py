@@ -7,7 +7,8 @@ line (``--map "原列名=字段"``) or in the console's import preview; the map 
 The small API for the console's import preview:
 
 - ``field_choices(kind)``: the fields a column may be mapped to, with their names;
-- ``unmapped_columns(path, kind)``: the columns of a file no field was found for;
+- ``unmapped_columns(path, kind)`` (in ``sheets.reading.unmapped``): the columns of a
+  file no field was found for;
 - ``set_mapping(kind, header, field, actor)``: remember a mapping ("" ignores the column);
 - ``remembered(kind)``: the remembered map.
 """
@@ -18,22 +19,21 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import DateTime, String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.changelog import Actor, log_change
 from core.db import db
+from core.errors import UserError
 from sheets.columns import read_columns
-from sheets.headers import IGNORE, normalise
+from sheets.reading.header_row import IGNORE, normalise
 
 # Words that map a column to "nothing" (its values are not imported, and not reported).
 IGNORE_WORDS = frozenset({"", "-", "忽略", "不导入", "ignore", "none"})
 
 # A map given for one run (``--map``), on top of the remembered one. A context variable
-# rather than a parameter: every importer reads its file through sheets.intake, and
+# rather than a parameter: every importer reads its file through sheets.reading.rows, and
 # threading a parameter through each importer's signature would touch them all.
 _RUN_MAP: ContextVar[dict[str, dict[str, str]] | None] = ContextVar("run_column_map",
                                                                     default=None)
@@ -53,18 +53,9 @@ class ColumnMapping(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class MapError(ValueError):
-    """A map entry that names no column or no field; ``str()`` says which."""
-
-
-@dataclass(frozen=True)
-class Unmapped:
-    """A column of a file that no field was found for."""
-
-    sheet: str
-    column: int  # 1-based
-    header: str
-    samples: list[str]
+class MapError(UserError, ValueError):
+    """A map entry that names no column or no field; ``str()`` says which. A refusal the
+    person fixes (a ``UserError``); still a ``ValueError`` for the callers that catch one."""
 
 
 def field_choices(kind: str) -> dict[str, str]:
@@ -151,23 +142,3 @@ def forget_mapping(kind: str, header: str, actor: str) -> None:
         log_change(Actor(actor, "column map"), "delete", "column_mapping", f"{kind} {key}",
                    {"field": (old, None)})
     db.session.commit()
-
-
-def unmapped_columns(path: Path, kind: str) -> list[Unmapped]:
-    """The columns of the file that no field was found for (with a few of their values),
-    for the console's mapping step. Raises SheetRefused when the file cannot be read."""
-    from sheets.intake import read_rows
-
-    found = read_rows(path, kind, require=False, keep=True)
-    out = []
-    for table, header in found.headers:
-        for col, text in sorted(header.ignored.items()):
-            values = []
-            for row in table.rows[header.row:header.row + 50]:
-                if col <= len(row) and (value := str(row[col - 1] or "").strip()):
-                    if value not in values:
-                        values.append(value)
-                if len(values) == 4:
-                    break
-            out.append(Unmapped(table.name, col, text, values))
-    return out

@@ -89,7 +89,10 @@ def _ymd(year: str, month: str, day: str) -> dt.date:
 
 
 class AmbiguousNumber(ValueError):
-    """A number cell like 1990.1: a date or month typed into a General cell lost its zero."""
+    """A number cell like 1990.1: a date or month typed into a General cell lost its zero.
+
+    Never shown as it is: the row's cells catch it (as a ValueError) and report the cell
+    with a message saying how to retype it, so it is not a ``UserError``."""
 
 
 def year_fraction(value: Any) -> bool:

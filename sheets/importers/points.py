@@ -16,10 +16,10 @@ from core.db import db
 from profiles import bulk
 from profiles.models import Branch, PointsEntry, PointsRule
 from profiles.points import rules as points_rules
-from sheets.cells import Cells
-from sheets.outcome import Outcome
-from sheets.records import MemberFinder, report, row_is_clean, run_import
-from sheets.upload import SheetFile
+from sheets.importers.record_pipeline import MemberFinder, report, row_is_clean, run_import
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
 
 EntryKey = tuple[int, dt.date, int, str, str]  # member, date, points, rule name, reason
 

@@ -27,9 +27,9 @@ from profiles.models import (
     PointsRule,
 )
 from sheets.columns import COLUMNS, SHEET_NAMES
-from sheets.layout import format_rows, start_sheet
-from sheets.textcells import write_as_text
-from sheets.values import yuan
+from sheets.reading.values import yuan
+from sheets.writing.safe_text import write_as_text
+from sheets.writing.styling import format_rows, start_sheet
 
 TITLES = {
     "members": "党员名册",

@@ -23,7 +23,9 @@ _JOIN: ContextVar[bool] = ContextVar("join_caller_transaction", default=False)
 
 
 class OpenTransaction(RuntimeError):
-    """The caller has uncommitted writes; an import must not commit or discard them."""
+    """The caller has uncommitted writes; an import must not commit or discard them.
+
+    A bug of the calling code, not a refusal a person can act on: not a ``UserError``."""
 
 
 @contextmanager

@@ -26,9 +26,9 @@ from profiles.enums import (
 )
 from profiles.labels import LABELS
 from sheets.columns import COLUMNS, SHEET_NAMES
-from sheets.export import TITLES
-from sheets.layout import format_rows, start_sheet
-from sheets.textcells import write_as_text
+from sheets.writing.export import TITLES
+from sheets.writing.safe_text import write_as_text
+from sheets.writing.styling import format_rows, start_sheet
 
 TEMPLATE_ROWS = 1000  # rows that get the drop-down lists
 

@@ -8,12 +8,13 @@ mode (bench/import_members.py measures both in the same run), and openpyxl canno
 calamine builds a dense rectangle of every sheet: a 5 KB .xlsx with one value in XFD3
 and another in A60000 asks it for 983 million cells (31 GB) and the process aborts, which
 no ``except`` can catch. So every .xlsx sheet is measured first, cheaply, from its XML
-(``_xlsx_extent``); a sheet whose rectangle would be too large, or whose cells cannot be
-measured that way, is read by openpyxl's streaming reader instead, row by row and without
-padding rows to the declared size, and any value beyond the caps is refused by its cell.
+(``package_checks.xlsx_extent``); a sheet whose rectangle would be too large, or whose
+cells cannot be measured that way, is read by openpyxl's streaming reader instead, row by
+row and without padding rows to the declared size, and any value beyond the caps is
+refused by its cell.
 An XML part with a document type declaration (entity definitions: "billion laughs",
 external entities) is refused before any parser sees it; Excel, WPS and LibreOffice
-never write one.
+never write one (those checks: ``sheets.reading.package_checks``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,16 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from sheets.problems import SheetRefused, problem
-from sheets.upload import SheetFile
+from core.problems import problem
+from sheets.reading.package_checks import (
+    MAX_COLUMNS,
+    check_ods,
+    check_prolog,
+    not_a,
+    xlsx_extent,
+)
+from sheets.reading.sheet_file import SheetFile
+from sheets.report.refusal import SheetRefused
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary .xls (and other Office 97 files)
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK/GB2312
@@ -38,11 +47,9 @@ WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXTS = (".csv", ".txt", ".tsv")
 
 MAX_ROWS = 200_000  # a roster of 100,000 members must pass; a million-row file is refused
-MAX_COLUMNS = 256  # the .xls limit (IV); no roster or register has more
 MAX_CELLS = 6_000_000  # calamine's rectangle: 32 bytes a cell, so under 200 MB
 MAX_SHEETS = 50
 MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_XML_BYTES = 1024 * 1024 * 1024  # one decompressed part (a zip bomb is refused)
 CSV_FIELD_LIMIT = 131_072  # the csv module's default: a longer field is refused, named
 
 # Sheets that explain how to fill in the others (read by nobody but people).
@@ -97,29 +104,29 @@ def read_book(path: SheetFile, engine: str | None = None) -> Book:
         size = path.stat().st_size if isinstance(path, Path) else None
         data = b"" if size is not None and size > MAX_FILE_BYTES else path.read_bytes()
         if (size if size is not None else len(data)) > MAX_FILE_BYTES:
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "The file is larger than %(size)s MB; split it and import the parts.",
                 size=MAX_FILE_BYTES // (1024 * 1024))])
     except OSError as exc:
-        raise SheetRefused([problem("Cannot read the file: %(reason)s",
+        raise SheetRefused([problem(None, "Cannot read the file: %(reason)s",
                                     reason=exc.strerror or str(exc))]) from None
     if not data.strip():
-        raise SheetRefused([problem("The file is empty.")])
+        raise SheetRefused([problem(None, "The file is empty.")])
     if suffix in TEXTS:
         book = Book([Table(path.name, _text_rows(data))], reader="csv")
     elif suffix in (".xlsx", ".xlsm"):
         book = _xlsx_book(data, engine)
     elif suffix == ".xls":
         if not data.startswith(OLE_MAGIC):
-            raise _not_a("xls")
+            raise not_a("xls")
         book = _calamine_book(data, "xls")
     elif suffix == ".ods":
         if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise _not_a("ods")
-        _check_ods(data)
+            raise not_a("ods")
+        check_ods(data)
         book = _calamine_book(data, "ods")
     else:
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "Only .xlsx, .xls, .ods, .csv and .txt files can be imported.")])
     kept = []
     for table in book.tables:
@@ -133,16 +140,9 @@ def read_book(path: SheetFile, engine: str | None = None) -> Book:
         else:
             kept.append(table)
     if not kept:
-        raise SheetRefused([problem("The file is empty.")])
+        raise SheetRefused([problem(None, "The file is empty.")])
     book.tables = kept
     return book
-
-
-def _not_a(kind: str) -> SheetRefused:
-    return SheetRefused([problem(
-        "This file is named .%(kind)s but could not be opened as one (it may be damaged or "
-        "another kind of file renamed). Open it in Excel or WPS and save it again.",
-        kind=kind)])
 
 
 def _filled(value: Any) -> bool:
@@ -174,7 +174,7 @@ def _capped(name: str, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
                 if len(known) > SHARED_VALUES:
                     shared[col] = None  # names, phones: all different, nothing to share
         if len(cells) > MAX_COLUMNS:
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "Sheet '%(sheet)s' has a value in cell %(cell)s, beyond column %(last)s: a "
                 "sheet is read up to %(count)s columns. Delete what is there and save again.",
                 sheet=name, cell=f"{get_column_letter(len(cells))}{index}",
@@ -188,7 +188,7 @@ def _capped(name: str, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
 
 
 def _too_many_rows(name: str) -> SheetRefused:
-    return SheetRefused([problem(
+    return SheetRefused([problem(None,
         "Sheet '%(sheet)s' has more than %(count)s rows; split it into smaller files.",
         sheet=name, count=MAX_ROWS)])
 
@@ -213,11 +213,11 @@ def _text_rows(data: bytes) -> list[list[Any]]:
     except csv.Error as exc:
         line = reader.line_num
         if "field larger than field limit" in str(exc):
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "A cell in line %(line)s is longer than %(count)s characters; no field of a "
                 "roster is that long (is a quote left open?).", line=line,
                 count=CSV_FIELD_LIMIT)]) from None
-        raise SheetRefused([problem("The text file cannot be read as CSV at line %(line)s.",
+        raise SheetRefused([problem(None, "The text file cannot be read as CSV at line %(line)s.",
                                     line=line)]) from None
     return _capped("", rows)
 
@@ -239,7 +239,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetRefused([problem(
+    raise SheetRefused([problem(None,
         "The CSV file is neither UTF-8 nor GBK/GB18030 text. Save it from Excel as "
         "'CSV UTF-8' and import it again.")])
 
@@ -253,11 +253,11 @@ def _calamine_book(data: bytes, kind: str) -> Book:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises several types for a damaged file; all mean the same
-        raise _not_a(kind) from None
+        raise not_a(kind) from None
     try:
         names = workbook.sheet_names
         if len(names) > MAX_SHEETS:
-            raise SheetRefused([problem("The workbook has more than %(count)s sheets.",
+            raise SheetRefused([problem(None, "The workbook has more than %(count)s sheets.",
                                         count=MAX_SHEETS)])
         tables = []
         for name in names:
@@ -269,7 +269,7 @@ def _calamine_book(data: bytes, kind: str) -> Book:
             except SheetRefused:
                 raise
             except Exception:
-                raise _not_a(kind) from None
+                raise not_a(kind) from None
             tables.append(Table(name, rows))
     finally:
         workbook.close()
@@ -297,25 +297,25 @@ def _plain_row(row: Sequence[Any]) -> list[Any]:
 
 def _xlsx_book(data: bytes, engine: str | None) -> Book:
     if data.startswith(OLE_MAGIC):
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "This file is named .xlsx but is an old .xls workbook. Rename it to .xls and "
             "import it again.")])
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "This file is named .xlsx but is not an Excel workbook (it may be a renamed CSV, "
             "HTML or damaged file). Open it in Excel or WPS and save it as .xlsx.")])
-    damaged = SheetRefused([problem(
+    damaged = SheetRefused([problem(None,
         "This file is named .xlsx but could not be opened as an Excel workbook "
         "(it may be damaged). Open it in Excel or WPS and save it again.")])
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            small = all(_xlsx_extent(package, info) <= MAX_CELLS
+            small = all(xlsx_extent(package, info, MAX_CELLS) <= MAX_CELLS
                         for info in package.infolist()
                         if info.filename.startswith("xl/worksheets/")
                         and info.filename.endswith(".xml"))
             for info in package.infolist():
                 if info.filename.endswith((".xml", ".rels")):
-                    _check_prolog(package, info)
+                    check_prolog(package, info)
     except SheetRefused:
         raise
     except Exception:  # zipfile raises several types for a damaged package
@@ -324,11 +324,11 @@ def _xlsx_book(data: bytes, engine: str | None) -> Book:
         try:
             return _calamine_book(data, "xlsx")
         except SheetRefused as refused:
-            raise damaged if _is_not_a(refused) else refused from None
+            raise damaged if _isnot_a(refused) else refused from None
     return _openpyxl_book(data, damaged)
 
 
-def _is_not_a(refused: SheetRefused) -> bool:
+def _isnot_a(refused: SheetRefused) -> bool:
     return "could not be opened" in str(refused.problems[0].message)
 
 
@@ -341,7 +341,7 @@ def _openpyxl_book(data: bytes, damaged: SheetRefused) -> Book:
         raise damaged from None
     try:
         if len(workbook.sheetnames) > MAX_SHEETS:
-            raise SheetRefused([problem("The workbook has more than %(count)s sheets.",
+            raise SheetRefused([problem(None, "The workbook has more than %(count)s sheets.",
                                         count=MAX_SHEETS)])
         tables = []
         for sheet in workbook.worksheets:
@@ -358,90 +358,3 @@ def _openpyxl_book(data: bytes, damaged: SheetRefused) -> Book:
     finally:
         workbook.close()
     return Book(tables, reader="openpyxl")
-
-
-_CELL_REF = re.compile(rb'c r="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _xlsx_extent(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """An upper bound on the rectangle calamine would allocate for this sheet, in cells.
-
-    Cheap bounds first (the longest column letters, the longest row number, found by
-    C-speed searches); the exact extent only when those are not small enough. A sheet
-    whose cells do not all carry an ``r="A1"`` reference right after ``<c`` cannot be
-    measured this way and gets an infinite extent (it is then read by openpyxl).
-    """
-    data = _read_part(package, info)
-    cells = (data.count(b"<c ") + data.count(b"<c>") + data.count(b":c ")
-             + data.count(b":c>"))
-    if data.count(b'c r="') < cells:
-        return MAX_CELLS + 1
-    width = next((26 ** n for n in (3, 2) if re.search(
-        rb'c r="[A-Z]{%d}[0-9]' % n, data)), 26)
-    height = next((10 ** n for n in range(7, 0, -1) if re.search(
-        rb'c r="[A-Z]{1,3}[0-9]{%d}"' % n, data)), 1)
-    if width * height <= MAX_CELLS:
-        return width * height
-    refs = _CELL_REF.findall(data)
-    if not refs:
-        return 0
-    columns = {c for c, _ in refs}
-    last = max(columns, key=lambda c: (len(c), c))
-    width = 0
-    for letter in last.decode():
-        width = width * 26 + ord(letter) - 64
-    return width * max(int(r) for r in {r for _, r in refs})
-
-
-def _read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    out = bytearray()
-    with package.open(info) as part:
-        while chunk := part.read(1 << 20):
-            out += chunk
-            if len(out) > MAX_XML_BYTES:
-                raise SheetRefused([problem(
-                    "Part %(part)s of the workbook unpacks to more than %(size)s MB.",
-                    part=info.filename, size=MAX_XML_BYTES // (1024 * 1024))])
-    return bytes(out)
-
-
-def _check_prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse a part declaring a document type (entities): no office program writes one."""
-    with package.open(info) as part:
-        head = part.read(64 * 1024)
-    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-        raise SheetRefused([problem(
-            "The workbook contains XML entity declarations (part %(part)s), which no "
-            "spreadsheet program writes; it is refused as unsafe.", part=info.filename)])
-
-
-_ODS_CELL_REPEAT = re.compile(rb'number-columns-repeated="([0-9]+)"[^>]*?(/?)>')
-_ODS_ROW_REPEAT = re.compile(
-    rb'<table:table-row\b[^>]*?number-rows-repeated="([0-9]+)"[^>]*>(.*?)</table:table-row>',
-    re.DOTALL)
-
-
-def _check_ods(data: bytes) -> None:
-    """Refuse what would make calamine's rectangle huge: a value repeated across thousands
-    of columns or rows (LibreOffice repeats only empty cells that way)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            for info in package.infolist():
-                if info.filename.endswith(".xml"):
-                    _check_prolog(package, info)
-            content = _read_part(package, package.getinfo("content.xml"))
-    except SheetRefused:
-        raise
-    except Exception:
-        raise _not_a("ods") from None
-    for found in _ODS_CELL_REPEAT.finditer(content):
-        if int(found.group(1)) > MAX_COLUMNS and not found.group(2):
-            raise SheetRefused([problem(
-                "The workbook repeats a cell across more than %(count)s columns.",
-                count=MAX_COLUMNS)])
-    for found in _ODS_ROW_REPEAT.finditer(content):
-        inner = found.group(2)
-        if int(found.group(1)) > 1000 and (b"office:value" in inner or b"<text:p" in inner):
-            raise SheetRefused([problem(
-                "The workbook repeats a row holding values %(count)s times.",
-                count=int(found.group(1)))])

@@ -12,19 +12,20 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext
 
-from sheets.cells import Cells
-from sheets.colmap import active_map
+from core.problems import Problem, problem
 from sheets.columns import SHEET_NAMES, read_columns
-from sheets.headers import HeaderRow, NoHeader, find_header, missing_columns, normalise
-from sheets.problems import Problem, SheetRefused, problem
-from sheets.readers import Table, read_book
-from sheets.upload import SheetFile
-from sheets.values import clean_text, parse_yuan
+from sheets.reading.column_map import active_map
+from sheets.reading.header_row import HeaderRow, NoHeader, find_header, missing_columns, normalise
+from sheets.reading.row_cells import Cells
+from sheets.reading.sheet_file import SheetFile
+from sheets.reading.values import clean_text, parse_yuan
+from sheets.reading.workbooks import Table, read_book
+from sheets.report.refusal import SheetRefused
 
 # The first cell of a row that ends the data: a note, a signature line or a total.
 _STOP = re.compile(r"^(注|备注|说明|附注|附件|合计|总计|小计|统计|汇总|填表人|填报人|制表人|审核人|"
@@ -136,11 +137,11 @@ def _layout(kind: str, table: Table, header: HeaderRow) -> str:
         return "month_columns"
     yearly = [text for text in header.ignored.values() if _YEARLY.match(normalise(text))]
     if yearly and "month" not in fields:
-        raise SheetRefused([problem(
+        raise SheetRefused([problem(None,
             "This dues sheet gives only yearly totals (%(headers)s); dues are kept per month. "
             "Give one row per member and month (月份, 实缴金额), one column per month "
-            "(一月 … 十二月), or a month range (起始月份, 截止月份).", header.row,
-            headers="、".join(yearly))])
+            "(一月 … 十二月), or a month range (起始月份, 截止月份).",
+            headers="、".join(yearly)).at(row=header.row)])
     return "rows"
 
 
@@ -165,14 +166,14 @@ def _require(kind: str, layout: str, table: Table, header: HeaderRow,
         fields.setdefault("paid", 0)
         if "year" not in fields and not any(y for y, _ in _month_columns(header).values()) \
                 and _sheet_year(table, header) is None:
-            raise SheetRefused([problem(
+            raise SheetRefused([problem(None,
                 "This dues sheet has a column per month but does not say the year: add a "
-                "年度 column, or put the year in the title (2026年党费收缴台账).",
-                header.row)])
+                "年度 column, or put the year in the title (2026年党费收缴台账)."
+                ).at(row=header.row)])
     problems = missing_columns(fields, columns, header.row, header.decisions)
     if problems:
         if header.sheet:
-            problems = [replace(p, sheet=header.sheet, sheet_no=header.sheet_no)
+            problems = [p.at(sheet=header.sheet, sheet_no=header.sheet_no)
                         for p in problems]
         raise SheetRefused(problems)
 

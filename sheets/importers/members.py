@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.changelog import Actor, Change
 from core.db import db
+from core.problems import Problem, problem
 from profiles import bulk
 from profiles.enums import MemberStatus
 from profiles.members import history as membership_history
@@ -31,13 +32,13 @@ from profiles.models import (
     PartyGroup,
     start_of,
 )
-from sheets.intake import read_rows
-from sheets.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
-from sheets.orgs import OrgIndex
-from sheets.outcome import Outcome
-from sheets.problems import Problem, SheetRefused, problem
-from sheets.transaction import commit_import, import_transaction
-from sheets.upload import SheetFile
+from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
+from sheets.importers.orgs import OrgIndex
+from sheets.importers.transaction import commit_import, import_transaction
+from sheets.reading.rows import read_rows
+from sheets.reading.sheet_file import SheetFile
+from sheets.report.outcome import Outcome
+from sheets.report.refusal import SheetRefused
 
 GENERATED = re.compile(r"^DY(\d+)$")
 
@@ -60,8 +61,8 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         if progress and len(rows) % 500 == 0:
             progress(len(rows), len(intake.rows))
     if not rows and not problems:
-        raise SheetRefused([problem("The sheet has a header but no data rows.",
-                                    intake.header.row)])
+        raise SheetRefused([problem(None, "The sheet has a header but no data rows.")
+                         .at(row=intake.header.row)])
     with import_transaction(dry_run):
         orgs = OrgIndex.load()
         existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]

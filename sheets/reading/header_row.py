@@ -10,10 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.problems import Problem, problem
 from profiles.enums import Category, Gender, MeetingKind, MemberStatus, Position
 from sheets.columns import Column
-from sheets.problems import Problem, SheetRefused, problem
-from sheets.values import clean_text
+from sheets.reading.spellings import NONE_WORDS, parse_value
+from sheets.reading.values import clean_text
+from sheets.report.refusal import SheetRefused
 
 SEARCH_ROWS = 15  # a header further down than this is not a roster we understand
 SAMPLE_ROWS = 200  # rows looked at to decide what an ambiguous column holds
@@ -144,7 +146,7 @@ def find_header(rows: list[list[Any]], columns: Sequence[Column], sheet: str = "
                 best = (both, index, True)
     if best[0] < 2:
         required = "、".join(c.zh for c in columns if c.required)
-        raise NoHeader([problem(
+        raise NoHeader([problem(None,
             "No header row found in the first %(count)s rows of sheet '%(sheet)s'. The sheet "
             "needs a row of column names such as %(names)s.", count=SEARCH_ROWS,
             names=required, sheet=sheet)])
@@ -193,9 +195,10 @@ def find_header(rows: list[list[Any]], columns: Sequence[Column], sheet: str = "
                 decisions.append(Decision(headers[other], None, _samples(sample, other)))
         elif len(cols) > 1:
             for other in cols[1:]:
-                problems.append(problem(
+                problems.append(problem(None,
                     "This column repeats column %(other)s; delete one of them.",
-                    last + 1, other, headers[other], other=headers[cols[0]]))
+                    other=headers[cols[0]]).at(row=last + 1, column=other,
+                                               header=headers[other]))
         fields[name] = cols[0]
     if require:
         problems += missing_columns(fields, columns, last + 1, decisions)
@@ -211,16 +214,16 @@ def missing_columns(fields: Mapping[str, int], columns: Sequence[Column], row: i
     problems = []
     for column in columns:
         if column.required and column.field not in fields:
-            problems.append(problem("Required column '%(name)s' is missing.", row,
-                                    name=column.zh))
+            problems.append(problem(None, "Required column '%(name)s' is missing.",
+                                    name=column.zh).at(row=row))
     if problems:
         for decision in decisions:
             if decision.field is None:
-                problems.append(problem(
+                problems.append(problem(None,
                     "Column '%(name)s' was not read: its values (%(values)s) are not what "
                     "its name usually holds. If it is the column you need, map it with "
-                    "--map \"%(name)s=FIELD\".", row, name=decision.header,
-                    values="、".join(decision.samples) or "—"))
+                    "--map \"%(name)s=FIELD\".", name=decision.header,
+                    values="、".join(decision.samples) or "—").at(row=row))
     return problems
 
 
@@ -229,8 +232,6 @@ def _cells(sample: list[list[Any]], col: int) -> list[str]:
 
 
 def _fit_count(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) -> int:
-    from sheets.cells import NONE_WORDS, parse_value
-
     return sum(1 for t in _cells(sample, col)
                if t not in NONE_WORDS and parse_value(t, enum_cls)[0])
 
@@ -238,8 +239,6 @@ def _fit_count(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) 
 def _fits(sample: list[list[Any]], col: int, enum_cls: type[enum.StrEnum]) -> bool:
     """Whether a column's values are of ``enum_cls``: most of them, or no values at all
     (an empty column is then read, and a missing value reported per row)."""
-    from sheets.cells import NONE_WORDS
-
     values = [t for t in _cells(sample, col) if t not in NONE_WORDS]
     if not values:
         return True

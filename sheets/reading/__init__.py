@@ -1,0 +1,2 @@
+"""Reading a file: its format, its sheets, the header row, the column map, each row's cells
+and the parsing of one cell's value. Produces the data rows an importer checks."""
