@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.errors import UserError
+from core.money import parse_yuan
 from profiles.audit.wording import locale_code
 from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
 from profiles.labels import label
@@ -101,12 +101,12 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
                 out["birth_date"] = None if birth == CLEAR else dt.date.fromisoformat(birth)
             except ValueError:
                 raise FieldError("birth_date", _l("Write the date like 1980-07-01.")) from None
-        base = (self.dues_base.data or "").strip().replace(",", "")
+        base = (self.dues_base.data or "").strip()
         if base:
-            try:
-                out["dues_base_cents"] = None if base == CLEAR else int(
-                    (Decimal(base) * 100).to_integral_value())
-            except InvalidOperation:
+            try:  # the one money parser; a wage is often written with separators (6,500)
+                out["dues_base_cents"] = None if base == CLEAR else parse_yuan(
+                    base, grouped=True)
+            except ValueError:
                 raise FieldError("dues_base", _l("Write an amount in yuan, like 6500.00.")) \
                     from None
         return out

@@ -14,7 +14,13 @@ from profiles.enums import Attendance, Category, Position
 from profiles.labels import parse_label
 from sheets.columns import MEMBER_COLUMNS
 from sheets.reading.header_row import find_header
-from sheets.reading.values import clean_name, clean_text, parse_date, parse_month, parse_yuan
+from sheets.reading.values import (
+    clean_name,
+    clean_text,
+    parse_cell_yuan,
+    parse_date,
+    parse_month,
+)
 from sheets.reading.workbooks import read_table
 from sheets.report.refusal import SheetRefused
 from tests.sheetfiles import csv_file, xlsx
@@ -57,13 +63,13 @@ def test_months(typed: object) -> None:
                                               (0.1 + 0.2, 30), (60.00000000001, 6000),
                                               ("1,234.56", 123456)])
 def test_money(typed: object, cents: int) -> None:
-    assert parse_yuan(typed) == cents
+    assert parse_cell_yuan(typed) == cents
 
 
 @pytest.mark.parametrize("typed", ["-1", "abc", "1.234", "NaN"])
 def test_bad_money(typed: str) -> None:
     with pytest.raises(ValueError):
-        parse_yuan(typed)
+        parse_cell_yuan(typed)
 
 
 def test_full_width_spaces_and_stray_whitespace() -> None:

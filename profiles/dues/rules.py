@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.money import format_yuan
 from core.problems import Problem, problem
 from profiles.dues.rates import monthly_dues_cents
 from profiles.enums import DuesBasis
@@ -105,20 +106,16 @@ def payment_plan(dues: Sequence[MonthDue], amount_cents: int | None,
         elif len(dues) > 1 and amount_cents != open_total:
             found.append(problem("amount", "%(count)s months leave %(due)s yuan to pay, not "
                                  "%(paid)s; record a part payment one month at a time.",
-                                 count=len(dues), due=_yuan(open_total),
-                                 paid=_yuan(amount_cents)))
+                                 count=len(dues), due=format_yuan(open_total),
+                                 paid=format_yuan(amount_cents)))
         elif len(dues) == 1 and amount_cents > open_total:
             found.append(problem("amount", "Only %(due)s yuan is left to pay for this month.",
-                                 due=_yuan(open_total)))
+                                 due=format_yuan(open_total)))
     if found:
         return [], found
     if len(dues) == 1 and amount_cents is not None:
         return [(dues[0].month, dues[0].paid_cents + amount_cents)], []
     return [(d.month, d.due_cents) for d in dues if d.open_cents], []
-
-
-def _yuan(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def _label(month: int) -> str:

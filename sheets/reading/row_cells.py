@@ -14,10 +14,10 @@ from sheets.reading.spellings import NONE_WORDS, E, parse_value
 from sheets.reading.values import (
     clean_name,
     clean_text,
+    parse_cell_yuan,
     parse_date,
     parse_int,
     parse_month,
-    parse_yuan,
     year_fraction,
 )
 from sheets.reading.workbooks import Table
@@ -180,7 +180,7 @@ class Cells:
 
     def cents(self, field: str, required: bool = False) -> int | None:
         """An amount in yuan, as fen (at most a million yuan)."""
-        found = self._parse(field, parse_yuan, required,
+        found = self._parse(field, parse_cell_yuan, required,
                             "Not an amount of money in yuan: '%(value)s'")
         if found is not None and found > MAX_CENTS:
             self.report(field, "The amount %(value)s yuan is beyond what a cell may hold "

@@ -23,7 +23,7 @@ from sheets.reading.column_map import active_map
 from sheets.reading.header_row import HeaderRow, NoHeader, find_header, missing_columns, normalise
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
-from sheets.reading.values import clean_text, parse_yuan
+from sheets.reading.values import clean_text, parse_cell_yuan
 from sheets.reading.workbooks import Table, read_book
 from sheets.report.refusal import SheetRefused
 
@@ -302,9 +302,11 @@ def _split(total: Any, count: int) -> list[str | None]:
     if total is None or clean_text(total) == "":
         return [None] * count
     try:
-        cents = parse_yuan(total)
+        cents = parse_cell_yuan(total)
     except ValueError:
         return [total] * count  # reported (once per month row) by the importer's parser
+    if cents is None:
+        return [None] * count
     share, extra = divmod(cents, count)
     return [f"{(share + (1 if i < extra else 0)) / 100:.2f}" for i in range(count)]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+
+from core.money import parse_yuan
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 1900 leap bug)
 
@@ -125,24 +127,10 @@ def parse_month(value: Any) -> int:
     return parse_date(value).year * 100 + parse_date(value).month
 
 
-def parse_yuan(value: Any) -> int:
-    """An amount in yuan ('12.5', '¥12.50', '12.50元', 12.5) as fen; ValueError if not money."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, float):
-        value = round(value, 6)  # 60.00000000001 from a formula cell is 60.00
-    text = clean_text(value).replace(",", "").replace("，", "")
-    text = text.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(value)
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(value)  # more precise than a fen
-    return int(cents)
+def parse_cell_yuan(value: Any) -> int | None:
+    """An amount in a cell, as fen: the one money parser (``core.money.parse_yuan``) on the
+    cleaned cell, thousands separators allowed as spreadsheets write them."""
+    return parse_yuan(clean_text(value) if isinstance(value, str) else value, grouped=True)
 
 
 def parse_int(value: Any) -> int:
