@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext
 
 from core.problems import Problem, problem
+from profiles.months import month_range
 from sheets.columns import SHEET_NAMES, read_columns
 from sheets.reading.column_map import active_map
 from sheets.reading.header_row import HeaderRow, NoHeader, find_header, missing_columns, normalise
@@ -288,15 +289,6 @@ def _check_counts(cells: Cells) -> None:
                      "(%(expected)s).", present=present, expected=expected)
 
 
-def _months(start: int, end: int) -> list[int]:
-    months = []
-    year, month = divmod(start, 100)
-    while year * 100 + month <= end:
-        months.append(year * 100 + month)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def _split(total: Any, count: int) -> list[str | None]:
     """A total in yuan split over ``count`` months, the odd fen on the first months."""
     if total is None or clean_text(total) == "":
@@ -320,7 +312,7 @@ def _spread(cells: Cells) -> list[Cells]:
     if end < start:
         cells.report("month_end", "截止月份 is before 起始月份.")
         return []
-    months = _months(start, end)
+    months = month_range(start, end)
     if len(months) > 120:
         cells.report("month_end", "A range of more than ten years of months.")
         return []
