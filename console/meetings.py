@@ -1,6 +1,6 @@
 """Meetings: a branch's list, recording one, editing it and its attendance list.
 
-The attendance list starts from who should attend (profiles.attendees: the committee for a
+The attendance list starts from who should attend (profiles.meetings.attendees: the committee for a
 支委会, the group for a 党小组会, else the whole branch); nothing is marked until the
 secretary marks it or the member checks in (console.checkin).
 """

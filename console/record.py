@@ -64,7 +64,7 @@ def meeting_members(meeting: Meeting) -> list[Member]:
 
 
 def expected_ids(meeting: Meeting, members: list[Member]) -> set[int]:
-    """Who should attend ``meeting`` (profiles.attendees), as member ids, by the party
+    """Who should attend ``meeting`` (profiles.meetings.attendees), as member ids, by the party
     group each was in on the meeting's date."""
     groups = dict(db.session.execute(
         select(Membership.member_id, Membership.group_id)

@@ -500,7 +500,7 @@ class DemoBuilder:
     def _attendance(self, meetings: list[Row], members: list[_Member],
                     before: dt.date | None = None) -> Iterator[Row]:
         rng = self.rng
-        # Who is expected follows profiles.attendees.should_attend, on the membership of
+        # Who is expected follows profiles.meetings.attendees.should_attend, on the membership of
         # the meeting's date. A member who has since left is offered as the member they
         # were, for the meetings before they left; ``before`` is a mover's old branch.
         invitees = {m.row["id"]: (m, Invitee(

@@ -2,7 +2,7 @@
 
 An import reads and checks every row first (``sheets/``, with each concept's pure rules),
 then writes here and logs every planned change in one bulk insert through the same logger
-(``core.changelog.log_changes``, called by ``sheets.transaction``). One ORM object per row
+(``core.changelog.log_changes``, called by ``sheets.importers.transaction``). One ORM object per row
 would make a 10,000-row import several times slower. These functions flush (statements run
 at once) and never commit."""
 
@@ -26,7 +26,7 @@ from profiles.models import (
 # -- bulk: the importers' path --------------------------------------------------------------
 # An import reads and checks every row first (sheets/, with the same ``rules``), then writes
 # here in a handful of statements, and logs every planned change in one bulk insert through
-# the same logger (``core.changelog.log_changes``, called by ``sheets.transaction``). One
+# the same logger (``core.changelog.log_changes``, called by ``sheets.importers.transaction``). One
 # ORM object per row would make a 10,000-row import several times slower. These functions
 # flush (statements run at once) and never commit.
 

@@ -1,4 +1,4 @@
-"""Who should attend a meeting (profiles/attendees.py)."""
+"""Who should attend a meeting (profiles/meetings/attendees.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Membership over time (profiles/membership.py): the pure rules, near misses on both
+"""Membership over time (profiles/members/history.py): the pure rules, near misses on both
 sides of each threshold, and move_membership() on both databases."""
 
 from __future__ import annotations

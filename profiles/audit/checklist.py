@@ -1,6 +1,6 @@
 """The branch self-audit: one pure function per rule, over plain data, no database.
 
-Each rule returns :class:`Finding` values; ``profiles.audit_text`` turns them into the
+Each rule returns :class:`Finding` values; ``profiles.audit.wording`` turns them into the
 checklist lines. Cadences and thresholds come from :class:`AuditSettings` (app config).
 """
 
@@ -152,7 +152,7 @@ class AuditInput:
     absences: Sequence[MemberAbsence]
     evaluation: EvaluationCounts
     dissolved_on: dt.date | None = None
-    has_committee: bool = True  # profiles.membership.has_committee; else no 支委会 is due
+    has_committee: bool = True  # profiles.org.rules.has_committee; else no 支委会 is due
 
 
 def branch_cadences(cadences: Mapping[MeetingKind, Cadence | None],

@@ -176,7 +176,7 @@ _HEADER = (
 
 # Every meeting of the branches the member has been in, over the two years, with the
 # member's attendance row (if any) and the membership range covering its date (if any).
-# Which of them the member should have attended is profiles.attendees' rule, in Python.
+# Which of them the member should have attended is profiles.meetings.attendees' rule, in Python.
 _IN_RANGE = and_(Membership.member_id == bindparam("member"),
                  Membership.branch_id == Meeting.branch_id, Membership.since <= Meeting.held_on,
                  or_(Membership.until.is_(None), Membership.until > Meeting.held_on))

@@ -1,5 +1,5 @@
 """Dues payments: one row per member and month. The due amount may be left out; it is then
-kept from the database or computed from the member's basis (profiles.dues_rates)."""
+kept from the database or computed from the member's basis (profiles.dues.rates)."""
 
 from __future__ import annotations
 
