@@ -1,4 +1,6 @@
-"""Membership over time: which branch and party group a member was in, from when to when."""
+"""The membership model: one member in one branch (and party group) from a date to a date,
+and where a member's first range begins (the reads are ``history.py``, the writes
+``operations.py``)."""
 
 from __future__ import annotations
 

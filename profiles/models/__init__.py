@@ -1,4 +1,7 @@
-"""All models of the domain, one module per concept, re-exported for convenience."""
+"""The import point for every model of the domain: Alembic and the other packages import
+models from here. Each model lives in its concept's package (``profiles/<concept>/models.py``);
+the model modules import each other from there (importing this package from them would
+be circular)."""
 
 from __future__ import annotations
 
