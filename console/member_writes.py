@@ -1,6 +1,7 @@
 """Changing a member: edit, transfer (to a branch or party group, or out), reissue the card
-and print the new one. Every write goes through the operations (``profiles.members.operations``, ``profiles.cards``); the request
-commits; the change log names the account."""
+and print the new one. Every write goes through the operations
+(``profiles.members.operations``, ``profiles.cards``); the request commits; the change log
+names the account."""
 
 from __future__ import annotations
 

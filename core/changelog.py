@@ -1,7 +1,8 @@
 """The change log: the one writer (and masker) of the trail every write to the record leaves.
 
 Every change to a domain record is logged here, once, in the caller's transaction: by
-the operations layer (``profiles/<concept>/operations.py``) one record at a time, by the importers and the demo loader in bulk.
+the operations layer (``profiles/<concept>/operations.py``) one record at a time, by the
+importers and the demo loader in bulk.
 The page cache depends on it: a cached page is keyed by the newest change-log id, so a
 write that forgot to log would leave stale pages behind.
 
