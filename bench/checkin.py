@@ -50,7 +50,7 @@ def main() -> None:
     from core.db import db
     from profiles.enums import MeetingKind, MemberStatus
     from profiles.meetings.operations import record_meeting
-    from profiles.models import Branch, Member
+    from profiles.models import Branch, Member, Membership
     from qr.links import card_url
 
     keys = app.config["SIGNING_KEYS"]
@@ -59,6 +59,7 @@ def main() -> None:
         return card_url("http://x", keys, "member", member_id, generation).split("HTTP://X")[1]
 
     active = Member.status != MemberStatus.TRANSFERRED_OUT
+    day = dt.date(2026, 11, 21)
     with app.app_context():
         by_size = db.session.execute(
             select(Branch.code, func.count(Member.id)).join(Member).where(active)
@@ -72,9 +73,16 @@ def main() -> None:
         db.session.commit()
 
         def cards(code: str) -> list[str]:
-            rows = db.session.execute(select(Member.id, Member.card_generation).join(Branch)
-                                      .where(Branch.code == code, active)
-                                      .order_by(Member.id)).all()
+            # Members of the branch on every meeting day used below (the earliest is 402
+            # days back): a member who moved in since is refused, rightly, as "another
+            # branch" on an older meeting (the membership on the meeting's date decides).
+            rows = db.session.execute(
+                select(Member.id, Member.card_generation).join(Branch)
+                .join(Membership, (Membership.member_id == Member.id)
+                      & Membership.until.is_(None))
+                .where(Branch.code == code, active,
+                       Membership.since <= day - dt.timedelta(days=402))
+                .order_by(Member.id)).all()
             return [card_path(i, g) for i, g in rows]
 
         large_cards, small_cards = cards(largest), cards(smallest)
@@ -89,8 +97,6 @@ def main() -> None:
                                             "csrf_token": token})
         token = TOKEN.search(client.get("/console/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
         return client, token
-
-    day = dt.date(2026, 11, 21)
 
     def new_meeting(code: str, client: object, token: str, n: int) -> None:
         with app.app_context():
