@@ -43,6 +43,7 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from core.db import db
 from profiles.models import Branch, Member
+from profiles.org import reads as org_reads
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -205,7 +206,7 @@ def record_access(loader: Callable[[Any], tuple[Any, int] | None], *, arg: str,
 
 
 def _branch_by_code(code: Any) -> tuple[Branch, int] | None:
-    branch = db.session.scalar(select(Branch).where(Branch.code == str(code)))
+    branch = org_reads.branch_by_code(str(code))
     return (branch, branch.id) if branch is not None else None
 
 

@@ -31,13 +31,13 @@ from core.errors import UserError
 from profiles.enums import Attendance, MeetingKind
 from profiles.meetings import operations as meeting_ops
 from profiles.models import Branch, Meeting, Member, PartyGroup
+from profiles.org import reads as org_reads
 
 LIST_YEARS = 2  # this year and last
 
 
 def _groups(branch: Branch) -> list[PartyGroup]:
-    return list(db.session.scalars(select(PartyGroup).where(PartyGroup.branch_id == branch.id)
-                                   .order_by(PartyGroup.name)))
+    return org_reads.groups_of(branch.id)
 
 
 def _form_values(branch: Branch) -> tuple[dict[str, object], list[str]]:

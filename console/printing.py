@@ -27,6 +27,7 @@ from print.errors import PrintError
 from print.presets import PRESETS
 from print.tasks import console_cards, render
 from profiles.models import Branch, Member
+from profiles.org import reads as org_reads
 
 POSTER_SIZES = ("A4", "A3")
 
@@ -40,9 +41,7 @@ def _options() -> tuple[str, bool, bool]:
 
 
 def _readable_branches() -> list[Branch]:
-    access = current_access()
-    return list(db.session.scalars(select(Branch).where(access.readable(Branch.id))
-                                   .order_by(Branch.code)))
+    return org_reads.branches(current_access().readable)
 
 
 @bp.get("/print")
