@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
-from console.record import actor, branch_members, parse_date, refuse
+from console.record import actor, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
@@ -29,6 +29,7 @@ from profiles.dues import operations as dues_ops
 from profiles.dues import reads as dues_reads
 from profiles.dues.reads import branch_arrears
 from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
+from profiles.members import reads as members_reads
 from profiles.models import Branch, DuesRecord, Member
 from profiles.months import add_month, month_range, yyyymm
 
@@ -65,7 +66,7 @@ class Row:
 
 
 def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
-    members = branch_members(branch.id)
+    members = members_reads.current_members(branch.id)
     current = yyyymm(today())
     owed = {d.member_id: d.arrears.unpaid for d in
             branch_arrears(branch.id, today(), dues_reads.tracked_from(branch.id))}
@@ -91,8 +92,7 @@ def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
 
 
 def _member(branch: Branch, number: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.number == number,
-                                                  Member.branch_id == branch.id))
+    return members_reads.member_in_branch(branch.id, number)
 
 
 def _month_arg(text: str) -> int | None:

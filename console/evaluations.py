@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
-from console.record import actor, branch_members, refuse
+from console.record import actor, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
@@ -28,6 +28,7 @@ from profiles.evaluations.rules import (
     excellent_count,
     excellent_over_share,
 )
+from profiles.members import reads as members_reads
 from profiles.models import Branch, Evaluation, Member
 
 
@@ -39,7 +40,8 @@ def _year() -> int:
 def _eligible(branch: Branch, year: int) -> list[Member]:
     """Members of the branch who had joined by the end of ``year`` (as the branch page
     counts them)."""
-    return [m for m in branch_members(branch.id) if m.joined_on <= dt.date(year, 12, 31)]
+    return [m for m in members_reads.current_members(branch.id)
+            if m.joined_on <= dt.date(year, 12, 31)]
 
 
 def _records(members: list[Member], year: int) -> dict[int, Evaluation]:

@@ -9,9 +9,10 @@ from accounts.access import current_access, member_access, signed_in
 from accounts.forms import PostForm
 from console.blueprint import bp
 from console.privacy import log_reveal, private_values
-from console.search import MemberRow, find_members
+from console.search import find_members
 from core.clock import today
 from core.db import db
+from profiles.members.reads import MemberRow
 from profiles.models import Member
 from profiles.org import reads as org_reads
 from profiles.queries import member_page

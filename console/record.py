@@ -13,8 +13,9 @@ from sqlalchemy import select
 from core.changelog import Actor
 from core.db import db
 from core.errors import UserError
-from profiles.enums import Attendance, MemberStatus
+from profiles.enums import Attendance
 from profiles.meetings.attendees import Invitee, should_attend
+from profiles.members import reads as members_reads
 from profiles.members.history import in_branch_on
 from profiles.models import AttendanceRecord, Meeting, Member, Membership
 
@@ -46,21 +47,10 @@ def refuse(error: UserError) -> None:
         flash(error.message if hasattr(error, "message") else str(error), "error")
 
 
-def branch_members(branch_id: int) -> list[Member]:
-    """The branch's members who have not transferred out, in name order."""
-    return list(db.session.scalars(
-        select(Member).where(Member.branch_id == branch_id,
-                             Member.status != MemberStatus.TRANSFERRED_OUT)
-        .order_by(Member.name, Member.number)))
-
-
 def meeting_members(meeting: Meeting) -> list[Member]:
-    """The members of the meeting's branch on the meeting's date (the membership history),
-    in name order: one who moved in since is not listed, one who moved away since is."""
-    return list(db.session.scalars(
-        select(Member).join(Membership, Membership.member_id == Member.id)
-        .where(in_branch_on(meeting.branch_id, meeting.held_on))
-        .order_by(Member.name, Member.number)))
+    """The members of the meeting's branch on the meeting's date: whom its attendance
+    list and 签到 are about (profiles.members.reads)."""
+    return members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)
 
 
 def expected_ids(meeting: Meeting, members: list[Member]) -> set[int]:
