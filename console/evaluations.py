@@ -11,7 +11,6 @@ import datetime as dt
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
@@ -22,6 +21,7 @@ from core.errors import UserError
 from profiles.audit.checklist import settings_from_config
 from profiles.enums import EvaluationStage, Rating
 from profiles.evaluations import operations as evaluation_ops
+from profiles.evaluations import reads as evaluations_reads
 from profiles.evaluations.rules import (
     EvaluationLine,
     evaluation_sheet_problems,
@@ -45,9 +45,7 @@ def _eligible(branch: Branch, year: int) -> list[Member]:
 
 
 def _records(members: list[Member], year: int) -> dict[int, Evaluation]:
-    ids = [m.id for m in members]
-    return {e.member_id: e for e in db.session.scalars(
-        select(Evaluation).where(Evaluation.year == year, Evaluation.member_id.in_(ids)))}
+    return evaluations_reads.evaluations_of([m.id for m in members], year)
 
 
 def _view(branch: Branch, year: int, *, status: int = 200, posted: dict[str, str] | None = None,
