@@ -39,10 +39,11 @@ from typing import Any, Literal, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, true
 
-from core.db import db
+from profiles.members import reads as members_reads
 from profiles.models import Branch, Member
+from profiles.org import reads as org_reads
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -205,12 +206,12 @@ def record_access(loader: Callable[[Any], tuple[Any, int] | None], *, arg: str,
 
 
 def _branch_by_code(code: Any) -> tuple[Branch, int] | None:
-    branch = db.session.scalar(select(Branch).where(Branch.code == str(code)))
+    branch = org_reads.branch_by_code(str(code))
     return (branch, branch.id) if branch is not None else None
 
 
 def _member_by_number(number: Any) -> tuple[Member, int] | None:
-    member = db.session.scalar(select(Member).where(Member.number == str(number)))
+    member = members_reads.member_by_number(str(number))
     return (member, member.branch_id) if member is not None else None
 
 

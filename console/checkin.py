@@ -19,11 +19,12 @@ from flask_babel import gettext as _
 from accounts.access import current_access, record_access, signed_in
 from accounts.forms import PostForm
 from console.blueprint import bp
-from console.record import actor, attendance_of, expected_ids, meeting_by_id, meeting_members
+from console.record import actor, meeting_by_id
 from console.scan import SESSION_KEY, open_meeting_id
 from core.db import db
 from profiles.enums import Attendance
 from profiles.meetings import operations as meeting_ops
+from profiles.meetings import reads as meetings_reads
 from profiles.meetings.checkin import (
     CheckinRefused,
     Refusal,
@@ -31,6 +32,7 @@ from profiles.meetings.checkin import (
     is_checked_in,
     perform_checkin,
 )
+from profiles.members import reads as members_reads
 from profiles.models import Meeting
 from qr.cards import scan_member
 
@@ -41,9 +43,9 @@ REFRESH_SECONDS = 5  # the 签到 screen reloads itself: live enough for a room
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting")
 def checkin(meeting: Meeting) -> Response:
     """Who is in and who is still expected; open or close 签到."""
-    members = meeting_members(meeting)
-    expected = expected_ids(meeting, members)
-    recorded = attendance_of(meeting)
+    members = members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)
+    expected = meetings_reads.expected_ids(meeting, members)
+    recorded = meetings_reads.attendance_of(meeting)
     present = [m for m in members if recorded.get(m.id) is Attendance.PRESENT]
     waiting = [m for m in members if m.id in expected and m.id not in recorded]
     marked = [m for m in members if recorded.get(m.id) in (Attendance.EXCUSED,

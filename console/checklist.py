@@ -3,19 +3,15 @@ with the console screen that closes it."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
 
 from console.links import finding_url
 from core.clock import today
-from core.db import db
 from profiles.audit.checklist import CRITICAL, run_audit, settings_from_config
 from profiles.audit.wording import describe, rule_label
-from profiles.enums import MemberStatus
-from profiles.models import Member
+from profiles.members import reads as members_reads
 from profiles.months import yyyymm
 from profiles.queries import branch_page
 
@@ -40,16 +36,6 @@ class BranchChecklist:
     lines: list[ChecklistLine]
 
 
-def _numbers(branch_id: int) -> dict[str, str]:
-    """Member name → number for the branch; a name held twice is ambiguous, so left out."""
-    rows = db.session.execute(
-        select(Member.name, Member.number).where(
-            Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT)
-    ).all()
-    counts = Counter(name for name, _ in rows)
-    return {name: number for name, number in rows if counts[name] == 1}
-
-
 def branch_checklist(branch_id: int) -> BranchChecklist | None:
     """The checklist of one branch (None if it does not exist). Access is the caller's."""
     settings = settings_from_config(current_app.config)
@@ -57,7 +43,7 @@ def branch_checklist(branch_id: int) -> BranchChecklist | None:
     page = branch_page(branch_id, day, settings.lookback_months)
     if page is None:
         return None
-    numbers = _numbers(branch_id)
+    numbers = members_reads.number_by_name(branch_id)
     month = yyyymm(day)
     lines = [
         ChecklistLine(rule_label(f), describe(f), f.severity == CRITICAL,

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
-from console.record import actor, branch_members, parse_date, refuse
+from console.record import actor, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
@@ -29,7 +28,8 @@ from profiles.dues import operations as dues_ops
 from profiles.dues import reads as dues_reads
 from profiles.dues.reads import branch_arrears
 from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
-from profiles.models import Branch, DuesRecord, Member
+from profiles.members import reads as members_reads
+from profiles.models import Branch, Member
 from profiles.months import add_month, month_range, yyyymm
 
 MAX_MONTHS = 24  # one payment covers at most two years
@@ -65,16 +65,12 @@ class Row:
 
 
 def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
-    members = branch_members(branch.id)
+    members = members_reads.current_members(branch.id)
     current = yyyymm(today())
     owed = {d.member_id: d.arrears.unpaid for d in
             branch_arrears(branch.id, today(), dues_reads.tracked_from(branch.id))}
     shown = month_range(year * 100 + 1, year * 100 + 12)
-    records: dict[tuple[int, int], DuesRecord] = {
-        (r.member_id, r.month): r for r in db.session.scalars(
-            select(DuesRecord).join(Member, Member.id == DuesRecord.member_id)
-            .where(Member.branch_id == branch.id, DuesRecord.month >= shown[0],
-                   DuesRecord.month <= shown[-1]))}
+    records = dues_reads.branch_records(branch.id, shown[0], shown[-1])
     rows = []
     for m in members:
         def cell(month: int, m: Member = m) -> Cell:
@@ -91,8 +87,7 @@ def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
 
 
 def _member(branch: Branch, number: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.number == number,
-                                                  Member.branch_id == branch.id))
+    return members_reads.member_in_branch(branch.id, number)
 
 
 def _month_arg(text: str) -> int | None:
@@ -155,9 +150,7 @@ def pay_dues(branch: Branch) -> ResponseReturnValue:
             flash(e, "error")
         return _dues_view(branch, 400)
     chosen = [add_month(first, i) for i in range(int(count_text))]
-    existing = {r.month: r for r in db.session.scalars(
-        select(DuesRecord).where(DuesRecord.member_id == member.id,
-                                 DuesRecord.month.in_(chosen)))}
+    existing = dues_reads.member_records(member.id, chosen)
     dues_list = []
     for month in chosen:
         r = existing.get(month)

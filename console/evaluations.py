@@ -11,23 +11,24 @@ import datetime as dt
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
-from console.record import actor, branch_members, refuse
+from console.record import actor, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
 from profiles.audit.checklist import settings_from_config
 from profiles.enums import EvaluationStage, Rating
 from profiles.evaluations import operations as evaluation_ops
+from profiles.evaluations import reads as evaluations_reads
 from profiles.evaluations.rules import (
     EvaluationLine,
     evaluation_sheet_problems,
     excellent_count,
     excellent_over_share,
 )
+from profiles.members import reads as members_reads
 from profiles.models import Branch, Evaluation, Member
 
 
@@ -39,13 +40,12 @@ def _year() -> int:
 def _eligible(branch: Branch, year: int) -> list[Member]:
     """Members of the branch who had joined by the end of ``year`` (as the branch page
     counts them)."""
-    return [m for m in branch_members(branch.id) if m.joined_on <= dt.date(year, 12, 31)]
+    return [m for m in members_reads.current_members(branch.id)
+            if m.joined_on <= dt.date(year, 12, 31)]
 
 
 def _records(members: list[Member], year: int) -> dict[int, Evaluation]:
-    ids = [m.id for m in members]
-    return {e.member_id: e for e in db.session.scalars(
-        select(Evaluation).where(Evaluation.year == year, Evaluation.member_id.in_(ids)))}
+    return evaluations_reads.evaluations_of([m.id for m in members], year)
 
 
 def _view(branch: Branch, year: int, *, status: int = 200, posted: dict[str, str] | None = None,

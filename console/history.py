@@ -20,8 +20,7 @@ from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
-from core.changelog import PRIVATE_FIELDS, mask
-from core.db import db
+from core.changelog import PRIVATE_FIELDS, latest_changes, mask
 from profiles.models import Branch, ChangeLog, Member
 
 PAGE = 100
@@ -134,10 +133,7 @@ def _scope(access: Access) -> ColumnElement[bool]:
 
 
 def history_lines(where: ColumnElement[bool], before: int | None = None) -> list[HistoryLine]:
-    stmt = select(ChangeLog).where(where)
-    if before:
-        stmt = stmt.where(ChangeLog.id < before)
-    rows = db.session.scalars(stmt.order_by(ChangeLog.id.desc()).limit(PAGE)).all()
+    rows = latest_changes(where, before, PAGE)
     return [HistoryLine(r.id, r.at, r.actor, r.source,
                         str(TABLES.get(r.table_name, r.table_name)), r.record_key,
                         str(ACTIONS.get(r.action, r.action)), _changes(r.changes))

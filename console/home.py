@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from flask import render_template
-from sqlalchemy import func, select
 
 from accounts.access import branch_access, current_access, signed_in
 from console.blueprint import bp
 from console.checklist import branch_checklist
-from core.db import db
-from profiles.enums import MemberStatus
-from profiles.models import Branch, Member
+from profiles.models import Branch
+from profiles.org import reads as org_reads
 
 # Up to this many branches the home page shows each checklist in full; an administrator or
 # supervisor of a large organisation gets the list of branches instead (one query).
@@ -22,14 +20,7 @@ INLINE_CHECKLISTS = 5
 def home() -> str:
     """The branches the account may read; their checklists when there are few."""
     access = current_access()
-    rows = db.session.execute(
-        select(Branch.id, Branch.code, Branch.name, func.count(Member.id))
-        .outerjoin(Member, (Member.branch_id == Branch.id)
-                   & (Member.status != MemberStatus.TRANSFERRED_OUT))
-        .where(access.readable(Branch.id))
-        .group_by(Branch.id, Branch.code, Branch.name)
-        .order_by(Branch.code)
-    ).all()
+    rows = org_reads.branches_with_member_counts(access.readable)
     checklists = []
     if len(rows) <= INLINE_CHECKLISTS:
         checklists = [c for c in (branch_checklist(r[0]) for r in rows) if c is not None]

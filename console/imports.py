@@ -23,7 +23,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.access import branch_access, current_access, owner_access, signed_in, writer_required
 from accounts.forms import PostForm
@@ -36,6 +35,7 @@ from core.clock import today
 from core.db import db
 from core.tasks import enqueue
 from profiles.models import Branch
+from profiles.org import reads as org_reads
 from sheets.columns import COLUMNS
 from sheets.upload_jobs import (
     MAX_BYTES,
@@ -53,7 +53,7 @@ def _writable_names() -> list[str] | None:
     access = current_access()
     if access.admin:
         return None
-    return sorted(db.session.scalars(select(Branch.name).where(access.writable(Branch.id))))
+    return org_reads.branch_names(access.writable)
 
 
 def _run(job: jobs.Job, size: int) -> None:
@@ -72,8 +72,7 @@ def _run(job: jobs.Job, size: int) -> None:
 def import_home() -> str:
     """The upload form (for those who write a branch) and the template downloads."""
     access = current_access()
-    branches = db.session.execute(select(Branch.code, Branch.name).where(
-        access.writable(Branch.id)).order_by(Branch.code)).all()
+    branches = org_reads.branch_choices(access.writable)
     return render_template("console/import.html", kinds=list(COLUMNS), branches=branches,
                            may_import=access.admin or bool(access.branches),
                            admin=access.admin, suffixes=SUFFIXES)

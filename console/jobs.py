@@ -10,13 +10,12 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.access import current_access, owner_access, signed_in
 from console import downloads
 from console.blueprint import bp
 from core.db import db
-from core.jobs import DONE, Job, job_file
+from core.jobs import DONE, Job, job_file, latest_jobs
 
 REFRESH_SECONDS = 2
 LISTED = 30
@@ -31,10 +30,8 @@ def load_job(job_id: object) -> tuple[Job, str] | None:
 @signed_in
 def jobs() -> str:
     """The latest jobs I started (an administrator: everyone's)."""
-    query = select(Job).order_by(Job.created_at.desc(), Job.id).limit(LISTED)
-    if not current_access().admin:
-        query = query.where(Job.owner == current_user.username)
-    return render_template("console/jobs.html", jobs=db.session.scalars(query).all())
+    owner = None if current_access().admin else str(current_user.username)
+    return render_template("console/jobs.html", jobs=latest_jobs(owner, LISTED))
 
 
 @bp.get("/jobs/<job_id>")

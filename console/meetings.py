@@ -12,32 +12,25 @@ import datetime as dt
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from accounts.access import branch_access, current_access, record_access
 from console.blueprint import bp
-from console.record import (
-    actor,
-    attendance_of,
-    expected_ids,
-    meeting_by_id,
-    meeting_members,
-    parse_date,
-    refuse,
-)
+from console.record import actor, meeting_by_id, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
 from profiles.enums import Attendance, MeetingKind
 from profiles.meetings import operations as meeting_ops
+from profiles.meetings import reads as meetings_reads
+from profiles.members import reads as members_reads
 from profiles.models import Branch, Meeting, Member, PartyGroup
+from profiles.org import reads as org_reads
 
 LIST_YEARS = 2  # this year and last
 
 
 def _groups(branch: Branch) -> list[PartyGroup]:
-    return list(db.session.scalars(select(PartyGroup).where(PartyGroup.branch_id == branch.id)
-                                   .order_by(PartyGroup.name)))
+    return org_reads.groups_of(branch.id)
 
 
 def _form_values(branch: Branch) -> tuple[dict[str, object], list[str]]:
@@ -72,9 +65,7 @@ def _form_values(branch: Branch) -> tuple[dict[str, object], list[str]]:
 def meetings(branch: Branch) -> str:
     """The branch's meetings of this year and last, newest first."""
     since = dt.date(today().year - LIST_YEARS + 1, 1, 1)
-    rows = list(db.session.scalars(
-        select(Meeting).where(Meeting.branch_id == branch.id, Meeting.held_on >= since)
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())))
+    rows = meetings_reads.branch_meetings(branch.id, since)
     groups = {g.id: g.name for g in _groups(branch)}
     return render_template("console/record_meetings.html", branch=branch, rows=rows,
                            groups=groups, writable=current_access().can_write(branch.id))
@@ -112,9 +103,9 @@ def new_meeting(branch: Branch) -> ResponseReturnValue:
 
 
 def _meeting_view(meeting: Meeting, status: int = 200) -> tuple[str, int]:
-    members = meeting_members(meeting)
-    expected = expected_ids(meeting, members)
-    recorded = attendance_of(meeting)
+    members = members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)
+    expected = meetings_reads.expected_ids(meeting, members)
+    recorded = meetings_reads.attendance_of(meeting)
     # Everyone expected, and anyone else recorded (e.g. checked in though not expected).
     listed = [m for m in members if m.id in expected or m.id in recorded]
     counts = {s: sum(1 for v in recorded.values() if v is s) for s in Attendance}
@@ -159,7 +150,8 @@ def edit_meeting(meeting: Meeting) -> ResponseReturnValue:
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def meeting_attendance(meeting: Meeting) -> ResponseReturnValue:
     """Mark 出席 / 请假 / 缺席 for the members listed; a member left unmarked stays so."""
-    members = {str(m.id): m for m in meeting_members(meeting)}
+    members = {str(m.id): m for m in
+               members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)}
     changes: list[tuple[Member, Attendance]] = []
     for key, value in request.form.items():
         if not key.startswith("status-") or not value:

@@ -11,7 +11,6 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.access import current_access, member_access
 from accounts.forms import PostForm
@@ -24,6 +23,7 @@ from core.db import db
 from profiles.cards import reissue_card
 from profiles.members.operations import transfer_member, transfer_out, update_member
 from profiles.models import Branch, Member, PartyGroup
+from profiles.org import reads as org_reads
 from profiles.writes import RuleViolation
 
 # Rule problems name Member attributes; the form names a few differently.
@@ -82,13 +82,7 @@ def edit_member(member: Member) -> ResponseReturnValue:
 def _targets(member: Member) -> list[tuple[str, str]]:
     """Branches (and their party groups) the account may move a member to: those it writes.
     A branch it may not read is never listed, so its name never shows."""
-    access = current_access()
-    rows = db.session.execute(
-        select(Branch.code, Branch.name, PartyGroup.id, PartyGroup.name)
-        .outerjoin(PartyGroup, PartyGroup.branch_id == Branch.id)
-        .where(access.writable(Branch.id))
-        .order_by(Branch.code, PartyGroup.name)
-    ).all()
+    rows = org_reads.branches_and_groups(current_access().writable)
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for code, name, group_id, group_name in rows:
@@ -103,12 +97,12 @@ def _targets(member: Member) -> list[tuple[str, str]]:
 
 def _target(value: str) -> tuple[Branch, PartyGroup | None] | None:
     code, _, group_id = value.partition("/")
-    branch = db.session.scalar(select(Branch).where(Branch.code == code))
+    branch = org_reads.branch_by_code(code)
     if branch is None or not current_access().can_write(branch.id):
         return None
     group = None
     if group_id:
-        group = db.session.get(PartyGroup, int(group_id)) if group_id.isdigit() else None
+        group = org_reads.group_by_id(int(group_id)) if group_id.isdigit() else None
         if group is None or group.branch_id != branch.id:
             return None
     return branch, group

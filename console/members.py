@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.access import current_access, member_access, signed_in
 from accounts.forms import PostForm
 from console.blueprint import bp
 from console.privacy import log_reveal, private_values
-from console.search import MemberRow, find_members
+from console.search import find_members
 from core.clock import today
 from core.db import db
-from profiles.models import Branch, Member, PartyGroup
+from profiles.members.reads import MemberRow
+from profiles.models import Member
+from profiles.org import reads as org_reads
 from profiles.queries import member_page
 
 
@@ -26,14 +27,12 @@ def members() -> str:
     code = request.args.get("branch", "").strip()
     branch = None
     if code:
-        branch = db.session.scalar(select(Branch).where(Branch.code == code))
+        branch = org_reads.branch_by_code(code)
         if branch is None or not access.can_read(branch.id):
             abort(404)  # the same answer for a branch one may not see as for none
-    branches = db.session.execute(
-        select(Branch.code, Branch.name).where(access.readable(Branch.id))
-        .order_by(Branch.code)).all()
+    branches = org_reads.branch_choices(access.readable)
     if branch is None and not query and len(branches) == 1:
-        branch = db.session.scalar(select(Branch).where(Branch.code == branches[0][0]))
+        branch = org_reads.branch_by_code(branches[0][0])
     rows: list[MemberRow] = []
     more = False
     if branch is not None or query:
@@ -47,7 +46,7 @@ def members() -> str:
 def _member_view(member: Member, revealed: bool) -> str:
     access = current_access()
     page = member_page(member.id, today())
-    group = db.session.get(PartyGroup, member.group_id) if member.group_id else None
+    group = org_reads.group_by_id(member.group_id) if member.group_id else None
     manages = access.manages(member.branch_id)
     return render_template(
         "console/member.html", member=member, page=page, group=group, manages=manages,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from accounts.access import current_access, member_access
 from console.blueprint import bp
@@ -16,30 +15,21 @@ from console.record import actor, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
-from profiles.models import Member, PointsEntry, PointsRule
+from profiles.models import Member, PointsRule
 from profiles.points import operations as points_ops
+from profiles.points import reads as points_reads
 
 LEDGER_SIZE = 100
 
 
 def _rules(member: Member) -> list[PointsRule]:
-    return list(db.session.scalars(
-        select(PointsRule).where(PointsRule.committee_id == member.branch.committee_id,
-                                 PointsRule.active.is_(True)).order_by(PointsRule.name)))
+    return points_reads.active_rules(member.branch.committee_id)
 
 
 def _view(member: Member, status: int = 200) -> tuple[str, int]:
-    entries = list(db.session.scalars(
-        select(PointsEntry).where(PointsEntry.member_id == member.id)
-        .order_by(PointsEntry.recorded_on.desc(), PointsEntry.id.desc()).limit(LEDGER_SIZE)))
+    entries = points_reads.ledger(member.id, LEDGER_SIZE)
     year = today().year
-    totals = db.session.execute(
-        select(PointsEntry.recorded_on, PointsEntry.points)
-        .where(PointsEntry.member_id == member.id,
-               PointsEntry.recorded_on >= today().replace(month=1, day=1))).all()
-    by_month: dict[int, int] = {}
-    for day, points in totals:
-        by_month[day.month] = by_month.get(day.month, 0) + points
+    by_month = points_reads.points_by_month(member.id, today().replace(month=1, day=1))
     return render_template(
         "console/record_points.html", member=member, entries=entries, rules=_rules(member),
         year=year, total=sum(by_month.values()), by_month=sorted(by_month.items()),

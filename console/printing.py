@@ -14,7 +14,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.access import branch_access, current_access, signed_in
 from console import downloads
@@ -26,7 +25,9 @@ from core.tasks import enqueue
 from print.errors import PrintError
 from print.presets import PRESETS
 from print.tasks import console_cards, render
-from profiles.models import Branch, Member
+from profiles.members import reads as members_reads
+from profiles.models import Branch
+from profiles.org import reads as org_reads
 
 POSTER_SIZES = ("A4", "A3")
 
@@ -40,9 +41,7 @@ def _options() -> tuple[str, bool, bool]:
 
 
 def _readable_branches() -> list[Branch]:
-    access = current_access()
-    return list(db.session.scalars(select(Branch).where(access.readable(Branch.id))
-                                   .order_by(Branch.code)))
+    return org_reads.branches(current_access().readable)
 
 
 @bp.get("/print")
@@ -58,9 +57,7 @@ def print_home() -> str:
 @branch_access()
 def branch_print(branch: Branch) -> str:
     """The branch's print form: cards (all, or the members ticked), and the poster."""
-    members = db.session.execute(
-        select(Member.number, Member.name).where(Member.branch_id == branch.id)
-        .order_by(Member.number)).all()
+    members = members_reads.numbers_and_names(branch.id)
     return render_template("console/branch_print.html", branch=branch, members=members,
                            presets=PRESETS, sizes=POSTER_SIZES)
 
@@ -73,8 +70,7 @@ def print_branch_cards(branch: Branch) -> ResponseReturnValue:
     chosen = request.form.getlist("member")
     numbers = None
     if chosen:
-        numbers = list(db.session.scalars(select(Member.number).where(
-            Member.branch_id == branch.id, Member.number.in_(chosen[:2000]))))
+        numbers = members_reads.numbers_in_branch(branch.id, chosen[:2000])
         if len(numbers) != len(set(chosen)):
             abort(404)  # a number of another branch: as if it did not exist
     try:

@@ -1,5 +1,6 @@
-"""What the record-keeping screens share: the actor, loading a meeting, the people who
-should attend it, showing a refusal."""
+"""What the record-keeping screens share: the actor, loading a meeting for its access
+check, showing a refusal, reading a date from a form. What they read is the concepts'
+(``profiles.<concept>.reads``)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,11 @@ from typing import Any
 
 from flask import flash
 from flask_login import current_user
-from sqlalchemy import select
 
 from core.changelog import Actor
-from core.db import db
 from core.errors import UserError
-from profiles.enums import Attendance, MemberStatus
-from profiles.meetings.attendees import Invitee, should_attend
-from profiles.members.history import in_branch_on
-from profiles.models import AttendanceRecord, Meeting, Member, Membership
+from profiles.meetings import reads as meetings_reads
+from profiles.models import Meeting
 
 
 def actor() -> Actor:
@@ -30,9 +27,7 @@ def meeting_by_id(value: Any) -> tuple[Meeting, int] | None:
         meeting_id = int(value)
     except (TypeError, ValueError):
         return None
-    if not 0 < meeting_id < 2**31:
-        return None
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = meetings_reads.meeting_by_id(meeting_id)
     return (meeting, meeting.branch_id) if meeting is not None else None
 
 
@@ -44,43 +39,6 @@ def refuse(error: UserError) -> None:
             flash(str(p), "error")
     else:
         flash(error.message if hasattr(error, "message") else str(error), "error")
-
-
-def branch_members(branch_id: int) -> list[Member]:
-    """The branch's members who have not transferred out, in name order."""
-    return list(db.session.scalars(
-        select(Member).where(Member.branch_id == branch_id,
-                             Member.status != MemberStatus.TRANSFERRED_OUT)
-        .order_by(Member.name, Member.number)))
-
-
-def meeting_members(meeting: Meeting) -> list[Member]:
-    """The members of the meeting's branch on the meeting's date (the membership history),
-    in name order: one who moved in since is not listed, one who moved away since is."""
-    return list(db.session.scalars(
-        select(Member).join(Membership, Membership.member_id == Member.id)
-        .where(in_branch_on(meeting.branch_id, meeting.held_on))
-        .order_by(Member.name, Member.number)))
-
-
-def expected_ids(meeting: Meeting, members: list[Member]) -> set[int]:
-    """Who should attend ``meeting`` (profiles.meetings.attendees), as member ids, by the party
-    group each was in on the meeting's date."""
-    groups = dict(db.session.execute(
-        select(Membership.member_id, Membership.group_id)
-        .where(in_branch_on(meeting.branch_id, meeting.held_on))).all())
-    invitees = [Invitee(m.id, m.name, groups[m.id], m.position, m.status, m.joined_on)
-                for m in members if m.id in groups]
-    return {i.id for i in should_attend(meeting.kind, meeting.group_id, meeting.held_on,
-                                        invitees)}
-
-
-def attendance_of(meeting: Meeting) -> dict[int, Attendance]:
-    """member id → the attendance recorded at ``meeting``."""
-    rows = db.session.execute(
-        select(AttendanceRecord.member_id, AttendanceRecord.status)
-        .where(AttendanceRecord.meeting_id == meeting.id)).all()
-    return {member_id: status for member_id, status in rows}
 
 
 def parse_date(text: str) -> dt.date | None:

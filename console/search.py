@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement
 
-from core.db import db
-from profiles.collation import SURNAME_READINGS, name_key
-from profiles.enums import Category, MemberStatus
-from profiles.models import Branch, Member, PartyGroup
+from profiles.collation import SURNAME_READINGS
+from profiles.members import reads as members_reads
+from profiles.members.reads import MemberRow
 
 LIMIT = 200  # a page of results; a narrower query finds the rest
 _LATIN = re.compile(r"^[a-z]+$")
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    number: str
-    name: str
-    branch_code: str
-    branch_name: str
-    group_name: str | None
-    category: Category
-    status: MemberStatus
 
 
 @lru_cache(maxsize=20_000)
@@ -68,16 +54,11 @@ def find_members(scope: ColumnElement[bool], query: str = "",
     """Members within ``scope`` (a WHERE clause on Member) matching ``query``, in pinyin
     order; and whether there were more than :data:`LIMIT`. Two statements: the names
     (filtered in SQL, or in Python for pinyin), then the shown rows' details."""
-    names: Any = select(Member.id, Member.name, Member.number).where(scope)
-    if not include_out:
-        names = names.where(Member.status != MemberStatus.TRANSFERRED_OUT)
     q = query.strip()
     latin = q.lower().replace(" ", "")
     pinyin = bool(_LATIN.match(latin))
-    if q and not pinyin:
-        names = names.where(or_(Member.name.contains(q, autoescape=True),
-                                Member.number.icontains(q, autoescape=True)))
-    found: list[tuple[int, str, str]] = [tuple(r) for r in db.session.execute(names).all()]
+    found = members_reads.search_names(scope, include_out=include_out,
+                                       text=q if q and not pinyin else None)
     if q and pinyin:
         # Letters are pinyin or a number prefix; pinyin lives only in Python (pypinyin).
         found = [r for r in found
@@ -90,13 +71,4 @@ def find_members(scope: ColumnElement[bool], query: str = "",
         found = found[:LIMIT]
     if not found:
         return [], False
-    details = db.session.execute(
-        select(Member.id, Member.number, Member.name, Branch.code, Branch.name,
-               PartyGroup.name, Member.category, Member.status)
-        .join(Branch, Branch.id == Member.branch_id)
-        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-        .where(Member.id.in_([r[0] for r in found]))
-    ).all()
-    rows = [MemberRow(*r[1:]) for r in details]
-    rows.sort(key=lambda r: (name_key(r.name), r.number))
-    return rows, more
+    return members_reads.member_rows([r[0] for r in found]), more

@@ -16,12 +16,12 @@ import datetime as dt
 import enum
 import getpass
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, String, Text, func, insert, select
+from sqlalchemy import ColumnElement, Connection, DateTime, String, Text, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
@@ -154,6 +154,17 @@ def log_changes(changes: Iterable[Change], actor: Actor, *,
     for start in range(0, len(rows), BATCH):
         execute(insert(ChangeLog), rows[start:start + BATCH])
     return len(rows)
+
+
+def latest_changes(where: ColumnElement[bool], before: int | None,
+                   limit: int) -> Sequence[ChangeLog]:
+    """The newest ``limit`` rows matching ``where`` (and older than id ``before``, to page
+    back), newest first. Which rows a reader may see is the caller's ``where``: the log
+    knows no branch or member, only the keys it was handed."""
+    stmt = select(ChangeLog).where(where)
+    if before:
+        stmt = stmt.where(ChangeLog.id < before)
+    return db.session.scalars(stmt.order_by(ChangeLog.id.desc()).limit(limit)).all()
 
 
 def newest_id() -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import DateTime, Integer, String, Text, func, update
+from sqlalchemy import DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
@@ -74,6 +74,15 @@ def new_job(kind: str, owner: str, title: str, params: dict[str, Any]) -> Job:
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def latest_jobs(owner: str | None, limit: int) -> list[Job]:
+    """The newest ``limit`` jobs, newest first: ``owner``'s, or everyone's for None (an
+    administrator's list). Whose list it is, is the caller's access decision."""
+    query = select(Job).order_by(Job.created_at.desc(), Job.id).limit(limit)
+    if owner is not None:
+        query = query.where(Job.owner == owner)
+    return list(db.session.scalars(query).all())
 
 
 def _set(job_id: str, **values: Any) -> None:

@@ -1,17 +1,20 @@
 """Reads of the dues record shared by the pages and the console.
 
 :func:`branch_arrears` is the branch page's, the self-audit's and the console dues grid's
-one source of arrears: one statement for the whole branch, whatever its size.
+one source of arrears: one statement for the whole branch, whatever its size. The grid's
+month rows (:func:`branch_records`) and a payment's existing months
+(:func:`member_records`) are read here too, as ORM rows: the console shows and updates them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import String, and_, cast, func, select
 
-from core.db import run
+from core.db import db, run
 from profiles.dues.arrears import Arrears, arrears, first_month_owed
 from profiles.dues.models import DuesRecord
 from profiles.enums import MemberStatus
@@ -67,6 +70,22 @@ def branch_arrears(branch_id: int, today: dt.date,
         start = first_month_owed(_as_date(entered), tracked)
         out.append(MemberDues(member_id, name, arrears(start, month, settled)))
     return out
+
+
+def branch_records(branch_id: int, first: int, last: int) -> dict[tuple[int, int], DuesRecord]:
+    """(member id, month) → the recorded month, for the branch's members (by their current
+    branch) and the YYYYMM months ``first`` to ``last``; one statement."""
+    return {(r.member_id, r.month): r for r in db.session.scalars(
+        select(DuesRecord).join(Member, Member.id == DuesRecord.member_id)
+        .where(Member.branch_id == branch_id, DuesRecord.month >= first,
+               DuesRecord.month <= last))}
+
+
+def member_records(member_id: int, months: Iterable[int]) -> dict[int, DuesRecord]:
+    """month → the member's recorded month, for those of ``months`` that have a record."""
+    return {r.month: r for r in db.session.scalars(
+        select(DuesRecord).where(DuesRecord.member_id == member_id,
+                                 DuesRecord.month.in_(list(months))))}
 
 
 def _as_date(value: dt.date | str) -> dt.date:

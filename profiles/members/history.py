@@ -90,3 +90,11 @@ def in_branch_on(branch_id: int, day: dt.date) -> Any:
     """A SQL condition: the membership row is of ``branch_id`` and covers ``day``."""
     return and_(Membership.branch_id == branch_id, Membership.since <= day,
                 or_(Membership.until.is_(None), Membership.until > day))
+
+
+def groups_on(branch_id: int, day: dt.date) -> dict[int, int | None]:
+    """member id → the party group (None: none) of each member of the branch on ``day``:
+    who should attend a 党小组会 follows the group a member was in on its date."""
+    return dict(db.session.execute(
+        select(Membership.member_id, Membership.group_id)
+        .where(in_branch_on(branch_id, day))).all())

@@ -1,0 +1,124 @@
+"""Reads of members: a branch's list, one member by number, the members of a branch on a
+given day, and the two statements of a name search.
+
+The console's screens and ``accounts.access`` read members here, so "a branch's members"
+means the same list on every screen: 已转出 members are left out, and the order is by name
+then number. Each read is one statement whatever the branch's size (the console's
+statement-count tests hold the screens to it). Where a member was on a past day is the
+membership history's (:mod:`profiles.members.history`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Row, or_, select
+
+from core.db import db
+from profiles.collation import name_key
+from profiles.enums import Category, MemberStatus
+from profiles.members.history import in_branch_on
+from profiles.members.membership import Membership
+from profiles.members.models import Member
+from profiles.org.models import Branch, PartyGroup
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member as a search lists them: enough to find and open the record."""
+
+    number: str
+    name: str
+    branch_code: str
+    branch_name: str
+    group_name: str | None
+    category: Category
+    status: MemberStatus
+
+
+def current_members(branch_id: int) -> list[Member]:
+    """The branch's members who have not transferred out, in name order."""
+    return list(db.session.scalars(
+        select(Member).where(Member.branch_id == branch_id,
+                             Member.status != MemberStatus.TRANSFERRED_OUT)
+        .order_by(Member.name, Member.number)))
+
+
+def members_in_branch_on(branch_id: int, day: dt.date) -> list[Member]:
+    """The members of the branch on ``day`` (the membership history), in name order: one
+    who moved in since is not listed, one who moved away since is."""
+    return list(db.session.scalars(
+        select(Member).join(Membership, Membership.member_id == Member.id)
+        .where(in_branch_on(branch_id, day))
+        .order_by(Member.name, Member.number)))
+
+
+def member_by_number(number: str) -> Member | None:
+    """The member with this 党员编号, in whichever branch (None: there is none)."""
+    return db.session.scalar(select(Member).where(Member.number == number))
+
+
+def member_in_branch(branch_id: int, number: str) -> Member | None:
+    """The member with this 党员编号 if they are (now) in the branch, else None: a form
+    naming a member of another branch names nobody."""
+    return db.session.scalar(select(Member).where(Member.number == number,
+                                                  Member.branch_id == branch_id))
+
+
+def number_by_name(branch_id: int) -> dict[str, str]:
+    """Member name → number for the branch's current members; a name held twice is
+    ambiguous, so left out (a finding that names a member links to them by number)."""
+    rows = db.session.execute(
+        select(Member.name, Member.number).where(
+            Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT)
+    ).all()
+    counts = Counter(name for name, _ in rows)
+    return {name: number for name, number in rows if counts[name] == 1}
+
+
+def numbers_and_names(branch_id: int) -> Sequence[Row[str, str]]:
+    """(number, name) of every member of the branch, by number (the print form's list:
+    a card is printed for anyone on the roll)."""
+    return db.session.execute(
+        select(Member.number, Member.name).where(Member.branch_id == branch_id)
+        .order_by(Member.number)).all()
+
+
+def numbers_in_branch(branch_id: int, numbers: Iterable[str]) -> list[str]:
+    """Those of ``numbers`` that belong to members of the branch."""
+    return list(db.session.scalars(select(Member.number).where(
+        Member.branch_id == branch_id, Member.number.in_(list(numbers)))))
+
+
+def search_names(scope: ColumnElement[bool], *, include_out: bool = False,
+                 text: str | None = None) -> list[tuple[int, str, str]]:
+    """(id, name, number) of the members within ``scope`` (a WHERE clause on Member), not
+    已转出 unless ``include_out``, whose name or number contains ``text`` if it is given.
+
+    A search's first statement: only the columns a pinyin match needs, since pinyin is
+    matched in Python (``console.search``) over the whole scope.
+    """
+    names = select(Member.id, Member.name, Member.number).where(scope)
+    if not include_out:
+        names = names.where(Member.status != MemberStatus.TRANSFERRED_OUT)
+    if text:
+        names = names.where(or_(Member.name.contains(text, autoescape=True),
+                                Member.number.icontains(text, autoescape=True)))
+    return [(r[0], r[1], r[2]) for r in db.session.execute(names).all()]
+
+
+def member_rows(member_ids: Sequence[int]) -> list[MemberRow]:
+    """The listed members' details in one statement, in pinyin order (then number)."""
+    details = db.session.execute(
+        select(Member.id, Member.number, Member.name, Branch.code, Branch.name,
+               PartyGroup.name, Member.category, Member.status)
+        .join(Branch, Branch.id == Member.branch_id)
+        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+        .where(Member.id.in_(list(member_ids)))
+    ).all()
+    rows = [MemberRow(*r[1:]) for r in details]
+    rows.sort(key=lambda r: (name_key(r.name), r.number))
+    return rows

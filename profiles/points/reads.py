@@ -1,0 +1,41 @@
+"""Reads of points (党员积分): an organisation's rules, a member's ledger and their totals
+by month.
+
+The ledger is append-only (a wrong entry is corrected by another), so reading it newest
+first with a limit is the whole history a screen needs; each read is one statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from core.db import db
+from profiles.points.models import PointsEntry, PointsRule
+
+
+def active_rules(committee_id: int) -> list[PointsRule]:
+    """The organisation's rules that can still be chosen for an entry, by name."""
+    return list(db.session.scalars(
+        select(PointsRule).where(PointsRule.committee_id == committee_id,
+                                 PointsRule.active.is_(True)).order_by(PointsRule.name)))
+
+
+def ledger(member_id: int, limit: int) -> list[PointsEntry]:
+    """The member's latest ``limit`` entries, newest first (by date, then as entered)."""
+    return list(db.session.scalars(
+        select(PointsEntry).where(PointsEntry.member_id == member_id)
+        .order_by(PointsEntry.recorded_on.desc(), PointsEntry.id.desc()).limit(limit)))
+
+
+def points_by_month(member_id: int, since: dt.date) -> dict[int, int]:
+    """Month number → the member's points recorded in it, from ``since`` on (one year's
+    totals: pass its 1 January); months without entries are absent."""
+    rows = db.session.execute(
+        select(PointsEntry.recorded_on, PointsEntry.points)
+        .where(PointsEntry.member_id == member_id, PointsEntry.recorded_on >= since)).all()
+    by_month: dict[int, int] = {}
+    for day, points in rows:
+        by_month[day.month] = by_month.get(day.month, 0) + points
+    return by_month
