@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event, func, select  # noqa: E402
 
-from bench.common import bench_app, demo_database, machine  # noqa: E402
+from bench.common import TODAY, bench_app, demo_database, machine  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -90,7 +90,7 @@ def main() -> None:
         token = TOKEN.search(client.get("/console/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
         return client, token
 
-    day = dt.date(2026, 11, 21)
+    day = TODAY
 
     def new_meeting(code: str, client: object, token: str, n: int) -> None:
         with app.app_context():

@@ -29,8 +29,8 @@ from profiles.audit import (
 )
 from profiles.enums import MeetingKind
 from profiles.periods import Period, probation_end
+from tests.helpers.dates import TODAY
 
-TODAY = dt.date(2026, 11, 21)
 ONLY = {kind: None for kind in MeetingKind}
 
 

@@ -17,7 +17,8 @@ from core.db import db
 from core.keys import KEYS_FILENAME, read_keys
 from profiles.models import ChangeLog, Member
 from qr.tokens import make_token, read_token
-from tests.conftest import BACKENDS, _truncate, make_app, release_db
+from tests.helpers.app import make_app, release_db
+from tests.helpers.databases import BACKENDS, truncate
 
 
 def _urls(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
@@ -50,7 +51,7 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path,
     for app in (source, target):
         release_db(app)
     if request.param == "postgresql":
-        _truncate(empty_url)  # the session's empty database must be empty for the next test
+        truncate(empty_url)  # the session's empty database must be empty for the next test
 
 
 def test_backup_then_restore_into_an_empty_database(pair: Any, tmp_path: Path) -> None:

@@ -14,9 +14,9 @@ from accounts.passwords import hash_password, verify_password
 from accounts.views import safe_next
 from core.db import db
 from profiles.models import ChangeLog
-from tests.conftest import make_app, release_db
-from tests.console_helpers import PASSWORD, AuthActions, World
-from tests.test_console_matrix import build_url, console_routes
+from tests.helpers.app import make_app, release_db
+from tests.helpers.console import PASSWORD, AuthActions, World
+from tests.helpers.console_routes import build_url, console_routes
 
 
 def _sessions(app: Flask) -> int:
@@ -310,7 +310,7 @@ def test_user_commands(app: Flask, world: World) -> None:
 
 
 def test_user_demo_creates_two_accounts_once(app: Flask, make_branch: object) -> None:
-    from tests import factories
+    from tests.helpers import factories
 
     with app.app_context():
         factories.make_branch(code="ZB01", name="第一党支部")
@@ -369,7 +369,7 @@ def test_posting_the_login_form_too_often_is_refused_in_chinese(
 
 def test_user_demo_falls_back_to_the_first_branch(app: Flask) -> None:
     """make run names the demo's branch with gaps; on data without it, the first branch."""
-    from tests import factories
+    from tests.helpers import factories
 
     with app.app_context():
         factories.make_branch(code="ZB01", name="第一党支部")

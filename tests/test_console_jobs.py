@@ -18,9 +18,9 @@ from core import jobs
 from core.changelog import ChangeLog
 from core.db import db
 from profiles.models import Member
-from tests.console_helpers import AuthActions, World
-from tests.pdfcheck import decode_pages, page_count
-from tests.sheetfiles import ROSTER_HEADER
+from tests.helpers.console import AuthActions, World
+from tests.helpers.pdf import decode_pages, page_count
+from tests.helpers.sheets import ROSTER_HEADER
 
 JOB_URL = re.compile(r"/console/jobs/([0-9a-f]{32})$")
 
@@ -280,8 +280,8 @@ def test_one_real_queued_print_through_a_consumer_thread(
     import shutil
 
     from core.tasks import consumer
-    from tests.conftest import make_app, release_db
-    from tests.console_helpers import build_world
+    from tests.helpers.app import make_app, release_db
+    from tests.helpers.console import build_world
 
     path = tmp_path / "queued.sqlite3"
     shutil.copy(sqlite_templates["empty"], path)
@@ -325,7 +325,7 @@ def test_a_finished_job_survives_a_restart(app: Flask, world: World, auth: AuthA
                                            database_url: str) -> None:
     """The job's row is in the database and its file in instance/: a new server process
     (a new app on the same database and instance folder) still serves both."""
-    from tests.conftest import make_app, release_db
+    from tests.helpers.app import make_app, release_db
 
     auth.login("sec_a")
     job_id = _job_id(auth.post("/console/print/all", preset="id1"))

@@ -4,7 +4,8 @@ Routes are discovered from the URL map (every endpoint of a blueprint in
 ``console.CONSOLE_BLUEPRINTS``), so a new screen is walked without being listed here. A
 route must declare its access with a decorator from ``accounts.access``; one that does
 not fails :func:`test_every_console_route_declares_its_access`. A URL argument the matrix
-cannot fill fails with a message saying to add it to :data:`URL_VALUES`.
+cannot fill fails with a message saying to add it to ``URL_VALUES`` (in
+``tests/helpers/console_routes.py``).
 
 Expected answers, for a route about branch A:
 
@@ -25,69 +26,18 @@ branch, its code, or its members.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.routing import Rule
 
-from accounts.access import AccessRule, access_rule
-from console import CONSOLE_BLUEPRINTS
-from tests.console_helpers import PASSWORD, AuthActions, World
-
-# How to fill each URL argument for a route about branch A. Add one here when a new
-# screen takes a new kind of argument; create the record in branch A once per world, e.g.
-#   "meeting_id": lambda w: w.once("meeting", lambda: str(make_meeting_in(w.a.code).id)),
-# (``once`` runs the maker in an app context and commits nothing itself: commit in it).
-URL_VALUES: dict[str, Callable[[World], str]] = {
-    "code": lambda w: w.a.code,
-    "number": lambda w: w.a.member_numbers[0],
-    "username": lambda w: w.accounts["sec_a"],
-    "job_id": lambda w: w.job_id,  # a print job of sec_a's (core/jobs.py)
-    "kind": lambda w: "members",  # a blank import template
-    "meeting_id": lambda w: str(w.a.meeting_id),
-    "token": lambda w: w.a.member_token,
-}
+from accounts.access import AccessRule
+from tests.helpers.console import PASSWORD, AuthActions, World
+from tests.helpers.console_routes import build_url, console_routes
 
 ROLES = ("nobody", "sec_a", "sec_b", "supervisor", "admin")
 OK = "ok"
 LOGIN = "login"
-
-
-@dataclass(frozen=True)
-class Route:
-    endpoint: str
-    rule: str
-    methods: tuple[str, ...]
-    access: AccessRule | None
-
-
-def console_routes(app: Flask) -> list[Route]:
-    """Every route of the console blueprints (logout last: it ends the session)."""
-    routes = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] not in CONSOLE_BLUEPRINTS:
-            continue
-        methods = tuple(m for m in ("GET", "POST") if m in (rule.methods or ()))
-        view = app.view_functions[rule.endpoint]
-        routes.append(Route(rule.endpoint, rule.rule, methods, access_rule(view)))
-    return sorted(routes, key=lambda r: (r.endpoint == "accounts.logout", r.rule))
-
-
-def build_url(rule: Rule | str, world: World) -> str:
-    """The route's URL about branch A."""
-    text = rule if isinstance(rule, str) else rule.rule
-    url = text
-    for part in text.split("<")[1:]:
-        spec = part.split(">")[0]
-        name = spec.split(":")[-1]
-        if name not in URL_VALUES:
-            pytest.fail(f"no sample value for URL argument <{name}> of {text}: add one to "
-                        "URL_VALUES in tests/test_console_matrix.py")
-        url = url.replace(f"<{spec}>", URL_VALUES[name](world))
-    return url
 
 
 def expected(access: AccessRule, role: str) -> str | int:

@@ -12,8 +12,8 @@ from core.db import db
 from profiles.enums import MemberStatus
 from profiles.models import Branch, ChangeLog, Member
 from qr.links import card_url
-from tests.console_helpers import AuthActions, World
-from tests.pdfcheck import decode_pages
+from tests.helpers.console import AuthActions, World
+from tests.helpers.pdf import decode_pages
 
 FORM = {"name": "甲成员一", "gender": "", "ethnicity": "汉族", "category": "full",
         "position": "", "status": "normal", "joined_on": "2010-07-01",

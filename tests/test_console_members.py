@@ -10,8 +10,8 @@ from sqlalchemy import select
 from console.search import matches_pinyin, spellings
 from core.db import db
 from profiles.models import ChangeLog, Member
-from tests import factories
-from tests.console_helpers import AuthActions, World
+from tests.helpers import factories
+from tests.helpers.console import AuthActions, World
 
 
 def test_home_lists_my_branch_with_checklist_lines_linking_to_their_screens(
@@ -155,8 +155,8 @@ def test_history_masks_private_values_and_stays_within_the_branch(
 def test_console_statements_do_not_grow_with_branch_size(app: Flask) -> None:
     from accounts.models import Role
     from profiles.models import Branch
-    from tests.console_helpers import make_account
-    from tests.pages_helpers import count_statements, seed_branch
+    from tests.helpers.console import make_account
+    from tests.helpers.pages import count_statements, seed_branch
 
     with app.app_context():
         small, _ = seed_branch(2, 1)
@@ -201,7 +201,7 @@ def test_branch_history_matches_keys_exactly(app: Flask, world: World,
                                  record_key="W_1 2026-05-02 党课", action="insert",
                                  changes="{}"))
         from accounts.models import Role
-        from tests.console_helpers import make_account
+        from tests.helpers.console import make_account
 
         make_account("wild", Role.SECRETARY, wild.code)
         db.session.commit()

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from core.db import db
 from profiles.models import Branch, Member
-from tests import factories
-from tests.console_helpers import AuthActions, World
-from tests.pages_helpers import count_statements
+from tests.helpers import factories
+from tests.helpers.console import AuthActions, World
+from tests.helpers.pages import count_statements
 
 
 def _pages(world: World) -> dict[str, str]:

@@ -23,7 +23,8 @@ from profiles.models import (
     PartyGroup,
     PointsEntry,
 )
-from tests.conftest import TODAY, make_app, release_db
+from tests.helpers.app import make_app, release_db
+from tests.helpers.dates import TODAY
 
 SNAPSHOT_TABLES = ("branch", "party_group", "member", "meeting", "attendance", "dues",
                    "points_entry", "evaluation")

@@ -11,8 +11,8 @@ from core.errors import UserError
 from profiles.models import Branch, Member
 from profiles.operations import Actor, reissue_card
 from qr.cards import CardError, ReplacedCard, UnknownCard, resolve_card
-from tests import factories
-from tests.pages_helpers import path, token
+from tests.helpers import factories
+from tests.helpers.pages import path, token
 
 
 def _headers_are_strict(response: object) -> None:

@@ -23,8 +23,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.db import database_uri
-from tests.conftest import BACKENDS, TODAY, _truncate, make_app, release_db
-from tests.pages_helpers import path
+from tests.helpers.app import make_app, release_db
+from tests.helpers.databases import BACKENDS, truncate
+from tests.helpers.dates import TODAY
+from tests.helpers.pages import path
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTEE = "中共示范区直属机关委员会"
@@ -127,7 +129,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path,
         target = Target(url, instance)
         yield target
         target.stop_all()
-        _truncate(url)
+        truncate(url)
 
 
 def _kill_inside_the_write(target: Target, proc: subprocess.Popen[str]) -> None:

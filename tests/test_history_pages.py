@@ -15,10 +15,9 @@ from profiles.enums import Attendance, Category, MeetingKind, Position
 from profiles.models import Branch, DuesRecord, Member
 from profiles.operations import move_membership
 from profiles.queries import branch_page, member_page
-from tests import factories
-from tests.pages_helpers import path
-
-TODAY = dt.date(2026, 11, 21)
+from tests.helpers import factories
+from tests.helpers.dates import TODAY
+from tests.helpers.pages import path
 
 
 def _audit(app: Flask, branch_id: int) -> list[Finding]:

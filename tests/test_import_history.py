@@ -23,8 +23,9 @@ from profiles.queries import member_page
 from sheets.dues import import_dues
 from sheets.meetings import import_meetings
 from sheets.problems import SheetRefused
-from tests.pages_helpers import path as page_path
-from tests.sheetfiles import xlsx
+from tests.helpers.dates import TODAY
+from tests.helpers.pages import path as page_path
+from tests.helpers.sheets import xlsx
 
 MEETINGS = ["支部编号", "会议类型", "会议日期", "党小组", "会议主题", "党员编号", "姓名",
             "出勤情况"]
@@ -140,7 +141,6 @@ def test_roster_moves_are_dated_by_column_or_by_the_import(app: Flask, tmp_path:
 # -- an organisation built only through the import commands ------------------------------
 
 FOUNDED = dt.date(2026, 1, 1)
-TODAY = dt.date(2026, 11, 21)
 ZB10 = "ZB10"
 ZB11 = "ZB11"
 COMMITTEE = "示范机关党委"

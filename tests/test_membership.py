@@ -40,8 +40,8 @@ from profiles.membership import (
 from profiles.models import Branch, ChangeLog, Member, Membership, MembershipEnd, MembershipStart
 from profiles.operations import RuleViolation, move_membership, open_missing_memberships
 from profiles.periods import Period
+from tests.helpers.dates import TODAY
 
-TODAY = dt.date(2026, 11, 21)
 ONLY = {kind: None for kind in MeetingKind}
 
 
@@ -253,7 +253,7 @@ def test_migration_gives_existing_members_their_history(database_url: str,
                                                         tmp_path: Any) -> None:
     from flask_migrate import downgrade, upgrade
 
-    from tests.conftest import make_app, release_db
+    from tests.helpers.app import make_app, release_db
 
     app = make_app(database_url, tmp_path / "instance")
     with app.app_context():

@@ -10,7 +10,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from core.db import db
-from tests.conftest import TABLES, make_app, release_db
+from tests.helpers.app import make_app, release_db
+from tests.helpers.databases import TABLES
 
 
 def _tables(app: Flask) -> set[str]:

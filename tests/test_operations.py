@@ -32,7 +32,7 @@ from profiles.models import (
     PointsRule,
 )
 from profiles.rules import id_check_digit
-from tests import factories
+from tests.helpers import factories
 
 ACTOR = Actor("secretary1", "console")
 DAY = dt.date(2026, 5, 10)

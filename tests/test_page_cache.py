@@ -12,9 +12,9 @@ from flask import Flask
 
 from core.db import db
 from profiles.models import ChangeLog, PointsEntry
-from tests import factories
-from tests.conftest import make_app, release_db
-from tests.pages_helpers import count_statements, path
+from tests.helpers import factories
+from tests.helpers.app import make_app, release_db
+from tests.helpers.pages import count_statements, path
 
 
 def _redis_reason() -> str | None:

@@ -15,9 +15,10 @@ from core.db import db
 from profiles.enums import Category, Position
 from profiles.models import Branch, ChangeLog, Member, MemberPhoto
 from qr.tokens import make_token
-from tests import factories
-from tests.conftest import TODAY, make_app
-from tests.pages_helpers import count_statements, path, seed_branch, token
+from tests.helpers import factories
+from tests.helpers.app import make_app
+from tests.helpers.dates import TODAY
+from tests.helpers.pages import count_statements, path, seed_branch, token
 
 
 def _one_member(app: Flask, **fields: object) -> tuple[int, int, str]:

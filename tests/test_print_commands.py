@@ -21,7 +21,7 @@ from profiles.enums import MemberStatus
 from profiles.models import Branch, Member, MemberPhoto
 from qr.links import card_url, normalise_base_url
 from qr.tokens import read_token
-from tests.pdfcheck import decode_pages, page_count, text_of
+from tests.helpers.pdf import decode_pages, page_count, text_of
 
 
 def _open(app: Flask, url: str) -> str:
@@ -100,7 +100,7 @@ def test_everyone_sorted_by_branch_then_name_in_two_queries(demo_app: Flask) -> 
 
 
 def test_org_name_config_and_photo_from_the_database(app: Flask, tmp_path: Path) -> None:
-    from tests import factories
+    from tests.helpers import factories
 
     app.config["ORG_NAME"] = "中共测试委员会"
     with app.app_context():
@@ -123,7 +123,7 @@ def test_org_name_config_and_photo_from_the_database(app: Flask, tmp_path: Path)
 
 
 def test_a_replacement_card_for_one_member(app: Flask, tmp_path: Path) -> None:
-    from tests import factories
+    from tests.helpers import factories
 
     with app.app_context():
         branch = factories.make_branch()
@@ -167,7 +167,7 @@ def test_command_errors_are_clear(app: Flask, tmp_path: Path) -> None:
     assert code == 1 and "--card must look like 85.6x54" in output
     app.config["CJK_FONT"] = str(tmp_path / "missing.otf")
     with app.app_context():
-        from tests import factories
+        from tests.helpers import factories
 
         factories.make_member()
         db.session.commit()
@@ -180,7 +180,7 @@ def test_command_errors_are_clear(app: Flask, tmp_path: Path) -> None:
 
 
 def test_chunks_rendered_in_parallel_join_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_print_cards import make_cards
+    from tests.helpers.cards import make_cards
 
     monkeypatch.setattr(batch, "CHUNK_SHEETS", 1)
     cards = make_cards(25)
@@ -194,7 +194,7 @@ def test_chunks_rendered_in_parallel_join_in_order(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_long_run_shows_progress_and_prints_every_card(app: Flask, tmp_path: Path) -> None:
-    from tests import factories
+    from tests.helpers import factories
 
     with app.app_context():
         branch = factories.make_branch(code="BIG")
@@ -209,7 +209,7 @@ def test_a_long_run_shows_progress_and_prints_every_card(app: Flask, tmp_path: P
 
 
 def test_a_custom_layout_from_the_command_line(app: Flask, tmp_path: Path) -> None:
-    from tests import factories
+    from tests.helpers import factories
 
     with app.app_context():
         for _ in range(7):

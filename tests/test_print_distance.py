@@ -17,7 +17,7 @@ from print.fonts import find_cjk_font
 from print.geometry import card_geometry
 from print.presets import custom_preset, get_preset
 from qr.links import card_url
-from tests.pdfcheck import decode_image
+from tests.helpers.pdf import decode_image
 
 KEYS = ["Xq7vR2mPz9LkT4wN8bHc3JdF6sGy1AeU5oQi0nVx"]
 BASE_24 = "https://party.example.cn"  # 24 characters: the longest that keeps version 3

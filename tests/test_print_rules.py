@@ -18,7 +18,7 @@ from print.marks import cut_marks
 from print.presets import PRESETS, custom_preset, get_preset
 from print.textfit import LINE_HEIGHT, fit_text, width_em
 from qr.matrix import qr_matrix
-from tests.pdfcheck import decode_pages, embedded_fonts, text_of
+from tests.helpers.pdf import decode_pages, embedded_fonts, text_of
 
 URL = "HTTPS://PC.EXAMPLE.ORG/M/JW7YIPIJXYA5GFAWVTK2NHM32MQA"
 

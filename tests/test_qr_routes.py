@@ -14,10 +14,10 @@ from core.db import db
 from profiles.enums import MemberStatus
 from profiles.models import Branch, Member
 from qr.matrix import QUIET_ZONE, qr_matrix
-from tests import factories
-from tests.conftest import BASE_URL
-from tests.pages_helpers import path, token
-from tests.pdfcheck import decode_image
+from tests.helpers import factories
+from tests.helpers.app import BASE_URL
+from tests.helpers.pages import path, token
+from tests.helpers.pdf import decode_image
 
 
 def _member(app: Flask) -> tuple[int, str]:

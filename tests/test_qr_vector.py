@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from qr.matrix import QUIET_ZONE, qr_matrix
 from qr.vector import svg_document, svg_path_data
-from tests.pdfcheck import decode_image
+from tests.helpers.pdf import decode_image
 
 URL = "HTTPS://CARD.EXAMPLE.ORG/M/JW7YIPIJXYA5GFAWVTK2NHM32MQA"
 

@@ -17,10 +17,10 @@ from core.db import db
 from profiles.enums import Attendance, MeetingKind
 from profiles.models import AttendanceRecord, ChangeLog, Member, PointsEntry
 from profiles.operations import Actor, reissue_card, set_attendance
-from tests import factories
-from tests.conftest import make_app, release_db
-from tests.console_helpers import AuthActions, make_account
-from tests.pages_helpers import count_statements, path
+from tests.helpers import factories
+from tests.helpers.app import make_app, release_db
+from tests.helpers.console import AuthActions, make_account
+from tests.helpers.pages import count_statements, path
 
 
 @dataclass

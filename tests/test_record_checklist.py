@@ -23,10 +23,11 @@ from profiles.enums import Attendance, Category, EvaluationStage, MeetingKind, R
 from profiles.models import DuesRecord, Evaluation, Member
 from profiles.periods import Period
 from profiles.queries import branch_page
-from tests import factories
-from tests.conftest import TODAY, make_app, release_db
-from tests.console_helpers import AuthActions, make_account
-from tests.pages_helpers import path
+from tests.helpers import factories
+from tests.helpers.app import make_app, release_db
+from tests.helpers.console import AuthActions, make_account
+from tests.helpers.dates import TODAY
+from tests.helpers.pages import path
 
 
 @dataclass

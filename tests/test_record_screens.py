@@ -13,8 +13,8 @@ from core.db import db
 from profiles.enums import Category, MeetingKind
 from profiles.models import ChangeLog, DuesRecord, Evaluation, Meeting, Member, PointsEntry
 from profiles.operations import transfer_member
-from tests import factories
-from tests.console_helpers import AuthActions, make_account
+from tests.helpers import factories
+from tests.helpers.console import AuthActions, make_account
 
 
 def _setup(app: Flask) -> tuple[AuthActions, dict[str, str]]:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from core.db import db
 from core.keys import KEYS_FILENAME
 from profiles.models import Member
-from tests.conftest import make_app, release_db
+from tests.helpers.app import make_app, release_db
 
 
 def _members(app: Flask) -> int:
@@ -95,7 +95,7 @@ def _other_postgres_dump(tmp_path: Path) -> bytes:
     from sqlalchemy import create_engine, text
 
     from core.db import database_uri
-    from tests.conftest import POSTGRES_ADMIN_URL
+    from tests.helpers.databases import POSTGRES_ADMIN_URL
 
     name = f"partycard_other_{uuid.uuid4().hex[:8]}"
     admin = create_engine(database_uri(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")

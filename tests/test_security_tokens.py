@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 
 from core.db import db
 from qr.tokens import BadToken, make_token, read_token
-from tests import factories
-from tests.pages_helpers import token
+from tests.helpers import factories
+from tests.helpers.pages import token
 
 KEY = "k3Yq9vLp2XzR7mWn4TbJ8sHd6FgC1aQe"
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.keys import SigningKeyError
 from core.sessions import SESSION_SECRET_FILENAME, load_session_secrets
-from tests.conftest import make_app
+from tests.helpers.app import make_app
 
 
 def _session_cookie(app: object, value: int) -> str:

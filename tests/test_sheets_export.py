@@ -20,7 +20,8 @@ from sheets.meetings import import_meetings
 from sheets.members import import_members
 from sheets.points import import_points
 from sheets.templates import write_template
-from tests.conftest import POSTGRES_SKIP_REASON, TODAY
+from tests.helpers.databases import POSTGRES_SKIP_REASON
+from tests.helpers.dates import TODAY
 
 
 def _data(path: Path) -> dict[str, list[tuple[Any, ...]]]:

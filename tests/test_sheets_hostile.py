@@ -18,7 +18,7 @@ from sheets import readers
 from sheets.problems import SheetRefused
 from sheets.readers import read_book
 from sheets.values import parse_date, parse_month
-from tests.sheetfiles import xlsx
+from tests.helpers.sheets import xlsx
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from profiles.models import Branch, ChangeLog, Member, PartyGroup
 from sheets.members import import_members
 from sheets.problems import SheetRefused
 from sheets.transaction import IMPORT_LOCK
-from tests.sheetfiles import ROSTER_HEADER, csv_file, xlsx
+from tests.helpers.dates import TODAY
+from tests.helpers.sheets import ROSTER_HEADER, csv_file, xlsx
 
 BRANCH = "机关第一党支部"
-TODAY = dt.date(2026, 11, 21)
 
 
 def _roster(*rows: list[Any]) -> list[list[Any]]:
@@ -43,7 +43,7 @@ GOOD = _roster(
 
 @pytest.fixture
 def branch(app: Flask) -> None:
-    from tests import factories
+    from tests.helpers import factories
 
     with app.app_context():
         factories.make_branch(code="ZB01", name=BRANCH)

@@ -23,10 +23,10 @@ from sheets.evaluations import import_evaluations
 from sheets.meetings import import_meetings
 from sheets.members import import_members
 from sheets.problems import SheetRefused
-from tests.sheetfiles import csv_file, xlsx
+from tests.helpers.dates import TODAY
+from tests.helpers.sheets import csv_file, xlsx
 
 DATA = Path(__file__).parent / "data" / "sheets"
-TODAY = dt.date(2026, 11, 21)
 BRANCH = "机关第一党支部"
 
 
@@ -209,7 +209,7 @@ def test_a_remembered_map_is_reused(branch: Branch, tmp_path: Path) -> None:
 
 def test_map_option_on_the_command_line(app: Flask, tmp_path: Path) -> None:
     with app.app_context():
-        from tests import factories
+        from tests.helpers import factories
 
         factories.make_branch(code="ZB01", name=BRANCH)
         db.session.commit()

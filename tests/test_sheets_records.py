@@ -36,7 +36,7 @@ from sheets.evaluations import import_evaluations
 from sheets.meetings import import_meetings
 from sheets.points import import_points
 from sheets.problems import SheetRefused
-from tests.sheetfiles import xlsx
+from tests.helpers.sheets import xlsx
 
 
 @pytest.fixture

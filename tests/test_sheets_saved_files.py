@@ -13,7 +13,7 @@ from core.db import db
 from profiles.enums import Category, Gender, Position
 from profiles.models import Member, PartyGroup
 from sheets.members import import_members
-from tests import factories
+from tests.helpers import factories
 
 DATA = Path(__file__).parent / "data"
 FILES = ["libreoffice-roster.xlsx", "libreoffice-roster-gbk.csv", "libreoffice-roster-utf8.csv"]

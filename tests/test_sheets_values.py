@@ -17,7 +17,7 @@ from sheets.headers import find_header
 from sheets.problems import SheetRefused
 from sheets.readers import read_table
 from sheets.values import clean_name, clean_text, parse_date, parse_month, parse_yuan
-from tests.sheetfiles import csv_file, xlsx
+from tests.helpers.sheets import csv_file, xlsx
 
 JULY_1 = dt.date(2019, 7, 1)
 

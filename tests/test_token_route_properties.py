@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.db import db
-from tests import factories
-from tests.pages_helpers import token
+from tests.helpers import factories
+from tests.helpers.pages import token
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 NOISE = ALPHABET + "0189abcxyz-_.~%"

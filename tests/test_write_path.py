@@ -4,7 +4,6 @@ files; exports to a stream; and no module but the operations layer writes domain
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -21,10 +20,10 @@ from sheets.export import export_branch
 from sheets.members import import_members
 from sheets.transaction import OpenTransaction, join_caller_transaction
 from sheets.upload import Upload
-from tests import factories
-from tests.sheetfiles import ROSTER_HEADER, xlsx
+from tests.helpers import factories
+from tests.helpers.dates import TODAY
+from tests.helpers.sheets import ROSTER_HEADER, xlsx
 
-TODAY = dt.date(2026, 11, 21)
 ROW = [1, "陈静", "女", "1990-01-01", "2015-07-01", "2016-07-01", "正式党员", "机关第一党支部",
        "", "13900000000", "DY000001"]
 

@@ -17,7 +17,7 @@ from accounts.service import GrantSpec, create_account
 from core.db import db
 from profiles.models import Branch, Member
 from qr.tokens import make_token
-from tests import factories
+from tests.helpers import factories
 
 PASSWORD = "correct-horse-battery"
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -14,7 +14,7 @@ from core.db import db
 from profiles.enums import Attendance, EvaluationStage, MeetingKind, Position, Rating
 from profiles.models import DuesRecord, Evaluation, Member, PointsEntry
 from qr.tokens import Kind, make_token
-from tests import factories
+from tests.helpers import factories
 
 
 def token(app: Flask, kind: Kind, record_id: int, generation: int = 1) -> str:
