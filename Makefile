@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python bench/print_cards.py
 	$(BIN)/python bench/import_members.py
 	$(BIN)/python bench/console.py
+	$(BIN)/python bench/demo.py
 
 load: setup
 	@command -v wrk >/dev/null || { echo "the load test needs wrk (apt-get install wrk)"; exit 1; }
