@@ -11,7 +11,7 @@ measured interleaved with the public member page in the same run:
 * the dues grid of the largest branch (12 months of every member).
 
 It also prints the SQL statements one check-in runs in the largest and the smallest
-branch: they must be the same number (tests/test_record_checkin.py asserts it).
+branch: they must be the same number (tests/profiles/meetings/test_record_checkin.py asserts it).
 """
 
 from __future__ import annotations

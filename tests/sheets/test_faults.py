@@ -27,8 +27,8 @@ from tests.helpers.app import make_app, release_db
 from tests.helpers.databases import BACKENDS, truncate
 from tests.helpers.dates import TODAY
 from tests.helpers.pages import path
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMITTEE = "中共示范区直属机关委员会"
 RETRY = "请重新运行"  # the Chinese message for an import that lost a race: nothing written
 

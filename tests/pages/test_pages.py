@@ -19,6 +19,7 @@ from tests.helpers import factories
 from tests.helpers.app import make_app
 from tests.helpers.dates import TODAY
 from tests.helpers.pages import count_statements, path, seed_branch, token
+from tests.helpers.paths import ROOT
 
 
 def _one_member(app: Flask, **fields: object) -> tuple[int, int, str]:
@@ -143,7 +144,7 @@ def test_the_private_fields_are_the_one_list_and_no_page_query_reads_them() -> N
     from core.changelog import PRIVATE_MEMBER_FIELDS
 
     assert set(PRIVATE) == set(PRIVATE_MEMBER_FIELDS)  # the page test below covers every one
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     for source in [*(root / "profiles" / "queries").glob("*.py"),
                    *(root / "templates" / "profiles").glob("*.html")]:
         text = source.read_text(encoding="utf-8")

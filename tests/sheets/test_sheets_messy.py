@@ -24,9 +24,10 @@ from sheets.meetings import import_meetings
 from sheets.members import import_members
 from sheets.problems import SheetRefused
 from tests.helpers.dates import TODAY
+from tests.helpers.paths import DATA as TEST_DATA
 from tests.helpers.sheets import csv_file, xlsx
 
-DATA = Path(__file__).parent / "data" / "sheets"
+DATA = TEST_DATA / "sheets"
 BRANCH = "机关第一党支部"
 
 

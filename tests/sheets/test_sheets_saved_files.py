@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,8 +13,8 @@ from profiles.enums import Category, Gender, Position
 from profiles.models import Member, PartyGroup
 from sheets.members import import_members
 from tests.helpers import factories
+from tests.helpers.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 FILES = ["libreoffice-roster.xlsx", "libreoffice-roster-gbk.csv", "libreoffice-roster-utf8.csv"]
 
 

@@ -4,11 +4,11 @@ catalog of the feature that added it, e.g. sheetsread.po for the reading layer).
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 # Function name -> position of the English msgid among its arguments.
 MESSAGE_ARGUMENT = {"problem": 0, "report": 1, "gettext": 0, "lazy_gettext": 0, "ngettext": 0,
                     "_parse": 3, "first_time": 4}

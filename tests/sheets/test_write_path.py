@@ -22,6 +22,7 @@ from sheets.transaction import OpenTransaction, join_caller_transaction
 from sheets.upload import Upload
 from tests.helpers import factories
 from tests.helpers.dates import TODAY
+from tests.helpers.paths import ROOT
 from tests.helpers.sheets import ROSTER_HEADER, xlsx
 
 ROW = [1, "陈静", "女", "1990-01-01", "2015-07-01", "2016-07-01", "正式党员", "机关第一党支部",
@@ -82,7 +83,6 @@ def test_a_branch_exports_to_a_stream(demo_app: Flask) -> None:
 
 # -- one writer ---------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("app.py", "core", "profiles", "qr", "print", "demo", "sheets", "accounts",
             "console")
 # The only modules allowed to write domain tables: the operations layer, and the demo's

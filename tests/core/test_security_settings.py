@@ -8,6 +8,7 @@ import pytest
 
 from app import create_app
 from core.settings import SettingsError
+from tests.helpers.paths import ROOT
 
 
 @pytest.mark.parametrize("base_url", ["pc.example.org", "https://", "ftp://pc.example.org",
@@ -33,7 +34,7 @@ def test_start_up_errors_are_one_line_not_a_traceback(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     (tmp_path / "keys-folder" / "signing-keys").mkdir(parents=True)
     for instance, env in ((tmp_path / "a", {"PARTYCARD_BASE_URL": "pc.example.org"}),
                           (tmp_path / "keys-folder", {})):

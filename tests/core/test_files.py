@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.files import OutputError, output_path
+from tests.helpers.paths import ROOT
 
 
 def test_written_whole_with_the_usual_permissions(tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_files_left_by_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> N
               "    tmp.write_bytes(b'ID numbers'); print(tmp, flush=True); time.sleep(60)\n")
     child = subprocess.Popen([sys.executable, "-c", script, str(target)],
                              stdout=subprocess.PIPE, text=True,
-                             cwd=Path(__file__).resolve().parent.parent)
+                             cwd=ROOT)
     assert child.stdout is not None
     left = Path(child.stdout.readline().strip())
     child.kill()
