@@ -2,7 +2,10 @@
 
 The schema is built once per session by the real Alembic migrations (into a SQLite
 template file and a throw-away PostgreSQL database); each test then gets a fresh copy
-(SQLite) or truncated tables (PostgreSQL).
+(SQLite) or emptied tables (PostgreSQL). Under pytest-xdist (``make test`` runs
+``-n auto``) every worker builds its own: its templates sit in its own temporary folder
+and its PostgreSQL databases carry its worker id. What tests import lives in
+``tests/helpers/``; this file holds the fixtures and the report hooks only.
 """
 
 from __future__ import annotations
@@ -28,7 +31,20 @@ from tests.helpers.databases import (
     migrate,
     postgres_database_url,
     truncate,
+    worker_id,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translation catalogs once, so the suite never depends on a stale .mo.
+
+    In the controlling process only: xdist workers would write the same files at once.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    from core.i18n import compile_catalogs
+
+    compile_catalogs(Path(__file__).resolve().parent.parent / "translations")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -63,7 +79,8 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 def _postgres_database(instance: Path, seed_demo: bool) -> Iterator[str]:
     if POSTGRES_SKIP_REASON:
         pytest.skip(POSTGRES_SKIP_REASON)
-    name = f"partycard_test_{uuid.uuid4().hex[:10]}"
+    # One database per xdist worker (and per run: colleagues share the server).
+    name = f"partycard_test_{worker_id()}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(database_uri(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -171,14 +188,6 @@ def make_member(ctx: None) -> Callable[..., Any]:
 def make_meeting(ctx: None) -> Callable[..., Any]:
     """Factory: a meeting with attendance rows for the given members."""
     return factories.make_meeting
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs() -> None:
-    """Compile the translation catalogs once, so the suite never depends on a stale .mo."""
-    from core.i18n import compile_catalogs
-
-    compile_catalogs(Path(__file__).resolve().parent.parent / "translations")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -251,7 +252,7 @@ def test_redis_storage_counts_across_apps(world: World, database_url: str,
         redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
     except Exception:
         pytest.skip("Redis not reachable at 127.0.0.1:6379")
-    prefix = f"pctest{tmp_path.name}"
+    prefix = f"pctest{uuid.uuid4().hex}"  # unique across xdist workers and runs
     config = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
               "RATELIMIT_KEY_PREFIX": prefix, "LOGIN_SLOW": "2 per 5 minutes"}
     one = _throttled_app(tmp_path / "one", database_url, **config)
