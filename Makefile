@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
+# The suite on every core (pytest-xdist), one database per worker (tests/conftest.py);
+# `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n auto --dist worksteal
 
 .PHONY: run test setup lint typecheck pytest translations bench load clean
 
@@ -40,13 +43,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test: setup
 	scripts/system-packages.sh test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The long benchmarks and the load test: not part of `make test` (figures in docs/performance.md).
 bench: setup
@@ -54,6 +57,7 @@ bench: setup
 	$(BIN)/python bench/print_cards.py
 	$(BIN)/python bench/import_members.py
 	$(BIN)/python bench/console.py
+	$(BIN)/python bench/demo.py
 
 load: setup
 	@command -v wrk >/dev/null || { echo "the load test needs wrk (apt-get install wrk)"; exit 1; }

@@ -11,7 +11,7 @@ measured interleaved with the public member page in the same run:
 * the dues grid of the largest branch (12 months of every member).
 
 It also prints the SQL statements one check-in runs in the largest and the smallest
-branch: they must be the same number (tests/test_record_checkin.py asserts it).
+branch: they must be the same number (tests/profiles/meetings/test_record_checkin.py asserts it).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event, func, select  # noqa: E402
 
-from bench.common import bench_app, demo_database, machine  # noqa: E402
+from bench.common import TODAY, bench_app, demo_database, machine  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -59,7 +59,7 @@ def main() -> None:
         return card_url("http://x", keys, "member", member_id, generation).split("HTTP://X")[1]
 
     active = Member.status != MemberStatus.TRANSFERRED_OUT
-    day = dt.date(2026, 11, 21)
+    day = TODAY
     with app.app_context():
         by_size = db.session.execute(
             select(Branch.code, func.count(Member.id)).join(Member).where(active)

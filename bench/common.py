@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import platform
 import subprocess
@@ -12,9 +11,11 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
+# The suite's pinned date: every run measures the same organisation as the tests.
+from tests.helpers.dates import TODAY
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("PARTYCARD_BENCH_CACHE", "/tmp/partycard-bench"))
-TODAY = dt.date(2026, 11, 21)  # fixed, so every run measures the same organisation
 
 
 def machine() -> str:

@@ -2,13 +2,14 @@
 
 The schema is built once per session by the real Alembic migrations (into a SQLite
 template file and a throw-away PostgreSQL database); each test then gets a fresh copy
-(SQLite) or truncated tables (PostgreSQL).
+(SQLite) or emptied tables (PostgreSQL). Under pytest-xdist (``make test`` runs
+``-n auto``) every worker builds its own: its templates sit in its own temporary folder
+and its PostgreSQL databases carry its worker id. What tests import lives in
+``tests/helpers/``; this file holds the fixtures and the report hooks only.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,36 +21,30 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
-from app import create_app
-from core.db import database_uri, db
-from tests import factories
-
-TODAY = dt.date(2026, 11, 21)
-BASE_URL = "https://pc.example.org"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "PARTYCARD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+from core.db import database_uri
+from tests.helpers import factories
+from tests.helpers.app import make_app, release_db
+from tests.helpers.databases import (
+    BACKENDS,
+    POSTGRES_ADMIN_URL,
+    POSTGRES_SKIP_REASON,
+    migrate,
+    postgres_database_url,
+    truncate,
+    worker_id,
 )
-BACKENDS = ("sqlite", "postgresql")
-TABLES = ("job",  # background jobs (core/jobs.py)
-          "account_session", "account_grant", "account",  # console accounts (accounts/)
-          "change_log", "membership", "points_entry", "points_rule", "evaluation", "dues",
-          "attendance",
-          "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
-          "committee", "column_mapping")
 
 
-def _postgres_reachable() -> str | None:
-    """None if PostgreSQL answers, else why not."""
-    try:
-        import psycopg
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translation catalogs once, so the suite never depends on a stale .mo.
 
-        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
-            return None
-    except Exception as exc:  # any failure means "skip PostgreSQL", with the reason shown
-        return f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc.__class__.__name__}"
+    In the controlling process only: xdist workers would write the same files at once.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    from core.i18n import compile_catalogs
 
-
-POSTGRES_SKIP_REASON = _postgres_reachable()
+    compile_catalogs(Path(__file__).resolve().parent.parent / "translations")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -69,36 +64,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(f"partycard database tests — {line}")
 
 
-def make_app(database_url: str, instance: Path, **config: Any) -> Flask:
-    """A testing app on ``database_url`` with the suite's fixed date and base URL."""
-    settings = {"TESTING": True, "DATABASE_URL": database_url, "BASE_URL": BASE_URL,
-                "TODAY": TODAY.isoformat(),
-                "PASSWORD_HASH_PROFILE": "CHEAPEST"}  # argon2id, but fast: tests log in a lot
-    settings.update(config)
-    return create_app(settings, instance_path=str(instance))
-
-
-def release_db(app: Flask) -> None:
-    """Return the session's connection, then close the pool (in that order, or it leaks)."""
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _migrate(database_url: str, instance: Path, seed_demo: bool = False) -> None:
-    from flask_migrate import upgrade
-
-    app = make_app(database_url, instance)
-    with app.app_context():
-        upgrade()
-        if seed_demo:
-            from demo.builder import DemoBuilder
-
-            with db.engine.begin() as conn:
-                DemoBuilder(conn, members=150, seed=2026, today=TODAY).build()
-        db.engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Migrated SQLite files: one empty, one with the demo organisation."""
@@ -106,7 +71,7 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     files = {}
     for name, seed in (("empty", False), ("demo", True)):
         path = root / f"{name}.sqlite3"
-        _migrate(f"sqlite:///{path}", root / "instance", seed_demo=seed)
+        migrate(f"sqlite:///{path}", root / "instance", seed_demo=seed)
         files[name] = path
     return files
 
@@ -114,13 +79,14 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 def _postgres_database(instance: Path, seed_demo: bool) -> Iterator[str]:
     if POSTGRES_SKIP_REASON:
         pytest.skip(POSTGRES_SKIP_REASON)
-    name = f"partycard_test_{uuid.uuid4().hex[:10]}"
+    # One database per xdist worker (and per run: colleagues share the server).
+    name = f"partycard_test_{worker_id()}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(database_uri(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    url = postgres_database_url(name)
     try:
-        _migrate(url, instance, seed_demo=seed_demo)
+        migrate(url, instance, seed_demo=seed_demo)
         yield url
     finally:
         with admin.connect() as conn:
@@ -140,13 +106,6 @@ def postgres_demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     yield from _postgres_database(tmp_path_factory.mktemp("pg-demo-instance"), seed_demo=True)
 
 
-def _truncate(url: str) -> None:
-    engine = create_engine(database_uri(url))
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path,
                  sqlite_templates: dict[str, Path]) -> Iterator[str]:
@@ -158,7 +117,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     else:
         url = request.getfixturevalue("postgres_url")
         yield url
-        _truncate(url)
+        truncate(url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -231,18 +190,10 @@ def make_meeting(ctx: None) -> Callable[..., Any]:
     return factories.make_meeting
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs() -> None:
-    """Compile the translation catalogs once, so the suite never depends on a stale .mo."""
-    from core.i18n import compile_catalogs
-
-    compile_catalogs(Path(__file__).resolve().parent.parent / "translations")
-
-
 @pytest.fixture
 def auth(client: FlaskClient) -> Any:
-    """Log in and out of the console through its forms (see tests/console_helpers.py)."""
-    from tests.console_helpers import AuthActions
+    """Log in and out of the console through its forms (see tests/helpers/console.py)."""
+    from tests.helpers.console import AuthActions
 
     return AuthActions(client)
 
@@ -250,6 +201,6 @@ def auth(client: FlaskClient) -> Any:
 @pytest.fixture
 def world(app: Flask) -> Any:
     """Two branches (A: this one, B: another) and an account per console role."""
-    from tests.console_helpers import build_world
+    from tests.helpers.console import build_world
 
     return build_world(app)

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import make_app, release_db
+from tests.helpers.app import make_app, release_db
 
 CHROMIUM = os.environ.get("PARTYCARD_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium phones home at start-up; this suite must see no foreign request.

@@ -3,7 +3,6 @@ same card URLs; only the secretary is offered 签到, and the branch page's figu
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,9 @@ from core.db import db
 from profiles.cards import reissue_card
 from profiles.enums import MemberStatus
 from profiles.models import Branch, Member
-from tests.console_helpers import PASSWORD, make_account
-from tests.pages_helpers import path
+from tests.helpers.console import PASSWORD, make_account
+from tests.helpers.dates import TODAY
+from tests.helpers.pages import path
 
 SHOTS = Path("/tmp/partycard-checkin-shots")
 
@@ -77,7 +77,7 @@ def test_secretary_checks_in_three_members_by_scanning(browser: Any, live_app: F
         sec.fill("input[name=username]", "sec_demo")
         sec.fill("input[name=password]", PASSWORD)
         sec.click("button[type=submit]")
-        today = dt.date(2026, 11, 21).isoformat()
+        today = TODAY.isoformat()
         sec.goto(f"{live_server}/console/branches/{demo['code']}/meetings/new")
         sec.select_option("select[name=kind]", "theme_day")
         sec.fill("input[name=held_on]", today)

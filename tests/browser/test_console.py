@@ -20,7 +20,7 @@ from accounts.models import Role
 from core.db import db
 from profiles.models import Member
 from qr.links import card_url
-from tests.console_helpers import PASSWORD, make_account
+from tests.helpers.console import PASSWORD, make_account
 
 pytestmark = pytest.mark.browser
 

@@ -24,9 +24,9 @@ from core.db import db
 from profiles.enums import MemberStatus
 from profiles.models import Branch, Member
 from qr.links import card_url
-from tests.conftest import make_app, release_db
-from tests.console_helpers import PASSWORD, make_account
-from tests.pdfcheck import decode_pages
+from tests.helpers.app import make_app, release_db
+from tests.helpers.console import PASSWORD, make_account
+from tests.helpers.pdf import decode_pages
 
 pytestmark = pytest.mark.browser
 BRANCH = "ZB02"  # the demo branch with open gaps (no 党课 last quarter, unpaid dues)

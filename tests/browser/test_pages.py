@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.db import db
 from profiles.models import Branch, Member
-from tests.pages_helpers import path
+from tests.helpers.pages import path
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,63 @@
+"""Every route of the console blueprints, and a URL for each about branch A (used by the
+permission matrix and the CSRF test)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from werkzeug.routing import Rule
+
+from accounts.access import AccessRule, access_rule
+from console import CONSOLE_BLUEPRINTS
+from tests.helpers.console import World
+
+# How to fill each URL argument for a route about branch A. Add one here when a new
+# screen takes a new kind of argument; create the record in branch A once per world, e.g.
+#   "meeting_id": lambda w: w.once("meeting", lambda: str(make_meeting_in(w.a.code).id)),
+# (``once`` runs the maker in an app context and commits nothing itself: commit in it).
+URL_VALUES: dict[str, Callable[[World], str]] = {
+    "code": lambda w: w.a.code,
+    "number": lambda w: w.a.member_numbers[0],
+    "username": lambda w: w.accounts["sec_a"],
+    "job_id": lambda w: w.job_id,  # a print job of sec_a's (core/jobs.py)
+    "kind": lambda w: "members",  # a blank import template
+    "meeting_id": lambda w: str(w.a.meeting_id),
+    "token": lambda w: w.a.member_token,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    rule: str
+    methods: tuple[str, ...]
+    access: AccessRule | None
+
+
+def console_routes(app: Flask) -> list[Route]:
+    """Every route of the console blueprints (logout last: it ends the session)."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in CONSOLE_BLUEPRINTS:
+            continue
+        methods = tuple(m for m in ("GET", "POST") if m in (rule.methods or ()))
+        view = app.view_functions[rule.endpoint]
+        routes.append(Route(rule.endpoint, rule.rule, methods, access_rule(view)))
+    return sorted(routes, key=lambda r: (r.endpoint == "accounts.logout", r.rule))
+
+
+def build_url(rule: Rule | str, world: World) -> str:
+    """The route's URL about branch A."""
+    text = rule if isinstance(rule, str) else rule.rule
+    url = text
+    for part in text.split("<")[1:]:
+        spec = part.split(">")[0]
+        name = spec.split(":")[-1]
+        if name not in URL_VALUES:
+            pytest.fail(f"no sample value for URL argument <{name}> of {text}: add one to "
+                        "URL_VALUES in tests/helpers/console_routes.py")
+        url = url.replace(f"<{spec}>", URL_VALUES[name](world))
+    return url

@@ -1,0 +1,69 @@
+"""The one 签到 operation: every eligibility rule, each refusal with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from core.changelog import Actor
+from core.db import db
+from profiles.enums import Attendance
+from profiles.meetings.checkin import CheckinRefused, Refusal, Scan, perform_checkin
+from profiles.members.operations import move_membership
+from profiles.models import AttendanceRecord, Branch, Meeting, Member
+from tests.helpers import factories
+
+ACTOR = Actor("secretary", "test")
+MOVED_ON = dt.date(2026, 9, 16)
+
+
+def _refusal(meeting: Meeting, scan: Scan) -> Refusal:
+    """Why the scan is refused; it writes nothing."""
+    before = _attendance_rows()
+    with pytest.raises(CheckinRefused) as info:
+        perform_checkin(ACTOR, meeting, scan)
+    assert _attendance_rows() == before and str(info.value)
+    return info.value.reason
+
+
+def _attendance_rows() -> int:
+    return int(db.session.scalar(select(func.count()).select_from(AttendanceRecord)) or 0)
+
+
+def test_each_refusal_names_its_reason(make_branch: Callable[..., Branch],
+                                       make_member: Callable[..., Member]) -> None:
+    branch = make_branch(code="QD01")
+    member = make_member(branch, name="签到人")
+    gone = make_member(branch, name="已转出")
+    open_meeting = factories.make_meeting(branch, held_on=dt.date(2026, 11, 20),
+                                          checkin_open=True)
+    closed = factories.make_meeting(branch, held_on=dt.date(2026, 11, 19))
+    move_membership(ACTOR, gone, branch=None, group=None, on=dt.date(2026, 11, 21))
+    db.session.commit()
+    assert _refusal(open_meeting, Scan(None, Refusal.UNKNOWN_CARD)) is Refusal.UNKNOWN_CARD
+    assert _refusal(open_meeting, Scan(None, Refusal.REPLACED_CARD)) is Refusal.REPLACED_CARD
+    assert _refusal(closed, Scan(member)) is Refusal.CLOSED
+    assert _refusal(open_meeting, Scan(gone)) is Refusal.TRANSFERRED
+    with pytest.raises(ValueError):
+        Scan(None)  # a scan names a member or says why not
+
+
+def test_the_branch_is_the_members_on_the_meetings_date(
+        make_branch: Callable[..., Branch], make_member: Callable[..., Member]) -> None:
+    old, new = make_branch(code="QD02"), make_branch(code="QD03")
+    mover = make_member(old, name="调动")
+    before = factories.make_meeting(old, held_on=MOVED_ON - dt.timedelta(days=2),
+                                    checkin_open=True)
+    new_before = factories.make_meeting(new, held_on=MOVED_ON - dt.timedelta(days=1),
+                                        checkin_open=True)
+    move_membership(ACTOR, mover, branch=new, group=None, on=MOVED_ON)
+    db.session.commit()
+    # Recorded late, after the move: the old branch's meeting was the mover's own.
+    assert perform_checkin(ACTOR, before, Scan(mover)) is True
+    assert perform_checkin(ACTOR, before, Scan(mover)) is False  # a second tap: nothing new
+    assert _refusal(new_before, Scan(mover)) is Refusal.OTHER_BRANCH
+    record = db.session.get(AttendanceRecord, (before.id, mover.id))
+    assert record is not None and record.status is Attendance.PRESENT
