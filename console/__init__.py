@@ -7,7 +7,7 @@ Adding a screen (see console/README.md):
    ``@member_access()``, ``@record_access(...)``, ``@admin_required``, ``@signed_in``).
 2. Add the module's name to :data:`SCREENS` below.
 3. If a URL takes an argument the permission-matrix test does not know yet, add a sample
-   value for it in ``tests/console_matrix.py`` (``URL_VALUES``). The test walks every route
+   value for it in ``tests/helpers/console_routes.py`` (``URL_VALUES``). The test walks every route
    of :data:`CONSOLE_BLUEPRINTS` and fails for one without a declared access rule.
 """
 

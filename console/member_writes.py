@@ -10,14 +10,13 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from accounts.access import current_access, member_access
 from accounts.forms import PostForm
 from console.blueprint import bp
 from console.member_forms import FieldError, MemberForm, TransferForm
 from console.privacy import private_values
-from core.changelog import Actor
+from console.record import actor
 from core.clock import today
 from core.db import db
 from profiles.cards import reissue_card
@@ -28,11 +27,6 @@ from profiles.writes import RuleViolation
 
 # Rule problems name Member attributes; the form names a few differently.
 FORM_FIELD = {"dues_base_cents": "dues_base"}
-
-
-def actor(source: str = "console") -> Actor:
-    """The signed-in account as the change log's actor."""
-    return Actor(current_user.username, source)
 
 
 def attach(form: Any, field: str | None, message: str, general: list[str]) -> None:

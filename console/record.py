@@ -16,9 +16,10 @@ from profiles.meetings import reads as meetings_reads
 from profiles.models import Meeting
 
 
-def actor() -> Actor:
-    """The signed-in account, writing from the console."""
-    return Actor(str(current_user.username), "console")
+def actor(source: str = "console") -> Actor:
+    """The signed-in account as the change log's actor, writing from the console (the
+    one such helper: every console screen names its writes so)."""
+    return Actor(str(current_user.username), source)
 
 
 def meeting_by_id(value: Any) -> tuple[Meeting, int] | None:

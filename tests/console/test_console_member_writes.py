@@ -12,13 +12,9 @@ from core.db import db
 from profiles.enums import MemberStatus
 from profiles.models import Branch, ChangeLog, Member
 from qr.links import card_url
+from tests.helpers.console import MEMBER_FORM as FORM
 from tests.helpers.console import AuthActions, World
 from tests.helpers.pdf import decode_pages
-
-FORM = {"name": "甲成员一", "gender": "", "ethnicity": "汉族", "category": "full",
-        "position": "", "status": "normal", "joined_on": "2010-07-01",
-        "converted_on": "2011-07-01", "probation_extension_months": "", "dues_basis": "wage",
-        "id_number": "", "phone": "", "address": "", "birth_date": "", "dues_base": ""}
 
 
 def _member(app: Flask, number: str) -> Member:

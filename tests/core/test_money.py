@@ -12,8 +12,7 @@ from sqlalchemy import select
 from core.db import db
 from core.money import format_yuan, parse_yuan
 from profiles.models import Member
-from tests.console.test_console_member_writes import FORM
-from tests.helpers.console import AuthActions, World
+from tests.helpers.console import MEMBER_FORM, AuthActions, World
 
 
 @pytest.mark.parametrize(("typed", "cents"), [
@@ -46,7 +45,7 @@ def test_a_bad_dues_base_is_refused_at_its_field(app: Flask, world: World, auth:
     auth.login("sec_a")
     with app.app_context():
         before = db.session.scalar(select(Member.dues_base_cents).where(Member.number == number))
-    answer = auth.post(f"/console/members/{number}/edit", **{**FORM, "dues_base": typed})
+    answer = auth.post(f"/console/members/{number}/edit", **{**MEMBER_FORM, "dues_base": typed})
     assert answer.status_code == 400
     assert "请填写以元为单位的金额" in answer.get_data(as_text=True)
     with app.app_context():

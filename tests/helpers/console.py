@@ -124,3 +124,12 @@ def build_world(app: Flask) -> World:
         db.session.commit()
     return World(a, b, {"sec_a": "sec_a", "sec_b": "sec_b", "supervisor": "super",
                         "admin": "admin"}, app, job_id)
+
+
+# The member edit form as the console sends it for 甲成员一 (branch A's first member),
+# to post with a field or two changed.
+MEMBER_FORM: dict[str, str] = {
+    "name": "甲成员一", "gender": "", "ethnicity": "汉族", "category": "full", "position": "",
+    "status": "normal", "joined_on": "2010-07-01", "converted_on": "2011-07-01",
+    "probation_extension_months": "", "dues_basis": "wage", "id_number": "", "phone": "",
+    "address": "", "birth_date": "", "dues_base": ""}
