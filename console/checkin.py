@@ -49,7 +49,7 @@ def checkin(meeting: Meeting) -> Response:
     present = [m for m in members if recorded.get(m.id) is Attendance.PRESENT]
     waiting = [m for m in members if m.id in expected and m.id not in recorded]
     marked = [m for m in members if recorded.get(m.id) in (Attendance.EXCUSED,
-                                                            Attendance.ABSENT)]
+                                                           Attendance.ABSENT)]
 
     response = Response(render_template(
         "console/record_checkin.html", meeting=meeting, branch=meeting.branch,
@@ -159,5 +159,5 @@ def checkin_post(meeting: Meeting, token: str) -> ResponseReturnValue:
     if not newly:
         flash(_("%(name)s was checked in already.", name=member.name))
     return redirect(url_for("console.checkin_confirm", meeting_id=meeting_id,
-                                          token=token, done="1" if newly else None), 303)
+                            token=token, done="1" if newly else None), 303)
 

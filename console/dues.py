@@ -206,7 +206,7 @@ def set_due(branch: Branch) -> ResponseReturnValue:
         return _dues_view(branch, 400)
     try:
         dues_ops.record_dues(actor(), member, month, due_cents=due,
-                               due_reason=reason if due != computed else "")
+                             due_reason=reason if due != computed else "")
     except UserError as error:
         db.session.rollback()
         refuse(error)

@@ -31,7 +31,7 @@ from sheets.writing.export import BranchNotFound, export_branch
 from sheets.writing.templates import write_template
 
 import_cli = AppGroup("import", help="Import members and records from .xlsx, .xls, .ods or "
-                     ".csv files.")
+                      ".csv files.")
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 

@@ -35,7 +35,7 @@ def record_dues(actor: Actor, member: Member, month: int, *, due_cents: int | No
                 due_cents = monthly_dues_cents(member.dues_basis, member.dues_base_cents)
             except ValueError:
                 raise refuse("due", "The due amount cannot be computed (the member has no "
-                              "wage or pension on record); fill in 应缴金额.") from None
+                             "wage or pension on record); fill in 应缴金额.") from None
     if paid_cents is None:
         paid_cents = record.paid_cents if record is not None else 0
     if paid_on is None and paid_cents and record is not None:

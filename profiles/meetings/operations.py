@@ -51,9 +51,9 @@ def record_meeting(actor: Actor, *, branch: Branch, kind: MeetingKind, held_on: 
                    place: str = "") -> Meeting:
     """Record a meeting a branch (or, for a 党小组会, one of its groups) held."""
     check(meeting_problems(kind, has_group=group is not None, held_on=held_on,
-                                  branch=lifespan_of(branch), topic=topic)
-           + _group_of(group, branch) + length_problems("place", place, 200)
-           + text_problems({"topic": topic, "place": place}))
+                           branch=lifespan_of(branch), topic=topic)
+          + _group_of(group, branch) + length_problems("place", place, 200)
+          + text_problems({"topic": topic, "place": place}))
     meeting = Meeting(branch_id=branch.id, kind=kind, held_on=held_on, topic=topic,
                       group_id=group.id if group else None, place=place)
     meeting.branch = branch
@@ -78,10 +78,10 @@ def edit_meeting(actor: Actor, meeting: Meeting, **fields: Any) -> Meeting:
     values = {"kind": meeting.kind, "held_on": meeting.held_on, "topic": meeting.topic,
               "place": meeting.place, **fields}
     check(meeting_problems(values["kind"], has_group=group is not None,
-                                  held_on=values["held_on"], branch=lifespan_of(branch),
-                                  topic=values["topic"])
-           + _group_of(group, branch) + length_problems("place", values["place"], 200)
-           + text_problems({"topic": values["topic"], "place": values["place"]}))
+                           held_on=values["held_on"], branch=lifespan_of(branch),
+                           topic=values["topic"])
+          + _group_of(group, branch) + length_problems("place", values["place"], 200)
+          + text_problems({"topic": values["topic"], "place": values["place"]}))
     key = meeting_key_of(meeting)
     changed = changed_values(meeting, values)
     if (group.id if group else None) != meeting.group_id:
@@ -104,8 +104,8 @@ def set_attendance(actor: Actor, meeting: Meeting, member: Member,
     # transfer is the old branch's, and the new one cannot claim it.
     span = membership_on(member.id, meeting.held_on)
     check(attendee_problems(member_name=member.name,
-                                   member_branch_id=span.branch_id if span else None,
-                                   meeting_branch_id=meeting.branch_id))
+                            member_branch_id=span.branch_id if span else None,
+                            meeting_branch_id=meeting.branch_id))
     record = db.session.get(AttendanceRecord, (meeting.id, member.id))
     key = f"{member.number} {meeting_key_of(meeting)}"
     if record is None:

@@ -58,13 +58,13 @@ def _unique_problems(values: Mapping[str, Any], member_id: int | None) -> list[P
     other = db.session.scalar(select(Member.id).where(Member.number == values["number"]))
     if other is not None and other != member_id:
         found.append(problem("number", "党员编号 %(value)s is another member's.",
-                                   value=values["number"]))
+                             value=values["number"]))
     if values.get("id_number"):
         holder = db.session.scalar(select(Member).where(Member.id_number == values["id_number"]))
         if holder is not None and holder.id != member_id:
             found.append(problem("id_number", "This ID number belongs to member "
-                                       "%(number)s (%(name)s) already.", number=holder.number,
-                                       name=holder.name))
+                                 "%(number)s (%(name)s) already.", number=holder.number,
+                                 name=holder.name))
     return found
 
 
@@ -91,9 +91,9 @@ def create_member(actor: Actor, *, branch: Branch, group: PartyGroup | None = No
         values["number"] = next_member_number()
     values["number"] = str(values["number"]).strip().upper()
     check(member_problems(_facts(values), today)
-           + text_problems(values)
-           + placement_problems(group_branch_id=group.branch_id if group else None,
-                                      branch_id=branch.id))
+          + text_problems(values)
+          + placement_problems(group_branch_id=group.branch_id if group else None,
+                               branch_id=branch.id))
     check(_unique_problems(values, None))
     member = Member(branch_id=branch.id, group_id=group.id if group else None, **values)
     db.session.add(member)
@@ -133,11 +133,11 @@ def transfer_member(actor: Actor, member: Member, *, branch: Branch, group: Part
                     on: dt.date) -> Member:
     """Move a member to another branch and/or party group (组织关系转接) on a date."""
     check(placement_problems(group_branch_id=group.branch_id if group else None,
-                                    branch_id=branch.id, branch=lifespan_of(branch),
-                                    group=lifespan_of(group) if group else None, on=on))
+                             branch_id=branch.id, branch=lifespan_of(branch),
+                             group=lifespan_of(group) if group else None, on=on))
     if member.status is MemberStatus.TRANSFERRED_OUT:
         raise refuse("status", "%(name)s has transferred out of the organisation.",
-                      name=member.name)
+                     name=member.name)
     move_membership(actor, member, branch=branch, group=group, on=on)
     return member
 
@@ -146,7 +146,7 @@ def transfer_out(actor: Actor, member: Member, *, on: dt.date) -> Member:
     """Record that a member transferred out of the organisation (已转出) on a date."""
     if member.status is MemberStatus.TRANSFERRED_OUT:
         raise refuse("status", "%(name)s has transferred out of the organisation.",
-                      name=member.name)
+                     name=member.name)
     move_membership(actor, member, branch=None, group=None, on=on)
     return member
 
@@ -166,7 +166,7 @@ def move_membership(actor: Actor, member: Member, *, branch: Branch | None,
     """
     if group is not None and branch is not None and group.branch_id != branch.id:
         raise refuse("group", "Party group %(group)s is not in branch %(branch)s.",
-                      group=group.name, branch=branch.name)
+                     group=group.name, branch=branch.name)
     db.session.flush()
     ranges = list(db.session.scalars(select(Membership).where(
         Membership.member_id == member.id).order_by(Membership.since)))
@@ -174,8 +174,8 @@ def move_membership(actor: Actor, member: Member, *, branch: Branch | None,
     latest = max((r.until or r.since for r in ranges), default=None)
     if latest is not None and on < latest:
         raise refuse("moved_on", "%(name)s's membership record already runs to %(date)s; a "
-                      "move must be dated on or after it.", name=member.name,
-                      date=latest.isoformat())
+                     "move must be dated on or after it.", name=member.name,
+                     date=latest.isoformat())
     branch_id, group_id = (branch.id, group.id if group else None) if branch else (None, None)
     old = (current.branch_id, current.group_id) if current else (None, None)
     if current is not None and old == (branch_id, group_id):

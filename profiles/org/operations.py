@@ -27,7 +27,7 @@ def found_branch(actor: Actor, *, code: str, name: str, committee: Committee,
     """Create a branch (党支部) of a committee."""
     code, name = code.strip().upper(), name.strip()
     check(unit_problems(code=code, name=name, founded_on=founded_on)
-           + text_problems({"code": code, "name": name}))
+          + text_problems({"code": code, "name": name}))
     if db.session.scalar(select(Branch.id).where(Branch.code == code)) is not None:
         raise refuse("code", "A branch with the code %(value)s exists already.", value=code)
     branch = Branch(code=code, name=name, committee_id=committee.id, founded_on=founded_on)
@@ -42,7 +42,7 @@ def found_branch(actor: Actor, *, code: str, name: str, committee: Committee,
 def _dissolve(actor: Actor, unit: Branch | PartyGroup, key: str, on: dt.date) -> None:
     if unit.dissolved_on is not None:
         raise refuse("dissolved_on", "It was dissolved on %(date)s already.",
-                      date=unit.dissolved_on.isoformat())
+                     date=unit.dissolved_on.isoformat())
     check(unit_problems(name=unit.name, founded_on=unit.founded_on, dissolved_on=on))
     unit.dissolved_on = on
     db.session.flush()
@@ -59,7 +59,7 @@ def dissolve_branch(actor: Actor, branch: Branch, *, on: dt.date) -> Branch:
     count = _active_members(Member.branch_id == branch.id)
     if count:
         raise refuse("branch", "%(count)s members still belong to this branch; transfer "
-                      "them first.", count=count)
+                     "them first.", count=count)
     _dissolve(actor, branch, branch.code, on)
     return branch
 
@@ -69,14 +69,14 @@ def found_group(actor: Actor, branch: Branch, *, name: str,
     """Create a party group (党小组) in a branch."""
     name = name.strip()
     check(unit_problems(name=name, founded_on=founded_on)
-           + text_problems({"name": name}) + length_problems("name", name, 60))
+          + text_problems({"name": name}) + length_problems("name", name, 60))
     if founded_on is not None and not lifespan_of(branch).covers(founded_on):
         raise refuse("founded_on", "The branch did not exist on %(date)s; check the date.",
-                      date=founded_on.isoformat())
+                     date=founded_on.isoformat())
     if db.session.scalar(select(PartyGroup.id).where(PartyGroup.branch_id == branch.id,
                                                      PartyGroup.name == name)) is not None:
         raise refuse("name", "Branch %(branch)s has a party group called %(value)s already.",
-                      branch=branch.name, value=name)
+                     branch=branch.name, value=name)
     group = PartyGroup(branch_id=branch.id, name=name, founded_on=founded_on)
     db.session.add(group)
     db.session.flush()
@@ -91,6 +91,6 @@ def dissolve_group(actor: Actor, group: PartyGroup, *, on: dt.date) -> PartyGrou
     count = _active_members(Member.group_id == group.id)
     if count:
         raise refuse("group", "%(count)s members still belong to this party group; move "
-                      "them first.", count=count)
+                     "them first.", count=count)
     _dissolve(actor, group, f"{group.branch.code} {group.name}", on)
     return group

@@ -72,7 +72,7 @@ def group_by_id(group_id: int) -> PartyGroup | None:
 
 
 def branches_and_groups(scope: BranchScope) -> Sequence[Row[str, str, int | None,
-                                                                 str | None]]:
+                                                            str | None]]:
     """(branch code, branch name, group id, group name) of every branch within ``scope``
     and each of its groups (a branch without groups once, with None), by code then group
     name: where a member can be moved to, in one statement."""

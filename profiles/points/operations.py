@@ -27,7 +27,7 @@ def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: in
                 + text_problems({"reason": reason}))
     if rule is not None and rule.committee_id != member.branch.committee_id:
         problems.append(problem("rule", "That points rule belongs to another "
-                                      "organisation."))
+                                "organisation."))
     check(problems)
     entry = PointsEntry(member_id=member.id, recorded_on=recorded_on, points=points,
                         rule_id=rule.id if rule else None, reason=reason,

@@ -73,8 +73,8 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                 "due": (None, due), "paid": (None, paid), "paid_on": (None, paid_on)}))
             continue
         fields = {f: (o, n) for f, o, n in (("due", old.due_cents, due),
-                                             ("paid", old.paid_cents, paid),
-                                             ("paid_on", old.paid_on, paid_on)) if o != n}
+                                            ("paid", old.paid_cents, paid),
+                                            ("paid_on", old.paid_on, paid_on)) if o != n}
         if fields:
             updates.append(values)
             outcome.changes.append(Change("update", "dues", key, label, cells.row, fields))

@@ -61,7 +61,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                                           {"stage": (None, stage), "rating": (None, rating)}))
             continue
         fields = {f: (o, n) for f, o, n in (("stage", old.stage, stage),
-                                             ("rating", old.rating, rating)) if o != n}
+                                            ("rating", old.rating, rating)) if o != n}
         if fields:
             updates.append({"id": old.id, "stage": stage, "rating": rating})
             outcome.changes.append(Change("update", "evaluation", key, label, cells.row, fields))

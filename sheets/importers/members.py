@@ -62,7 +62,7 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
             progress(len(rows), len(intake.rows))
     if not rows and not problems:
         raise SheetRefused([problem(None, "The sheet has a header but no data rows.")
-                         .at(row=intake.header.row)])
+                            .at(row=intake.header.row)])
     with import_transaction(dry_run):
         orgs = OrgIndex.load()
         existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
@@ -74,7 +74,7 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         lifetimes = _plan_lifetimes(rows, orgs)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
-                                                                p.column or 0)))
+                                                               p.column or 0)))
         outcome.side_changes = orgs.planned_changes() + [
             Change("update", table, " ".join(key), key[-1], 0, {field: (old, new)})
             for (table, key, field), (old, new) in lifetimes.items()]
@@ -287,8 +287,8 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
             member_ops.move_membership(who, member, branch=None, group=None, on=on)
             continue
         member_ops.move_membership(who, member, branch=db.session.get(Branch, member.branch_id),
-                            group=db.session.get(PartyGroup, member.group_id)
-                            if member.group_id else None, on=on)
+                                   group=db.session.get(PartyGroup, member.group_id)
+                                   if member.group_id else None, on=on)
     bulk.bulk_insert(Membership, first_ranges)
     db.session.flush()
     member_ops.open_missing_memberships()  # members the roster added without a 转入日期

@@ -109,6 +109,6 @@ class OrgIndex:
             self.committees[name] = bulk.add_committee(name)
         for new in self.new_branches.values():
             self.by_code[new.code] = bulk.add_branch(new.code, new.name,
-                                                    self.committees[new.committee])
+                                                     self.committees[new.committee])
         for code, name in sorted(self.new_groups):
             self.groups[(code, name)] = bulk.add_group(self.by_code[code].id, name)

@@ -84,8 +84,8 @@ def _plan(rows: list[Cells], outcome: Outcome, actor: str,
             {"points": (None, points), "reason": (None, reason)}))
     outcome.created = [f"{name} ({points:+d})" for (_, name), points in new_rules.items()]
     outcome.side_changes = [Change("insert", "points_rule", name, name, 0,
-                                  {"name": (None, name), "points": (None, points)})
-                           for (_, name), points in new_rules.items()]
+                                   {"name": (None, name), "points": (None, points)})
+                            for (_, name), points in new_rules.items()]
 
     def write() -> None:
         ids = {key: rule.id for key, rule in rules.items()}

@@ -147,7 +147,7 @@ def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, a
     problems, rows = intake.problems, intake.rows
     if not rows and not problems:
         raise SheetRefused([problem(None, "The sheet has a header but no data rows.")
-                         .at(row=intake.header.row)])
+                            .at(row=intake.header.row)])
     if progress:
         progress(0, len(rows))
     outcome = Outcome(kind, path.name, len(rows), dry_run=dry_run)
@@ -158,7 +158,7 @@ def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, a
             progress(len(rows), len(rows))
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
-                                                                p.column or 0)))
+                                                               p.column or 0)))
         if not dry_run and outcome.changes:
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import {kind} {path.name}")

@@ -369,7 +369,7 @@ def test_with_a_redis_url_the_queue_is_on_redis(app: Flask, world: World) -> Non
 
 
 def test_a_restarted_worker_marks_jobs_it_cut_off_as_failed(app: Flask, world: World,
-                                                           auth: AuthActions) -> None:
+                                                            auth: AuthActions) -> None:
     from core.tasks import worker_command
 
     with app.app_context():

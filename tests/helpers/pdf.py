@@ -53,6 +53,6 @@ def embedded_fonts(pdf: bytes) -> set[str]:
             descriptor = target.get("/FontDescriptor")
             if descriptor is not None and any(
                     key in descriptor.get_object() for key in ("/FontFile", "/FontFile2",
-                                                                "/FontFile3")):
+                                                               "/FontFile3")):
                 names.add(str(target["/BaseFont"]))
     return names

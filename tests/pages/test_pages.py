@@ -206,7 +206,7 @@ def test_language_by_accept_language_switch_and_cookie(app: Flask, client: Flask
 
 
 def test_statement_count_does_not_grow_with_history_or_branch_size(app: Flask,
-                                                                 client: FlaskClient) -> None:
+                                                                   client: FlaskClient) -> None:
     with app.app_context():
         small_branch, small_members = seed_branch(2, 1)
         big_branch, big_members = seed_branch(30, 24)

@@ -39,7 +39,7 @@ def _cli(app: Flask, *args: str) -> tuple[int, str]:
 
 
 def test_print_cards_of_a_branch_every_code_opens_its_member(demo_app: Flask,
-                                                              tmp_path: Path) -> None:
+                                                             tmp_path: Path) -> None:
     out = tmp_path / "zb03.pdf"
     code, output = _cli(demo_app, "cards", "--branch", "ZB03", "-o", str(out))
     assert code == 0, output

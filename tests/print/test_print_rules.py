@@ -48,7 +48,7 @@ def test_unknown_preset_lists_the_choices() -> None:
     ({"cols": 2, "rows": 5, "code_size": 50.0}, "does not fit a 85.6x54 mm card"),
 ])
 def test_a_layout_that_does_not_fit_is_an_error(kwargs: dict[str, object],
-                                                 message: str) -> None:
+                                                message: str) -> None:
     with pytest.raises(PrintError, match=message):
         custom_preset(85.6, 54.0, **kwargs)  # type: ignore[arg-type]
 
@@ -78,7 +78,7 @@ def test_print_matrix_is_the_same_code_as_qr_matrix() -> None:
     assert (ours.version, ours.size) == (reference.version, reference.size)
     # Both are valid encodings; the mask may differ, the finder patterns never do.
     assert ours.rows[:7] and [r[:7] for r in ours.rows[:7]] == [r[:7]
-                                                               for r in reference.rows[:7]]
+                                                                for r in reference.rows[:7]]
 
 
 def _fake_fc(families: Sequence[str]) -> object:

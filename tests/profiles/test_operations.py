@@ -110,7 +110,7 @@ def test_record_meeting_and_attendance_land_in_one_transaction(org: dict[str, An
     li, wang = org["members"]
     with logged(5) as rows:
         meeting = meeting_ops.record_meeting(ACTOR, branch=org["branch"], kind=MeetingKind.GENERAL,
-                                     held_on=DAY, topic="学习党章", place="三楼会议室")
+                                             held_on=DAY, topic="学习党章", place="三楼会议室")
         meeting_ops.set_attendance(ACTOR, meeting, li, Attendance.PRESENT)
         meeting_ops.set_attendance(ACTOR, meeting, wang, Attendance.EXCUSED)
         assert db.session.scalar(select(func.count()).select_from(AttendanceRecord)) == 2
@@ -131,7 +131,7 @@ def test_record_meeting_refuses_a_group_outside_a_group_meeting(org: dict[str, A
     foreign = org["other"].groups[0]
     with refused("group"):
         meeting_ops.record_meeting(ACTOR, branch=org["branch"], kind=MeetingKind.GROUP, held_on=DAY,
-                           group=foreign)
+                                   group=foreign)
 
 
 def test_record_meeting_refuses_a_date_before_the_branch_was_founded(org: dict[str, Any],
@@ -140,7 +140,7 @@ def test_record_meeting_refuses_a_date_before_the_branch_was_founded(org: dict[s
     db.session.commit()
     with refused("held_on"):
         meeting_ops.record_meeting(ACTOR, branch=org["branch"], kind=MeetingKind.GENERAL,
-                           held_on=dt.date(2019, 12, 31))
+                                   held_on=dt.date(2019, 12, 31))
 
 
 def test_edit_meeting_logs_the_changed_fields_only(org: dict[str, Any]) -> None:
@@ -278,7 +278,7 @@ def test_create_member_refuses_bad_and_taken_values(org: dict[str, Any]) -> None
         member_ops.create_member(ACTOR, **base, group=org["other"].groups[0])
     with refused("name", "category"):
         member_ops.create_member(ACTOR, branch=org["branch"], name=" ", category=None,
-                          joined_on=dt.date(2010, 1, 1))
+                                 joined_on=dt.date(2010, 1, 1))
     with pytest.raises(TypeError):
         member_ops.create_member(ACTOR, **base, card_generation=5)
 
@@ -308,7 +308,7 @@ def test_transfer_member_moves_branch_and_clears_the_old_group(org: dict[str, An
     assert changes["group"][1] is None and changes["on"] == [None, "2026-05-10"]
     with refused("group"):
         member_ops.transfer_member(ACTOR, li, branch=org["branch"], group=org["other"].groups[0],
-                            on=DAY)
+                                   on=DAY)
 
 
 def test_transfer_out_sets_the_status_once(org: dict[str, Any]) -> None:
@@ -327,7 +327,7 @@ def test_found_branch_and_group(org: dict[str, Any]) -> None:
     assert committee is not None
     with logged(2) as rows:
         branch = org_ops.found_branch(ACTOR, code="zb09", name="新党支部", committee=committee,
-                                  founded_on=DAY)
+                                      founded_on=DAY)
         assert branch.code == "ZB09"
         org_ops.found_group(ACTOR, branch, name="第一党小组", founded_on=DAY)
     assert [r.table_name for r in rows] == ["branch", "party_group"]
@@ -358,10 +358,10 @@ def test_control_and_direction_characters_are_refused_in_every_text(
         member_ops.update_member(ACTOR, org["members"][0], address="东大街\x001号")
     with refused("topic"):
         meeting_ops.record_meeting(ACTOR, branch=org["branch"], kind=MeetingKind.THEME_DAY,
-                           held_on=DAY, topic="\x1b[2J学习")
+                                   held_on=DAY, topic="\x1b[2J学习")
     with refused("reason"):
         points_ops.add_points(ACTOR, org["members"][0], recorded_on=DAY, points=2,
-                       reason="出席\u2066会议")
+                              reason="出席\u2066会议")
     with refused("name"):
         org_ops.found_group(ACTOR, org["branch"], name="第三\x85小组", founded_on=None)
     # Line breaks and tabs are text people type (Alt+Enter in a cell): accepted.

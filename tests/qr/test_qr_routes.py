@@ -28,7 +28,7 @@ def _member(app: Flask) -> tuple[int, str]:
 
 
 def test_png_and_svg_decode_to_the_card_url_with_a_quiet_zone(app: Flask,
-                                                             client: FlaskClient) -> None:
+                                                              client: FlaskClient) -> None:
     member_id, _ = _member(app)
     tok = token(app, "member", member_id)
     expected = f"{BASE_URL.upper()}/M/{tok}"

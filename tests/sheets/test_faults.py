@@ -145,7 +145,7 @@ def _kill_inside_the_write(target: Target, proc: subprocess.Popen[str]) -> None:
 
 
 def test_an_import_killed_mid_write_leaves_the_database_as_before(target: Target,
-                                                                   tmp_path: Path) -> None:
+                                                                  tmp_path: Path) -> None:
     roster = write_roster(tmp_path / "roster.csv", 6000, "FK", "中断测试")
     before = target.counts()
     _kill_inside_the_write(target, target.start_import(roster))

@@ -92,7 +92,7 @@ def test_dues_months_are_checked_against_the_membership(
     with pytest.raises(SheetRefused) as refused:
         import_dues(xlsx(tmp_path / "bad.xlsx", bad))
     assert _messages(app, refused) == ["陈静在2026-08不属于新支部。",
-                                  "李雷在2026-07不是本组织的党员。"]
+                                       "李雷在2026-07不是本组织的党员。"]
 
 
 ROSTER = ["党员编号", "姓名", "入党日期", "转正日期", "人员类别", "所在支部", "支部编号",
@@ -222,7 +222,7 @@ def _checklist(html: str) -> list[str]:
 
 
 def test_an_organisation_built_by_imports_shows_exactly_its_gaps(app: Flask,
-                                                                tmp_path: Path) -> None:
+                                                                 tmp_path: Path) -> None:
     def run(kind: str, rows: list[list[Any]], *options: str) -> None:
         _cli(app, "import", kind, str(xlsx(tmp_path / f"{kind}{len(rows)}.xlsx", rows)),
              *options)

@@ -88,7 +88,7 @@ def test_messy_roster_goes_in_whole(app: Flask, branch: None, tmp_path: Path) ->
 
 
 def test_reimport_changes_nothing_and_changed_file_updates(app: Flask, branch: None,
-                                                          tmp_path: Path) -> None:
+                                                           tmp_path: Path) -> None:
     path = xlsx(tmp_path / "roster.xlsx", GOOD, title="花名册")
     _import(app, path)
     again = _import(app, path)
@@ -116,7 +116,7 @@ def test_reimport_changes_nothing_and_changed_file_updates(app: Flask, branch: N
 
 
 def test_bad_file_is_refused_whole_with_every_problem(app: Flask, branch: None,
-                                                     tmp_path: Path) -> None:
+                                                      tmp_path: Path) -> None:
     rows = _roster(
         [1, "张三", "男", "1985/3/2", "2019-13-01", None, "正式党员", BRANCH, "", "", ""],
         [2, "李四", "女", "1990-01-01", "2019-07-01", None, "党员之星", BRANCH, "", "", "X1"],
@@ -150,7 +150,7 @@ def test_bad_file_is_refused_whole_with_every_problem(app: Flask, branch: None,
 
 
 def test_chinese_problem_names_row_and_column(app: Flask, branch: None, runner: FlaskCliRunner,
-                                             tmp_path: Path) -> None:
+                                              tmp_path: Path) -> None:
     rows = [["姓名", "人员类别", "所在支部", "入党日期"],
             ["张三", "正式党员", BRANCH, "2019-07-01"],
             ["李四", "正式党员", BRANCH, "2019-13-01"]]
@@ -166,8 +166,8 @@ def test_chinese_problem_names_row_and_column(app: Flask, branch: None, runner: 
 
 
 def test_cli_reports_changes_with_private_fields_masked(app: Flask, branch: None,
-                                                       runner: FlaskCliRunner,
-                                                       tmp_path: Path) -> None:
+                                                        runner: FlaskCliRunner,
+                                                        tmp_path: Path) -> None:
     path = xlsx(tmp_path / "roster.xlsx", GOOD)
     first = runner.invoke(args=["import", "members", str(path), "--dry-run"])
     assert first.exit_code == 0, first.output

@@ -168,7 +168,7 @@ def test_grades_outside_the_four_are_refused_with_the_list(people: list[Member])
 
 
 def test_staff_type_under_a_category_header_is_decided_by_values(branch: Branch,
-                                                                tmp_path: Path) -> None:
+                                                                 tmp_path: Path) -> None:
     # 人员类别 holds a staff type in this system; 政治面貌 says full or probationary.
     path = xlsx(tmp_path / "r.xlsx", [
         ["姓名", "人员类别", "政治面貌", "所在支部", "入党日期"],

@@ -210,7 +210,7 @@ def test_record_commands_dry_run_and_refusal(app: Any, people: list[Member],
                                              tmp_path: Path) -> None:
     runner = app.test_cli_runner()
     good = xlsx(tmp_path / "d.xlsx", [DUES_HEADER, ["DY000001", "张三", "2026-05", "", "90",
-                                                   "2026-05-08"]])
+                                                    "2026-05-08"]])
     result = runner.invoke(args=["import", "dues", str(good), "--dry-run"])
     assert result.exit_code == 0 and "试运行" in result.output and "新增 1 条" in result.output
     assert db.session.scalar(select(func.count()).select_from(DuesRecord)) == 0

@@ -45,7 +45,7 @@ def test_complete_periods_never_include_the_running_one() -> None:
     assert len(months) == 12
     quarters = complete_periods("quarter", TODAY, 12)
     assert quarters == [Period(2025, 4, "quarter")] + [Period(2026, q, "quarter")
-                                                        for q in (1, 2, 3)]
+                                                       for q in (1, 2, 3)]
     assert complete_periods("year", TODAY, 12) == [Period(2025, 0, "year")]
     # Periods before the branch was founded are not gaps.
     assert complete_periods("quarter", TODAY, 12, dt.date(2026, 4, 1))[0].number == 2
