@@ -15,6 +15,19 @@ from profiles.models import Member
 from tests.helpers.console import MEMBER_FORM, AuthActions, World
 
 
+# As the console's dues forms read amounts (no thousands separators there).
+@pytest.mark.parametrize("text, cents", [("45", 4500), ("45.5", 4550), ("0.20", 20),
+                                         (" 12.34元 ", 1234), ("", None)])
+def test_parse_yuan(text: str, cents: int | None) -> None:
+    assert parse_yuan(text) == cents
+
+
+@pytest.mark.parametrize("text", ["-3", "1.234", "abc", "1,000"])
+def test_parse_yuan_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_yuan(text)
+
+
 @pytest.mark.parametrize(("typed", "cents"), [
     ("45", 4500), ("45.5", 4550), ("45．5", 4550), ("¥45.50", 4550), ("45.50元", 4550),
     (45.5, 4550), (Decimal("0.20"), 20), (0, 0), ("", None), (None, None)])
