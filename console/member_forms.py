@@ -107,6 +107,8 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
                 out["dues_base_cents"] = None if base == CLEAR else parse_yuan(
                     base, grouped=True)
             except ValueError:
+                if base.startswith(("-", "－")):  # as the member rules said before: say why
+                    raise FieldError("dues_base", _l("An amount cannot be negative.")) from None
                 raise FieldError("dues_base", _l("Write an amount in yuan, like 6500.00.")) \
                     from None
         return out
