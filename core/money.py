@@ -10,19 +10,23 @@ import re
 from decimal import Decimal
 from typing import Any
 
-MAX_YUAN_DIGITS = 9  # up to 999,999,999.99 yuan: beyond any dues amount, within every column
-_AMOUNT = re.compile(rf"(\d{{1,{MAX_YUAN_DIGITS}}})(?:\.(\d+))?")
+# A form's amount: up to 999,999,999.99 yuan, beyond any dues amount and within every
+# column (a longer one is refused as not an amount). A spreadsheet cell may be longer: the
+# importer then says the amount is beyond what a cell may hold.
+MAX_YUAN_DIGITS = 9
+_AMOUNT = re.compile(r"(\d+)(?:\.(\d+))?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
-def parse_yuan(value: Any, *, grouped: bool = False) -> int | None:
+def parse_yuan(value: Any, *, grouped: bool = False,
+               digits: int = MAX_YUAN_DIGITS) -> int | None:
     """An amount in yuan as fen: '45' → 4500, '45.5', '0.20', '¥45.50', '45.50元', '45．5'
     (a full-width point) or a number cell (45.5, ``Decimal``). None for an empty value.
 
     ValueError for anything that is not a non-negative amount to the fen: '-3', '1.234',
-    'abc', 'NaN', '1e3'. ``grouped`` also reads thousands separators ('1,234.56', as a
-    spreadsheet formats them); a form field refuses them, since '1,000' may be a mistyped
-    1.000.
+    'abc', 'NaN', '1e3', '¥' alone, more than ``digits`` digits before the point.
+    ``grouped`` also reads thousands separators ('1,234.56', as a spreadsheet formats
+    them); a form field refuses them, since '1,000' may be a mistyped 1.000.
     """
     if value is None:
         return None
@@ -35,16 +39,17 @@ def parse_yuan(value: Any, *, grouped: bool = False) -> int | None:
         if not amount.is_finite() or amount < 0:
             raise ValueError(value)
         return _fen(amount, value)
-    text = str(value).strip().removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
-    text = text.replace("．", ".")
-    if not text:
+    typed = str(value).strip()
+    if not typed:
         return None
+    text = typed.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
+    text = text.replace("．", ".")
     if grouped:
         text = text.replace("，", ",")
         if _GROUPED.fullmatch(text):
             text = text.replace(",", "")
     found = _AMOUNT.fullmatch(text)
-    if found is None:
+    if found is None or len(found.group(1)) > digits:
         raise ValueError(value)
     return _fen(Decimal(text), value)
 

@@ -83,10 +83,14 @@ def check_eligible(meeting: Meeting, scan: Scan) -> Member:
     member = scan.member
     if not meeting.checkin_open:
         raise CheckinRefused(Refusal.CLOSED, member)
+    left = member.status is MemberStatus.TRANSFERRED_OUT
     span = membership_on(member.id, meeting.held_on)
     if span is None or span.branch_id != meeting.branch_id:
-        raise CheckinRefused(Refusal.OTHER_BRANCH, member)
-    if member.status is MemberStatus.TRANSFERRED_OUT:
+        # One who left this branch's organisation is told so, whatever the meeting's date
+        # (asking "their branch" to record it would be the wrong advice).
+        raise CheckinRefused(Refusal.TRANSFERRED if left and member.branch_id ==
+                             meeting.branch_id else Refusal.OTHER_BRANCH, member)
+    if left:
         raise CheckinRefused(Refusal.TRANSFERRED, member)
     return member
 

@@ -130,7 +130,8 @@ def parse_month(value: Any) -> int:
 def parse_cell_yuan(value: Any) -> int | None:
     """An amount in a cell, as fen: the one money parser (``core.money.parse_yuan``) on the
     cleaned cell, thousands separators allowed as spreadsheets write them."""
-    return parse_yuan(clean_text(value) if isinstance(value, str) else value, grouped=True)
+    return parse_yuan(clean_text(value) if isinstance(value, str) else value, grouped=True,
+                      digits=18)  # Cells.cents says when it is beyond what a cell may hold
 
 
 def parse_int(value: Any) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.db import db
 from core.money import format_yuan, parse_yuan
 from profiles.models import Member
+from sheets.reading.values import parse_cell_yuan
 from tests.helpers.console import MEMBER_FORM, AuthActions, World
 
 
@@ -36,7 +37,7 @@ def test_amounts_people_type(typed: object, cents: int | None) -> None:
 
 
 @pytest.mark.parametrize("typed", ["-3", "1.234", "abc", "NaN", "inf", "1e3", "1,000",
-                                   "9" * 10, True, -1, float("nan")])
+                                   "9" * 10, True, -1, float("nan"), "¥", "￥ ", "元"])
 def test_what_is_not_an_amount(typed: object) -> None:
     with pytest.raises(ValueError):
         parse_yuan(typed)
@@ -49,6 +50,16 @@ def test_thousands_separators_only_where_a_spreadsheet_writes_them() -> None:
         with pytest.raises(ValueError):
             parse_yuan(typed, grouped=True)
     assert format_yuan(85560) == "855.60" and format_yuan(5) == "0.05"
+
+
+def test_a_cell_may_hold_more_digits_than_a_form() -> None:
+    """A spreadsheet's long amount is read, so the importer can say it is beyond what a
+    cell may hold; a form refuses it as not an amount."""
+    assert parse_cell_yuan("12345678901") == 1_234_567_890_100
+    with pytest.raises(ValueError):
+        parse_yuan("12345678901")
+    with pytest.raises(ValueError):
+        parse_cell_yuan("¥")  # a currency sign alone is no amount, not an empty cell
 
 
 @pytest.mark.parametrize("typed", ["NaN", "-5", "1e9999", "12,5", "6500.005"])

@@ -38,15 +38,19 @@ def test_each_refusal_names_its_reason(make_branch: Callable[..., Branch],
     branch = make_branch(code="QD01")
     member = make_member(branch, name="签到人")
     gone = make_member(branch, name="已转出")
+    left_before = make_member(branch, name="早已转出")
     open_meeting = factories.make_meeting(branch, held_on=dt.date(2026, 11, 20),
                                           checkin_open=True)
     closed = factories.make_meeting(branch, held_on=dt.date(2026, 11, 19))
     move_membership(ACTOR, gone, branch=None, group=None, on=dt.date(2026, 11, 21))
+    move_membership(ACTOR, left_before, branch=None, group=None, on=dt.date(2026, 10, 1))
     db.session.commit()
     assert _refusal(open_meeting, Scan(None, Refusal.UNKNOWN_CARD)) is Refusal.UNKNOWN_CARD
     assert _refusal(open_meeting, Scan(None, Refusal.REPLACED_CARD)) is Refusal.REPLACED_CARD
     assert _refusal(closed, Scan(member)) is Refusal.CLOSED
     assert _refusal(open_meeting, Scan(gone)) is Refusal.TRANSFERRED
+    # Left before the meeting: still "transferred out", not "ask their branch".
+    assert _refusal(open_meeting, Scan(left_before)) is Refusal.TRANSFERRED
     with pytest.raises(ValueError):
         Scan(None)  # a scan names a member or says why not
 
