@@ -29,8 +29,9 @@ from accounts.forms import PostForm
 from console import downloads
 from console.blueprint import bp
 from console.jobs import load_job
+from console.record import actor
 from core import jobs
-from core.changelog import Actor, log_change
+from core.changelog import log_change
 from core.clock import today
 from core.db import db
 from core.tasks import enqueue
@@ -193,7 +194,7 @@ def export(branch: Branch) -> ResponseReturnValue:
 
     body = io.BytesIO()  # private data: built in memory, never on disk
     export_branch(branch.code, body, today())
-    log_change(Actor(current_user.username, "console"), "export", "branch", branch.code)
+    log_change(actor(), "export", "branch", branch.code)
     db.session.commit()
     return downloads.xlsx(body.getvalue(),
                           f"{branch.name}-{branch.code}-{today().isoformat()}.xlsx")

@@ -28,6 +28,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# The largest id a URL or a form may name: ids are PostgreSQL integers, and a larger
+# number sent to the database is an error (a 500), not "not found".
+MAX_ID = 2**31 - 1
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

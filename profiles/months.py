@@ -33,6 +33,16 @@ def add_month(month: int, n: int) -> int:
     return _from_index(month_index(month // 100, month % 100) + n)
 
 
+def month_label(month: int) -> str:
+    """How a YYYYMM month is written for people and in the change log: '2026-05'."""
+    return f"{month // 100}-{month % 100:02d}"
+
+
+def first_day(month: int) -> dt.date:
+    """The first day of a YYYYMM month."""
+    return dt.date(month // 100, month % 100, 1)
+
+
 def month_range(first: int, last: int) -> list[int]:
     """Every YYYYMM month from ``first`` to ``last``, both included (empty if last < first)."""
     start, end = month_index(first // 100, first % 100), month_index(last // 100, last % 100)

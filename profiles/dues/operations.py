@@ -13,6 +13,7 @@ from profiles.models import (
     DuesRecord,
     Member,
 )
+from profiles.months import month_label
 from profiles.writes import apply_values, changed_values, check, refuse
 
 # -- dues -----------------------------------------------------------------------------------
@@ -41,12 +42,12 @@ def record_dues(actor: Actor, member: Member, month: int, *, due_cents: int | No
     if paid_on is None and paid_cents and record is not None:
         paid_on = record.paid_on
     check(dues_problems(due_cents=due_cents, paid_cents=paid_cents, paid_on=paid_on))
-    key = f"{member.number} {month // 100}-{month % 100:02d}"
+    key = f"{member.number} {month_label(month)}"
     values: dict[str, Any] = {"due_cents": due_cents, "paid_cents": paid_cents,
                               "paid_on": paid_on}
     names = {"due_cents": "due", "paid_cents": "paid", "paid_on": "paid_on",
              "due_reason": "due_reason"}
-    if due_reason is not None:  # an amount set by hand says why (record_rules checks it)
+    if due_reason is not None:  # an amount set by hand says why (profiles.dues.rules checks it)
         values["due_reason"] = due_reason.strip()[:200] or None
     if record is None:
         record = DuesRecord(member_id=member.id, month=month, **values)

@@ -46,8 +46,9 @@ def branch_arrears(branch_id: int, today: dt.date,
 
     The months owed start when the member entered the organisation (the first range of the
     membership history, so arrears follow a member who moved here from another branch) and
-    never before ``tracked``. The settled months come back as one text per member
-    (``aggregate_strings``), not one row per month.
+    never before ``tracked``. The settled months, later ones included (paid ahead, so
+    ``paid_through`` runs on past this month as on the member page), come back as one text
+    per member (``aggregate_strings``), not one row per month.
     """
     month = yyyymm(today)
     # A correlated lookup per member of the branch (indexed by member), not a grouping of
@@ -61,7 +62,7 @@ def branch_arrears(branch_id: int, today: dt.date,
                func.aggregate_strings(cast(DuesRecord.month, String), ","))
         .outerjoin(DuesRecord, and_(DuesRecord.member_id == Member.id,
                                     DuesRecord.paid_cents >= DuesRecord.due_cents,
-                                    DuesRecord.month >= lowest, DuesRecord.month <= month))
+                                    DuesRecord.month >= lowest))
         .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT)
         .group_by(Member.id, Member.name, since)
     ).all()

@@ -11,7 +11,7 @@ from core.money import format_yuan
 from core.problems import Problem, problem
 from profiles.dues.rates import monthly_dues_cents
 from profiles.enums import DuesBasis
-from profiles.months import FIRST_YEAR, LAST_YEAR, yyyymm
+from profiles.months import FIRST_YEAR, LAST_YEAR, month_label, yyyymm
 
 # -- dues --------------------------------------------------------------------------------
 
@@ -96,7 +96,7 @@ def payment_plan(dues: Sequence[MonthDue], amount_cents: int | None,
         found.append(problem("paid_on", "A payment needs the date it was paid."))
     if any(d.due_cents == 0 for d in dues):
         found.append(problem("months", "Nothing is due for %(month)s; leave that month out.",
-                             month=next(_label(d.month) for d in dues if d.due_cents == 0)))
+                             month=next(month_label(d.month) for d in dues if d.due_cents == 0)))
     open_total = sum(d.open_cents for d in dues)
     if dues and open_total == 0:
         found.append(problem("months", "These months are paid already."))
@@ -117,6 +117,3 @@ def payment_plan(dues: Sequence[MonthDue], amount_cents: int | None,
         return [(dues[0].month, dues[0].paid_cents + amount_cents)], []
     return [(d.month, d.due_cents) for d in dues if d.open_cents], []
 
-
-def _label(month: int) -> str:
-    return f"{month // 100}-{month % 100:02d}"

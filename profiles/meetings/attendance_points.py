@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from core.changelog import Actor, log_change
+from core.changelog import Actor
 from core.db import db
 from profiles.enums import Attendance
 from profiles.labels import label
 from profiles.models import Meeting, Member, PointsEntry, PointsRule
+from profiles.points.operations import add_points, seed_points_rule
 
 # The rules attendance credits, by code, with what is seeded for an organisation that has
 # no such rule yet (the organisation may then change the points or switch the rule off).
@@ -55,21 +56,15 @@ def rule_for(committee_id: int, code: str, actor: Actor | None = None) -> Points
     rule = db.session.scalar(select(PointsRule).where(PointsRule.committee_id == committee_id,
                                                       PointsRule.code == code))
     if rule is None:
-        from profiles.bulk import add_points_rule
-
         name, points = DEFAULT_RULES[code]
-        rule = db.session.get(PointsRule, add_points_rule(committee_id, code, name, points))
-        assert rule is not None
-        log_change(actor or Actor("partycard", "points rules seeded"), "insert", "points_rule",
-                   f"{committee_id} {code}", {"name": (None, name), "points": (None, points)})
+        rule = seed_points_rule(actor or Actor("partycard", "points rules seeded"),
+                                committee_id, code, name, points)
     return rule
 
 
 def settle(actor: Actor, meeting: Meeting, member: Member, status: Attendance,
            on: dt.date | None = None) -> PointsEntry | None:
     """Append the entry that makes the member's points for ``meeting`` match ``status``."""
-    from profiles.points.operations import add_points
-
     code = RULE_OF_STATUS[status]
     rule = rule_for(meeting.branch.committee_id, code, actor) if code else None
     target = rule.points if rule is not None and rule.active else 0

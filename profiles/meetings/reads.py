@@ -14,16 +14,12 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from core.db import db
+from core.db import MAX_ID, db
 from profiles.enums import Attendance
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.members.history import groups_on
 from profiles.members.models import Member
-
-# Ids are 32-bit integers in the schema; a larger one names nothing (and must not reach
-# PostgreSQL, which would refuse it rather than find nothing).
-MAX_ID = 2**31 - 1
 
 
 def meeting_by_id(meeting_id: int) -> Meeting | None:

@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from core.db import db
-from profiles.models import (
-    Membership,
-)
+from profiles.models import Membership
+from profiles.months import add_month, first_day
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,7 @@ class Span:
 
     def overlaps_month(self, month: int) -> bool:
         """Whether any day of the YYYYMM ``month`` falls in the range."""
-        first = dt.date(month // 100, month % 100, 1)
-        last = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        first, last = first_day(month), first_day(add_month(month, 1))
         return self.since < last and (self.until is None or self.until > first)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, func, select
 
-from core.db import db
+from core.db import MAX_ID, db
 from profiles.enums import MemberStatus
 from profiles.members.models import Member
 from profiles.org.models import Branch, PartyGroup
@@ -67,7 +67,9 @@ def groups_of(branch_id: int) -> list[PartyGroup]:
 
 
 def group_by_id(group_id: int) -> PartyGroup | None:
-    """The party group with this id (None: there is none)."""
+    """The party group with this id (None: there is none, or the id is out of range)."""
+    if not 0 < group_id <= MAX_ID:
+        return None
     return db.session.get(PartyGroup, group_id)
 
 

@@ -1,4 +1,5 @@
-"""Writes to the points ledger (党员积分): append-only entries."""
+"""Writes to points (党员积分): append-only ledger entries, and a rule seeded when an
+organisation has none yet."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from profiles.points.rules import points_problems
 from profiles.text_rules import length_problems, text_problems
 from profiles.writes import check
 
-# -- points ---------------------------------------------------------------------------------
 
 def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: int, reason: str,
                rule: PointsRule | None = None, meeting: Meeting | None = None) -> PointsEntry:
@@ -38,3 +38,15 @@ def add_points(actor: Actor, member: Member, *, recorded_on: dt.date, points: in
     log_change(actor, "insert", "points_entry", f"{member.number} {recorded_on.isoformat()}",
                {"points": (None, points), "reason": (None, reason)})
     return entry
+
+
+def seed_points_rule(actor: Actor, committee_id: int, code: str, name: str,
+                     points: int) -> PointsRule:
+    """Add an organisation's rule ``code`` with the given name and points (a default the
+    organisation may then change or switch off), logged as the write of ``actor``."""
+    rule = PointsRule(committee_id=committee_id, code=code, name=name, points=points)
+    db.session.add(rule)
+    db.session.flush()
+    log_change(actor, "insert", "points_rule", f"{committee_id} {code}",
+               {"name": (None, name), "points": (None, points)})
+    return rule

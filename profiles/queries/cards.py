@@ -6,12 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 
-from core.db import run
+from core.db import MAX_ID, run
 from profiles.models import Branch, ChangeLog, Member, MemberPhoto
-
-# Ids are 32-bit integers in the schema; a larger one can only be a bad token.
-MAX_ID = 2**31 - 1
-
 
 # Every write the application makes is logged, so the newest change-log id is a revision
 # number of the whole data set: cached pages are keyed by it and can never be stale.

@@ -3,7 +3,6 @@ kept from the database or computed from the member's basis (profiles.dues.rates)
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from core.db import db
 from profiles.dues import rules as dues_rules
 from profiles.dues.rates import monthly_dues_cents
 from profiles.models import DuesRecord, Member
+from profiles.months import first_day, month_label
 from sheets.importers.record_pipeline import (
     MemberFinder,
     Person,
@@ -46,7 +46,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         before = len(cells.problems)
         code = finder.branch_code(cells)
         month = cells.month("month", required=True)
-        person = finder.find(cells, code, on=_first_day(month) if month else None)
+        person = finder.find(cells, code, on=first_day(month) if month else None)
         due = cells.cents("due")
         paid = cells.cents("paid", required=True)
         paid_on = cells.date("paid_on")
@@ -65,7 +65,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                 continue
         values = {"member_id": person.id, "month": month, "due_cents": due,
                   "paid_cents": paid, "paid_on": paid_on}
-        key = f"{person.number} {month // 100}-{month % 100:02d}"
+        key = f"{person.number} {month_label(month)}"
         label = person.name
         if old is None:
             inserts.append(values)
@@ -84,9 +84,6 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     return bulk_writer(DuesRecord, inserts, updates)
 
 
-def _first_day(month: int) -> dt.date:
-    return dt.date(month // 100, month % 100, 1)
-
 
 def _check_membership(cells: Cells, finder: MemberFinder, person: Person, code: str | None,
                       month: int) -> None:
@@ -96,7 +93,7 @@ def _check_membership(cells: Cells, finder: MemberFinder, person: Person, code: 
     if not person.spans:
         return
     spans = [s for s in person.spans if s.overlaps_month(month)]
-    shown = f"{month // 100}-{month % 100:02d}"
+    shown = month_label(month)
     if not spans:
         cells.report("month", "%(name)s was not a member of the organisation in %(month)s.",
                      name=person.name, month=shown)

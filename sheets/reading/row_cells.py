@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from core.problems import Problem, problem
 from core.text import unsafe_characters
 from profiles.labels import LABELS
+from profiles.months import first_day
 from sheets.reading.header_row import HeaderRow
 from sheets.reading.spellings import NONE_WORDS, E, parse_value
 from sheets.reading.values import (
@@ -157,7 +158,7 @@ class Cells:
             self.report(field, "Unrecognised date '%(value)s'", value=clean_text(value))
             return None
         if month_only:
-            return dt.date(month // 100, month % 100, 1)
+            return first_day(month)
         self.report(field, "Incomplete date '%(value)s': give the day too, like 2019-07-01.",
                     value=clean_text(value))
         return None

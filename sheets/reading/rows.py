@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext
 
 from core.problems import Problem, problem
-from profiles.months import month_range
+from profiles.months import month_label, month_range
 from sheets.columns import SHEET_NAMES, read_columns
 from sheets.reading.column_map import active_map
 from sheets.reading.header_row import HeaderRow, NoHeader, find_header, missing_columns, normalise
@@ -318,7 +318,7 @@ def _spread(cells: Cells) -> list[Cells]:
         return []
     dues = _split(cells.raw("due"), len(months))
     paid = _split(cells.raw("paid"), len(months))
-    return [cells.with_values(month=f"{m // 100}-{m % 100:02d}", due=d, paid=p)
+    return [cells.with_values(month=month_label(m), due=d, paid=p)
             for m, d, p in zip(months, dues, paid, strict=True)]
 
 

@@ -26,6 +26,7 @@ from profiles.models import (
     PointsEntry,
     PointsRule,
 )
+from profiles.months import month_label
 from sheets.columns import COLUMNS, SHEET_NAMES
 from sheets.reading.values import yuan
 from sheets.writing.safe_text import write_as_text
@@ -136,7 +137,7 @@ class _Context:
     def dues(self) -> Iterator[dict[str, Any]]:
         rows = db.session.scalars(select(DuesRecord).where(DuesRecord.member_id.in_(self.ids)))
         for d in sorted(rows, key=lambda d: (self.by_id[d.member_id].number, d.month)):
-            yield {**self._who(d.member_id), "month": f"{d.month // 100}-{d.month % 100:02d}",
+            yield {**self._who(d.member_id), "month": month_label(d.month),
                    "due": yuan(d.due_cents), "paid": yuan(d.paid_cents), "paid_on": d.paid_on}
 
     def points(self) -> Iterator[dict[str, Any]]:

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from console.dues import _grid
 from core.db import db
 from profiles.audit.checklist import run_audit, settings_from_config
+from profiles.dues.reads import branch_arrears
+from profiles.enums import Category
 from profiles.members.membership import Membership, MembershipStart
 from profiles.models import Branch, DuesRecord, Member
 from profiles.queries import branch_page, member_page
@@ -56,3 +58,19 @@ def test_a_member_who_transferred_in_owes_the_same_months_everywhere(
     with app.test_request_context():
         rows, _shown, _current = _grid(db.session.get(Branch, branch.id), 2026)
     assert {row.member.name: row.arrears for row in rows} == {"转入": OWED}
+
+
+def test_paid_ahead_reads_the_same_on_the_member_page_and_the_branch_read(
+        app: Flask, make_branch: Callable[..., Branch],
+        make_member: Callable[..., Member]) -> None:
+    branch = make_branch(code="ZR02")
+    ahead = make_member(branch, name="预交", joined_on=dt.date(2026, 1, 5),
+                        category=Category.PROBATIONARY, converted_on=None)
+    for month in [*range(202601, 202613), *range(202701, 202713)]:
+        db.session.add(DuesRecord(member_id=ahead.id, month=month, due_cents=1000,
+                                  paid_cents=1000, paid_on=dt.date(2026, 1, 5)))
+    db.session.commit()
+    page = member_page(ahead.id, TODAY)
+    [read] = branch_arrears(branch.id, TODAY, None)
+    assert page is not None and page.dues.paid_through == read.arrears.paid_through == 202712
+    assert page.dues.unpaid == read.arrears.unpaid == []
