@@ -54,3 +54,9 @@ def init_console(app: Flask) -> None:
     init_helpers(app)
     # A signed-in secretary at 签到 who opens a member's card is sent to the check-in.
     app.extensions.setdefault(SCAN_HOOKS, []).append(checkin_redirect)
+    if app.config.get("DUES_TRACKED_FROM"):
+        # The dues grid once started here; it now counts from the organisation's first
+        # tracked month, as the pages do (one arrears computation).
+        app.logger.warning("DUES_TRACKED_FROM is no longer read: the dues grid and the "
+                           "pages count arrears from committee.dues_tracked_from "
+                           "(docs/record.md).")
