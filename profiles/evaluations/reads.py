@@ -1,17 +1,23 @@
-"""Reads of democratic evaluation (民主评议党员): one year's records of given members.
+"""Reads of democratic evaluation (民主评议党员): one year's records of given members, and
+the branch page's counts.
 
-The sheet is read and saved as a whole, so the records come back keyed by member in one
-statement, however many members the branch has.
+The console's sheet is read and saved as a whole, so :func:`evaluations_of` returns the
+records (ORM rows, to update) keyed by member in one statement, however many members the
+branch has. The branch page reads plain columns (``core.db.run``): its progress
+(:func:`branch_progress`, counts only).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, func, select
 
-from core.db import db
+from core.db import db, run
+from profiles.enums import EvaluationStage, MemberStatus, Rating
 from profiles.evaluations.models import Evaluation
+from profiles.members.models import Member
 
 
 def evaluations_of(member_ids: Iterable[int], year: int) -> dict[int, Evaluation]:
@@ -19,3 +25,20 @@ def evaluations_of(member_ids: Iterable[int], year: int) -> dict[int, Evaluation
     return {e.member_id: e for e in db.session.scalars(
         select(Evaluation).where(Evaluation.year == year,
                                  Evaluation.member_id.in_(list(member_ids))))}
+
+
+# -- the token pages' reads (columns) --------------------------------------------------------
+
+
+def branch_progress(branch_id: int, year: int) -> Sequence[Row[EvaluationStage | None,
+                                                               Rating | None, int]]:
+    """(stage, rating, members) over the branch's current members who had joined by the
+    end of ``year`` (those eligible for its 民主评议), with or without a record (stage and
+    rating None): the branch page's progress counts, one statement."""
+    return run(
+        select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
+        .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id, Evaluation.year == year))
+        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
+               Member.joined_on <= dt.date(year, 12, 31))
+        .group_by(Evaluation.stage, Evaluation.rating)
+    ).all()
