@@ -5,18 +5,19 @@ one source of arrears: one statement for the whole branch, whatever its size. Th
 month rows (:func:`branch_records`) and a payment's existing months
 (:func:`member_records`) are read here too, as ORM rows: the console shows and updates them.
 
-The branch page's collection (:func:`branch_collection`) is read here too, as plain
-columns (``core.db.run``), the amounts summed in SQL.
+The token pages' other dues reads are plain columns (``core.db.run``), amounts summed in
+SQL: the branch page's :func:`branch_collection`, the member page's
+:func:`settled_months` (the fully paid months only, not :func:`member_records`' rows).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, String, and_, case, cast, func, select
+from sqlalchemy import Row, String, and_, bindparam, case, cast, func, select
 
 from core.db import db, run
 from profiles.dues.arrears import Arrears, arrears, first_month_owed
@@ -113,6 +114,22 @@ def branch_collection(branch_id: int, today: dt.date) -> Row[*tuple[Any, ...]]:
         .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
                DuesRecord.month >= today.year * 100 + 1, DuesRecord.month <= month)
     ).one()
+
+
+# The fully paid months from the first one owed, future ones included: paying ahead
+# settles them, and "paid through" runs on past this month. Built once (bench/pages.py).
+_SETTLED_MONTHS = (
+    select(DuesRecord.month)
+    .where(DuesRecord.member_id == bindparam("member"), DuesRecord.month >= bindparam("start"),
+           DuesRecord.paid_cents >= DuesRecord.due_cents)
+    .order_by(DuesRecord.month)
+)
+
+
+def settled_months(member_id: int, start: int) -> Sequence[int]:
+    """The member's fully paid months (YYYYMM) from ``start`` on, future ones included, in
+    order: the member page's arrears and paid-through month."""
+    return run(_SETTLED_MONTHS, {"member": member_id, "start": start}).scalars().all()
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -1,10 +1,11 @@
 """Reads of democratic evaluation (民主评议党员): one year's records of given members, and
-the branch page's counts.
+the token pages' counts and lines.
 
 The console's sheet is read and saved as a whole, so :func:`evaluations_of` returns the
 records (ORM rows, to update) keyed by member in one statement, however many members the
-branch has. The branch page reads plain columns (``core.db.run``): its progress
-(:func:`branch_progress`, counts only).
+branch has. The pages read plain columns (``core.db.run``): the branch page's progress
+(:func:`branch_progress`, counts only) and the member page's own lines
+(:func:`member_evaluations`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import Row, and_, bindparam, func, select
 
 from core.db import db, run
 from profiles.enums import EvaluationStage, MemberStatus, Rating
@@ -42,3 +43,18 @@ def branch_progress(branch_id: int, year: int) -> Sequence[Row[EvaluationStage |
                Member.joined_on <= dt.date(year, 12, 31))
         .group_by(Evaluation.stage, Evaluation.rating)
     ).all()
+
+
+# Built once at import, with bind parameters (bench/pages.py).
+_MEMBER_EVALUATIONS = (
+    select(Evaluation.year, Evaluation.stage, Evaluation.rating)
+    .where(Evaluation.member_id == bindparam("member"), Evaluation.year >= bindparam("since"))
+    .order_by(Evaluation.year.desc())
+)
+
+
+def member_evaluations(member_id: int,
+                       since: int) -> Sequence[Row[int, EvaluationStage, Rating | None]]:
+    """(year, stage, rating) of the member's evaluations from the year ``since`` on, newest
+    first (the member page)."""
+    return run(_MEMBER_EVALUATIONS, {"member": member_id, "since": since}).all()

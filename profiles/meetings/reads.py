@@ -8,24 +8,26 @@ each member was in on the meeting's date (the membership history), not today's.
 
 The token pages read meetings and attendance here too, as plain columns (``core.db.run``)
 in their fixed statement counts: the branch page's :func:`held_meetings`,
-:func:`attendance_by_kind` and :func:`first_absences`. The console's
-:func:`branch_meetings` loads ORM meetings (newest first, to open and edit them); the
-page's :func:`held_meetings` reads three columns in a window, oldest first, for the
-self-audit's cadence check.
+:func:`attendance_by_kind` and :func:`first_absences`, the member page's
+:func:`member_meetings`. The console's :func:`branch_meetings` loads ORM meetings (newest
+first, to open and edit them); the page's :func:`held_meetings` reads three columns in a
+window, oldest first, for the self-audit's cadence check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Row, case, func, or_, select
+from sqlalchemy import Row, and_, bindparam, case, func, or_, select
 
 from core.db import db, run
 from profiles.enums import Attendance, MeetingKind, MemberStatus
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.members.history import groups_on
+from profiles.members.membership import Membership
 from profiles.members.models import Member
 
 # Ids are 32-bit integers in the schema; a larger one names nothing (and must not reach
@@ -125,3 +127,35 @@ def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]
                or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))
         .group_by(Member.id, Member.name)
     ).all()
+
+
+# Every meeting of the branches the member has been in, from ``last_start`` to ``today``,
+# with the member's attendance row (if any) and the membership range covering its date
+# (if any). Which of them the member should have attended is profiles.meetings.attendees'
+# rule, applied by the caller. Built once at import, with bind parameters: building a
+# statement costs several times more than running it (bench/pages.py).
+_IN_RANGE = and_(Membership.member_id == bindparam("member"),
+                 Membership.branch_id == Meeting.branch_id, Membership.since <= Meeting.held_on,
+                 or_(Membership.until.is_(None), Membership.until > Meeting.held_on))
+_MEMBER_MEETINGS = (
+    select(Meeting.held_on, Meeting.kind, Meeting.group_id, Meeting.topic,
+           AttendanceRecord.status, Membership.id, Membership.group_id)
+    .outerjoin(AttendanceRecord, and_(AttendanceRecord.meeting_id == Meeting.id,
+                                      AttendanceRecord.member_id == bindparam("member")))
+    .outerjoin(Membership, _IN_RANGE)
+    .where(Meeting.branch_id.in_(select(Membership.branch_id).where(
+               Membership.member_id == bindparam("member")).scalar_subquery()),
+           Meeting.held_on >= bindparam("last_start"), Meeting.held_on <= bindparam("today"),
+           or_(AttendanceRecord.member_id.is_not(None), Membership.id.is_not(None)))
+    .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+)
+
+
+def member_meetings(member_id: int, since: dt.date,
+                    today: dt.date) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(held on, kind, group id, topic, the member's attendance or None, the covering
+    membership range's id or None, that range's group id) of every meeting from ``since``
+    to ``today`` of the branches the member has been in, that they have a row for or were
+    a member of the branch on its date; newest first, one statement (the member page)."""
+    return run(_MEMBER_MEETINGS, {"member": member_id, "last_start": since,
+                                  "today": today}).all()

@@ -8,8 +8,8 @@ statement-count tests hold the screens to it). Where a member was on a past day 
 membership history's (:mod:`profiles.members.history`).
 
 The token pages read members here too, as plain columns (``core.db.run``, never a private
-column): :func:`branch_member_lines` and :func:`branch_probationers` for the branch
-page. They are not the console's reads because
+column): :func:`member_header` for the member page, :func:`branch_member_lines` and
+:func:`branch_probationers` for the branch page. They are not the console's reads because
 the pages need other columns and no ORM rows; ``profiles.queries`` turns them into the
 pages' data.
 """
@@ -22,15 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, or_, select
+from sqlalchemy import ColumnElement, Row, bindparam, exists, func, or_, select
 
 from core.db import db, run
 from profiles.collation import name_key
 from profiles.enums import Category, MemberStatus, Position
 from profiles.members.history import in_branch_on
-from profiles.members.membership import Membership
-from profiles.members.models import Member
-from profiles.org.models import Branch, PartyGroup
+from profiles.members.membership import Membership, MembershipEnd
+from profiles.members.models import Member, MemberPhoto
+from profiles.org.models import Branch, Committee, PartyGroup
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,35 @@ def member_rows(member_ids: Sequence[int]) -> list[MemberRow]:
 
 
 # -- the token pages' reads (columns, no private field) ------------------------------------
+
+# Built once at import, with bind parameters: building a statement costs several times
+# more than running it on this indexed lookup (bench/pages.py).
+_HEADER = (
+    select(Member.id, Member.name, Member.branch_id, Branch.name, Branch.card_generation,
+           PartyGroup.name, Member.category, Member.position, Member.status,
+           Member.joined_on, Member.converted_on, Member.probation_extension_months,
+           exists().where(MemberPhoto.member_id == Member.id).label("has_photo"),
+           select(func.min(Membership.since)).where(Membership.member_id == Member.id)
+           .scalar_subquery(),
+           select(func.max(Membership.until)).where(
+               Membership.member_id == Member.id,
+               Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
+           Committee.dues_tracked_from)
+    .join(Branch, Branch.id == Member.branch_id)
+    .join(Committee, Committee.id == Branch.committee_id)
+    .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+    .where(Member.id == bindparam("member"))
+)
+
+
+def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
+    """The member page's header row, or None if there is no such member: (id, name,
+    branch id, branch name, branch card generation, group name, category, position,
+    status, joined on, converted on, probation extension months, has a photo, the first
+    membership range's start, the last 转出 range's end, the organisation's
+    ``dues_tracked_from``); the two membership dates may come back as text on SQLite."""
+    return run(_HEADER, {"member": member_id}).first()
+
 
 _CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
 
