@@ -4,15 +4,20 @@
 one source of arrears: one statement for the whole branch, whatever its size. The grid's
 month rows (:func:`branch_records`) and a payment's existing months
 (:func:`member_records`) are read here too, as ORM rows: the console shows and updates them.
+
+The token pages' other dues reads are plain columns (``core.db.run``), amounts summed in
+SQL: the branch page's :func:`branch_collection`, the member page's
+:func:`settled_months` (the fully paid months only, not :func:`member_records`' rows).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import Row, String, and_, bindparam, case, cast, func, select
 
 from core.db import db, run
 from profiles.dues.arrears import Arrears, arrears, first_month_owed
@@ -88,6 +93,44 @@ def member_records(member_id: int, months: Iterable[int]) -> dict[int, DuesRecor
     return {r.month: r for r in db.session.scalars(
         select(DuesRecord).where(DuesRecord.member_id == member_id,
                                  DuesRecord.month.in_(list(months))))}
+
+
+def branch_collection(branch_id: int, today: dt.date) -> Row[*tuple[Any, ...]]:
+    """(this month's due, this month's paid, this month's settled rows, the year's due, the
+    year's paid), in fen, over the recorded months of the branch's current members from
+    January to this month; 0 without rows. One statement (the branch page): who owes this
+    month without a row is :func:`branch_arrears`'."""
+    month = yyyymm(today)
+    current = DuesRecord.month == month
+    settled = DuesRecord.paid_cents >= DuesRecord.due_cents
+    return run(
+        select(
+            func.coalesce(func.sum(case((current, DuesRecord.due_cents), else_=0)), 0),
+            func.coalesce(func.sum(case((current, DuesRecord.paid_cents), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(current, settled), 1), else_=0)), 0),
+            func.coalesce(func.sum(DuesRecord.due_cents), 0),
+            func.coalesce(func.sum(DuesRecord.paid_cents), 0),
+        )
+        .join(Member, Member.id == DuesRecord.member_id)
+        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
+               DuesRecord.month >= today.year * 100 + 1, DuesRecord.month <= month)
+    ).one()
+
+
+# The fully paid months from the first one owed, future ones included: paying ahead
+# settles them, and "paid through" runs on past this month. Built once (bench/pages.py).
+_SETTLED_MONTHS = (
+    select(DuesRecord.month)
+    .where(DuesRecord.member_id == bindparam("member"), DuesRecord.month >= bindparam("start"),
+           DuesRecord.paid_cents >= DuesRecord.due_cents)
+    .order_by(DuesRecord.month)
+)
+
+
+def settled_months(member_id: int, start: int) -> Sequence[int]:
+    """The member's fully paid months (YYYYMM) from ``start`` on, future ones included, in
+    order: the member page's arrears and paid-through month."""
+    return run(_SETTLED_MONTHS, {"member": member_id, "start": start}).scalars().all()
 
 
 def _as_date(value: dt.date | str) -> dt.date:

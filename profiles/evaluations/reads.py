@@ -1,17 +1,24 @@
-"""Reads of democratic evaluation (民主评议党员): one year's records of given members.
+"""Reads of democratic evaluation (民主评议党员): one year's records of given members, and
+the token pages' counts and lines.
 
-The sheet is read and saved as a whole, so the records come back keyed by member in one
-statement, however many members the branch has.
+The console's sheet is read and saved as a whole, so :func:`evaluations_of` returns the
+records (ORM rows, to update) keyed by member in one statement, however many members the
+branch has. The pages read plain columns (``core.db.run``): the branch page's progress
+(:func:`branch_progress`, counts only) and the member page's own lines
+(:func:`member_evaluations`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, bindparam, func, select
 
-from core.db import db
+from core.db import db, run
+from profiles.enums import EvaluationStage, MemberStatus, Rating
 from profiles.evaluations.models import Evaluation
+from profiles.members.models import Member
 
 
 def evaluations_of(member_ids: Iterable[int], year: int) -> dict[int, Evaluation]:
@@ -19,3 +26,35 @@ def evaluations_of(member_ids: Iterable[int], year: int) -> dict[int, Evaluation
     return {e.member_id: e for e in db.session.scalars(
         select(Evaluation).where(Evaluation.year == year,
                                  Evaluation.member_id.in_(list(member_ids))))}
+
+
+# -- the token pages' reads (columns) --------------------------------------------------------
+
+
+def branch_progress(branch_id: int, year: int) -> Sequence[Row[EvaluationStage | None,
+                                                               Rating | None, int]]:
+    """(stage, rating, members) over the branch's current members who had joined by the
+    end of ``year`` (those eligible for its 民主评议), with or without a record (stage and
+    rating None): the branch page's progress counts, one statement."""
+    return run(
+        select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
+        .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id, Evaluation.year == year))
+        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
+               Member.joined_on <= dt.date(year, 12, 31))
+        .group_by(Evaluation.stage, Evaluation.rating)
+    ).all()
+
+
+# Built once at import, with bind parameters (bench/pages.py).
+_MEMBER_EVALUATIONS = (
+    select(Evaluation.year, Evaluation.stage, Evaluation.rating)
+    .where(Evaluation.member_id == bindparam("member"), Evaluation.year >= bindparam("since"))
+    .order_by(Evaluation.year.desc())
+)
+
+
+def member_evaluations(member_id: int,
+                       since: int) -> Sequence[Row[int, EvaluationStage, Rating | None]]:
+    """(year, stage, rating) of the member's evaluations from the year ``since`` on, newest
+    first (the member page)."""
+    return run(_MEMBER_EVALUATIONS, {"member": member_id, "since": since}).all()

@@ -5,20 +5,29 @@ The console's meeting, attendance and 签到 screens read here, each in one stat
 whatever the branch's size (``test_check_in_statements_do_not_grow_with_the_branch``).
 Who should attend is :mod:`profiles.meetings.attendees`' rule, applied to the party group
 each member was in on the meeting's date (the membership history), not today's.
+
+The token pages read meetings and attendance here too, as plain columns (``core.db.run``)
+in their fixed statement counts: the branch page's :func:`held_meetings`,
+:func:`attendance_by_kind` and :func:`first_absences`, the member page's
+:func:`member_meetings`. The console's :func:`branch_meetings` loads ORM meetings (newest
+first, to open and edit them); the page's :func:`held_meetings` reads three columns in a
+window, oldest first, for the self-audit's cadence check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, bindparam, case, func, or_, select
 
-from core.db import MAX_ID, db
-from profiles.enums import Attendance
+from core.db import MAX_ID, db, run
+from profiles.enums import Attendance, MeetingKind, MemberStatus
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.members.history import groups_on
+from profiles.members.membership import Membership
 from profiles.members.models import Member
 
 
@@ -52,3 +61,97 @@ def expected_ids(meeting: Meeting, members: Iterable[Member]) -> set[int]:
                 for m in members if m.id in groups]
     return {i.id for i in should_attend(meeting.kind, meeting.group_id, meeting.held_on,
                                         invitees)}
+
+
+# -- the token pages' reads (columns) --------------------------------------------------------
+
+_CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
+
+
+def held_meetings(branch_id: int, since: dt.date,
+                  today: dt.date) -> Sequence[Row[MeetingKind, dt.date, int | None]]:
+    """(kind, held on, group id) of the branch's meetings from ``since`` to ``today``,
+    oldest first: the branch page's self-audit checks the cadences with them. One row per
+    meeting in the window, bounded by the cadence, not by the branch's history."""
+    return run(
+        select(Meeting.kind, Meeting.held_on, Meeting.group_id)
+        .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
+               Meeting.held_on <= today)
+        .order_by(Meeting.held_on)
+    ).all()
+
+
+def attendance_by_kind(branch_id: int,
+                       today: dt.date) -> Sequence[Row[MeetingKind, int, int, int, int]]:
+    """Per kind of the branch's meetings this year up to ``today``: (kind, meetings,
+    present, excused, attendance rows), over the current members' rows; one statement,
+    in no order (the branch page's attendance rates)."""
+    return run(
+        select(Meeting.kind, func.count(func.distinct(Meeting.id)),
+               func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
+               func.sum(case((AttendanceRecord.status == Attendance.EXCUSED, 1), else_=0)),
+               func.count(AttendanceRecord.member_id))
+        .join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
+        .join(Member, Member.id == AttendanceRecord.member_id)
+        .where(Meeting.branch_id == branch_id, _CURRENT,
+               Meeting.held_on >= dt.date(today.year, 1, 1), Meeting.held_on <= today)
+        .group_by(Meeting.kind)
+    ).all()
+
+
+def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]]:
+    """(name, day) per current member of the branch: the first 缺席 after their last 出席
+    or 请假 (none if they never missed), in any branch of the organisation; one statement
+    (the branch page's self-audit)."""
+    # Over the member's whole history in the organisation: taking part in the old
+    # branch last month counts, so a member who moved here is not "absent for 20 months".
+    took_part = (
+        select(AttendanceRecord.member_id, func.max(Meeting.held_on).label("held_on"))
+        .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
+        .join(Member, Member.id == AttendanceRecord.member_id)
+        .where(AttendanceRecord.status != Attendance.ABSENT, Member.branch_id == branch_id)
+        .group_by(AttendanceRecord.member_id)
+        .subquery()
+    )
+    return run(
+        select(Member.name, func.min(Meeting.held_on))
+        .join(AttendanceRecord, AttendanceRecord.member_id == Member.id)
+        .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
+        .outerjoin(took_part, took_part.c.member_id == Member.id)
+        .where(Member.branch_id == branch_id, _CURRENT, Meeting.held_on <= today,
+               AttendanceRecord.status == Attendance.ABSENT,
+               or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))
+        .group_by(Member.id, Member.name)
+    ).all()
+
+
+# Every meeting of the branches the member has been in, from ``last_start`` to ``today``,
+# with the member's attendance row (if any) and the membership range covering its date
+# (if any). Which of them the member should have attended is profiles.meetings.attendees'
+# rule, applied by the caller. Built once at import, with bind parameters: building a
+# statement costs several times more than running it (bench/pages.py).
+_IN_RANGE = and_(Membership.member_id == bindparam("member"),
+                 Membership.branch_id == Meeting.branch_id, Membership.since <= Meeting.held_on,
+                 or_(Membership.until.is_(None), Membership.until > Meeting.held_on))
+_MEMBER_MEETINGS = (
+    select(Meeting.held_on, Meeting.kind, Meeting.group_id, Meeting.topic,
+           AttendanceRecord.status, Membership.id, Membership.group_id)
+    .outerjoin(AttendanceRecord, and_(AttendanceRecord.meeting_id == Meeting.id,
+                                      AttendanceRecord.member_id == bindparam("member")))
+    .outerjoin(Membership, _IN_RANGE)
+    .where(Meeting.branch_id.in_(select(Membership.branch_id).where(
+               Membership.member_id == bindparam("member")).scalar_subquery()),
+           Meeting.held_on >= bindparam("last_start"), Meeting.held_on <= bindparam("today"),
+           or_(AttendanceRecord.member_id.is_not(None), Membership.id.is_not(None)))
+    .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+)
+
+
+def member_meetings(member_id: int, since: dt.date,
+                    today: dt.date) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(held on, kind, group id, topic, the member's attendance or None, the covering
+    membership range's id or None, that range's group id) of every meeting from ``since``
+    to ``today`` of the branches the member has been in, that they have a row for or were
+    a member of the branch on its date; newest first, one statement (the member page)."""
+    return run(_MEMBER_MEETINGS, {"member": member_id, "last_start": since,
+                                  "today": today}).all()

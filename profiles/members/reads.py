@@ -6,6 +6,12 @@ means the same list on every screen: 已转出 members are left out, and the ord
 then number. Each read is one statement whatever the branch's size (the console's
 statement-count tests hold the screens to it). Where a member was on a past day is the
 membership history's (:mod:`profiles.members.history`).
+
+The token pages read members here too, as plain columns (``core.db.run``, never a private
+column): :func:`member_header` for the member page, :func:`branch_member_lines` and
+:func:`branch_probationers` for the branch page. They are not the console's reads because
+the pages need other columns and no ORM rows; ``profiles.queries`` turns them into the
+pages' data.
 """
 
 from __future__ import annotations
@@ -14,16 +20,17 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Row, or_, select
+from sqlalchemy import ColumnElement, Row, bindparam, exists, func, or_, select
 
-from core.db import db
+from core.db import db, run
 from profiles.collation import name_key
-from profiles.enums import Category, MemberStatus
+from profiles.enums import Category, MemberStatus, Position
 from profiles.members.history import in_branch_on
-from profiles.members.membership import Membership
-from profiles.members.models import Member
-from profiles.org.models import Branch, PartyGroup
+from profiles.members.membership import Membership, MembershipEnd
+from profiles.members.models import Member, MemberPhoto
+from profiles.org.models import Branch, Committee, PartyGroup
 
 
 @dataclass(frozen=True)
@@ -122,3 +129,65 @@ def member_rows(member_ids: Sequence[int]) -> list[MemberRow]:
     rows = [MemberRow(*r[1:]) for r in details]
     rows.sort(key=lambda r: (name_key(r.name), r.number))
     return rows
+
+
+# -- the token pages' reads (columns, no private field) ------------------------------------
+
+# Built once at import, with bind parameters: building a statement costs several times
+# more than running it on this indexed lookup (bench/pages.py).
+_HEADER = (
+    select(Member.id, Member.name, Member.branch_id, Branch.name, Branch.card_generation,
+           PartyGroup.name, Member.category, Member.position, Member.status,
+           Member.joined_on, Member.converted_on, Member.probation_extension_months,
+           exists().where(MemberPhoto.member_id == Member.id).label("has_photo"),
+           select(func.min(Membership.since)).where(Membership.member_id == Member.id)
+           .scalar_subquery(),
+           select(func.max(Membership.until)).where(
+               Membership.member_id == Member.id,
+               Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
+           Committee.dues_tracked_from)
+    .join(Branch, Branch.id == Member.branch_id)
+    .join(Committee, Committee.id == Branch.committee_id)
+    .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+    .where(Member.id == bindparam("member"))
+)
+
+
+def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
+    """The member page's header row, or None if there is no such member: (id, name,
+    branch id, branch name, branch card generation, group name, category, position,
+    status, joined on, converted on, probation extension months, has a photo, the first
+    membership range's start, the last 转出 range's end, the organisation's
+    ``dues_tracked_from``); the two membership dates may come back as text on SQLite."""
+    return run(_HEADER, {"member": member_id}).first()
+
+
+_CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
+
+
+def branch_member_lines(branch_id: int) -> Sequence[Row[int, str, int, Category,
+                                                        Position | None, MemberStatus,
+                                                        str | None]]:
+    """(id, name, card generation, category, position, status, group name) of the
+    branch's current members, in no order: the branch page's member list, which it
+    orders by position then pinyin. :func:`current_members` is the console's list (ORM
+    rows in name order, for its forms)."""
+    return run(
+        select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
+               Member.status, PartyGroup.name)
+        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+        .where(Member.branch_id == branch_id, _CURRENT)
+    ).all()
+
+
+def branch_probationers(branch_id: int) -> Sequence[Row[*tuple[Any, ...]]]:
+    """The branch's current 预备党员: the columns of :func:`branch_member_lines`, then
+    joined on and the probation extension in months (the branch page's self-audit works
+    out when each probation ends)."""
+    return run(
+        select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
+               Member.status, PartyGroup.name, Member.joined_on,
+               Member.probation_extension_months)
+        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+        .where(Member.branch_id == branch_id, _CURRENT, Member.category == Category.PROBATIONARY)
+    ).all()

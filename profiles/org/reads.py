@@ -1,5 +1,9 @@
 """Reads of the organisation tree: branches and their party groups.
 
+The console's reads load ORM rows it shows and edits; the branch page's
+(:func:`branch_header`, :func:`branch_groups`) read plain columns with ``core.db.run``, in
+the page's fixed statement count (``profiles.queries.branch`` turns them into its data).
+
 The console lists only what an account may see, but who may see what is ``accounts``'
 business, which ``profiles`` never imports. So a read over several branches takes a
 :data:`BranchScope`, the account's own clause builder (``Access.readable`` or
@@ -9,15 +13,16 @@ models, and the statement is the one the console always ran.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, func, select
 
-from core.db import MAX_ID, db
+from core.db import MAX_ID, db, run
 from profiles.enums import MemberStatus
 from profiles.members.models import Member
-from profiles.org.models import Branch, PartyGroup
+from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 
 # A WHERE clause builder for a branch-id column: which branches the caller may see.
 BranchScope = Callable[[Any], ColumnElement[bool]]
@@ -60,10 +65,36 @@ def branches_with_member_counts(scope: BranchScope) -> Sequence[Row[int, str, st
     ).all()
 
 
+def branch_header(branch_id: int) -> Row[*tuple[Any, ...]] | None:
+    """(id, code, name, committee name, general branch name or None, founded on, dissolved
+    on, ``Branch.has_committee``, the committee's ``dues_tracked_from``) of the branch, or
+    None if there is no such branch: the branch page's header, one statement."""
+    return run(
+        select(Branch.id, Branch.code, Branch.name, Committee.name, GeneralBranch.name,
+               Branch.founded_on, Branch.dissolved_on, Branch.has_committee,
+               Committee.dues_tracked_from)
+        .join(Committee, Committee.id == Branch.committee_id)
+        .outerjoin(GeneralBranch, GeneralBranch.id == Branch.general_branch_id)
+        .where(Branch.id == branch_id)
+    ).first()
+
+
 def groups_of(branch_id: int) -> list[PartyGroup]:
-    """The branch's party groups, by name."""
+    """The branch's party groups, by name, as ORM rows: the console's forms list and link
+    them. The branch page reads :func:`branch_groups` instead."""
     return list(db.session.scalars(select(PartyGroup).where(PartyGroup.branch_id == branch_id)
                                    .order_by(PartyGroup.name)))
+
+
+def branch_groups(branch_id: int) -> Sequence[Row[int, str, dt.date | None, dt.date | None]]:
+    """(id, name, founded on, dissolved on) of the branch's party groups, by id, dissolved
+    ones included: the branch page's self-audit checks each group's life span, so it
+    reads columns only (``core.db.run``), not :func:`groups_of`' ORM rows by name."""
+    return run(
+        select(PartyGroup.id, PartyGroup.name, PartyGroup.founded_on, PartyGroup.dissolved_on)
+        .where(PartyGroup.branch_id == branch_id)
+        .order_by(PartyGroup.id)
+    ).all()
 
 
 def group_by_id(group_id: int) -> PartyGroup | None:

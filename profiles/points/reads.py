@@ -3,16 +3,27 @@ by month.
 
 The ledger is append-only (a wrong entry is corrected by another), so reading it newest
 first with a limit is the whole history a screen needs; each read is one statement.
+
+The token pages read points here too, as plain columns (``core.db.run``): the branch
+page's :func:`branch_ranking`, the member page's :func:`member_and_branch_totals` and
+:func:`latest_entries`. The console's :func:`ledger` loads ORM entries (all of them, any
+date); the page's :func:`latest_entries` reads three columns of the entries up to today,
+a fixed number (:data:`LATEST_ENTRIES`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Date, Row, and_, bindparam, case, func, select
 
-from core.db import db
+from core.db import db, run
+from profiles.enums import MemberStatus
+from profiles.members.models import Member
 from profiles.points.models import PointsEntry, PointsRule
+
+LATEST_ENTRIES = 5  # the member page's latest entries
 
 
 def active_rules(committee_id: int) -> list[PointsRule]:
@@ -39,3 +50,71 @@ def points_by_month(member_id: int, since: dt.date) -> dict[int, int]:
     for day, points in rows:
         by_month[day.month] = by_month.get(day.month, 0) + points
     return by_month
+
+
+# -- the token pages' reads (columns) --------------------------------------------------------
+
+
+def branch_ranking(branch_id: int, today: dt.date,
+                   size: int) -> Sequence[Row[int, str, int, int]]:
+    """(member id, name, card generation, points) of the ``size`` current members of the
+    branch with the most points this year up to ``today`` (members without entries are
+    not ranked); most first, ties by name in code-point order then id (the branch page
+    re-sorts ties in pinyin)."""
+    total = func.sum(PointsEntry.points)
+    return run(
+        select(Member.id, Member.name, Member.card_generation, total)
+        .join(PointsEntry, PointsEntry.member_id == Member.id)
+        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
+               PointsEntry.recorded_on >= dt.date(today.year, 1, 1),
+               PointsEntry.recorded_on <= today)
+        .group_by(Member.id, Member.name, Member.card_generation)
+        .order_by(total.desc(), Member.name, Member.id)
+        .limit(size)
+    ).all()
+
+
+# Built once at import, with bind parameters: building a statement costs several times
+# more than running it on these indexed lookups (bench/pages.py).
+_THIS_YEAR_POINTS = func.coalesce(func.sum(case(
+    (PointsEntry.recorded_on >= bindparam("this_start"), PointsEntry.points), else_=0)), 0)
+_LAST_YEAR_POINTS = func.coalesce(func.sum(case(
+    (PointsEntry.recorded_on < bindparam("this_start"), PointsEntry.points), else_=0)), 0)
+# Only this year's entries count for the ranking; the member's own last year is read too.
+# The range starts per row, so the covering index (member, date, points) answers it all.
+_POINTS_FROM = case((Member.id == bindparam("member"), bindparam("last_start", type_=Date)),
+                    else_=bindparam("this_start", type_=Date))
+# Every active member of the branch, with their totals (0 without entries), one statement.
+_POINTS_TOTALS = (
+    select(Member.id, _THIS_YEAR_POINTS, _LAST_YEAR_POINTS)
+    .outerjoin(PointsEntry, and_(PointsEntry.member_id == Member.id,
+                                 PointsEntry.recorded_on >= _POINTS_FROM,
+                                 PointsEntry.recorded_on <= bindparam("today")))
+    .where(Member.branch_id == bindparam("branch"),
+           (Member.status != MemberStatus.TRANSFERRED_OUT) | (Member.id == bindparam("member")))
+    .group_by(Member.id)
+)
+_LATEST_POINTS = (
+    select(PointsEntry.recorded_on, PointsEntry.points, PointsEntry.reason)
+    .where(PointsEntry.member_id == bindparam("member"),
+           PointsEntry.recorded_on <= bindparam("today"))
+    .order_by(PointsEntry.recorded_on.desc(), PointsEntry.id.desc())
+    .limit(LATEST_ENTRIES)
+)
+
+
+def member_and_branch_totals(member_id: int, branch_id: int,
+                             today: dt.date) -> Sequence[Row[int, int, int]]:
+    """(member id, points this year, points last year) of every current member of the
+    branch and of the member (even 已转出), 0 without entries, up to ``today``; last year
+    is summed for the member only. One statement: the member page's totals and rank."""
+    return run(_POINTS_TOTALS, {
+        "member": member_id, "branch": branch_id, "this_start": dt.date(today.year, 1, 1),
+        "last_start": dt.date(today.year - 1, 1, 1), "today": today,
+    }).all()
+
+
+def latest_entries(member_id: int, today: dt.date) -> Sequence[Row[dt.date, int, str]]:
+    """(recorded on, points, reason) of the member's latest :data:`LATEST_ENTRIES` entries
+    up to ``today``, newest first (by date, then as entered)."""
+    return run(_LATEST_POINTS, {"member": member_id, "today": today}).all()

@@ -1,7 +1,9 @@
-"""Named read queries for the pages; each returns plain dataclasses, never ORM objects.
+"""The token pages' data; each page returns plain dataclasses, never ORM objects.
 
-Every page runs a fixed number of statements: totals are aggregated in SQL, and nothing
-loops over members or meetings issuing queries.
+The statements are the concepts' (``profiles/<concept>/reads.py``, the reads the console
+shares); ``branch.py`` and ``member.py`` assemble them into the pages' dataclasses, and
+``cards.py`` resolves a card. Every page runs a fixed number of statements: totals are
+aggregated in SQL, and nothing loops over members or meetings issuing queries.
 """
 
 from __future__ import annotations

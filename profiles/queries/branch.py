@@ -1,13 +1,15 @@
-"""Everything the branch page shows, and the plain data its self-audit reads."""
+"""Everything the branch page shows, and the plain data its self-audit reads.
+
+The page's assembler: each concept's read module (``profiles/<concept>/reads.py``) runs
+the statements, the same ones the page has always run, and this module turns their rows
+into the template's dataclasses and the self-audit's input.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
-
-from core.db import run
 from profiles.audit.checklist import (
     AuditInput,
     EvaluationCounts,
@@ -18,34 +20,18 @@ from profiles.audit.checklist import (
     Probationer,
 )
 from profiles.collation import name_key
-from profiles.dues.reads import branch_arrears
-from profiles.enums import (
-    Attendance,
-    Category,
-    EvaluationStage,
-    MeetingKind,
-    MemberStatus,
-    Position,
-    Rating,
-)
+from profiles.dues import reads as dues_reads
+from profiles.enums import Category, EvaluationStage, MeetingKind, MemberStatus, Position, Rating
+from profiles.evaluations import reads as evaluations_reads
+from profiles.meetings import reads as meetings_reads
+from profiles.members import reads as members_reads
 from profiles.members.rules import probation_end
-from profiles.models import (
-    AttendanceRecord,
-    Branch,
-    Committee,
-    DuesRecord,
-    Evaluation,
-    GeneralBranch,
-    Meeting,
-    Member,
-    PartyGroup,
-    PointsEntry,
-)
 from profiles.months import add_months, yyyymm
+from profiles.org import reads as org_reads
 from profiles.org.rules import has_committee
+from profiles.points import reads as points_reads
 
 RANKING_SIZE = 10
-ACTIVE = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
 
 
 @dataclass(frozen=True)
@@ -144,11 +130,11 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
     if header is None:
         return None
     members = _members(branch_id)
-    groups = _groups(branch_id)
+    groups = [GroupRef(*row) for row in org_reads.branch_groups(branch_id)]
     evaluation = _evaluation(branch_id, today.year - 1)
     # From 1 January of the year the audit window starts in: yearly kinds need the whole year.
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
-    owing = branch_arrears(branch_id, today, header.dues_tracked_from)
+    owing = dues_reads.branch_arrears(branch_id, today, header.dues_tracked_from)
     committee = has_committee(sum(1 for m in members if m.category is Category.FULL),
                               header.committee_setting)
     audit = AuditInput(
@@ -156,14 +142,16 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         dissolved_on=header.dissolved_on,
         has_committee=committee,
         groups=groups,
-        meetings=_meetings(branch_id, since, today),
+        meetings=[HeldMeeting(*row)
+                  for row in meetings_reads.held_meetings(branch_id, since, today)],
         arrears=[MemberArrears(o.name, len(o.arrears.unpaid), o.arrears.consecutive)
                  for o in owing if o.arrears.unpaid],
-        probationers=[
-            Probationer(m.name, joined, probation_end(joined, extension))
-            for m, joined, extension in _probationers(branch_id)
+        probationers=[  # (… name …, joined on, extension in months)
+            Probationer(row[1], row[7], probation_end(row[7], row[8]))
+            for row in members_reads.branch_probationers(branch_id)
         ],
-        absences=_absences(branch_id, today),
+        absences=[MemberAbsence(name, day)
+                  for name, day in meetings_reads.first_absences(branch_id, today)],
         evaluation=EvaluationCounts(
             year=evaluation.year, eligible=evaluation.eligible,
             decided=evaluation.by_stage.get(EvaluationStage.DECIDED, 0),
@@ -185,138 +173,38 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
 
 
 def _header(branch_id: int) -> BranchHeader | None:
-    row = run(
-        select(Branch.id, Branch.code, Branch.name, Committee.name, GeneralBranch.name,
-               Branch.founded_on, Branch.dissolved_on, Branch.has_committee,
-               Committee.dues_tracked_from)
-        .join(Committee, Committee.id == Branch.committee_id)
-        .outerjoin(GeneralBranch, GeneralBranch.id == Branch.general_branch_id)
-        .where(Branch.id == branch_id)
-    ).first()
+    row = org_reads.branch_header(branch_id)
     return BranchHeader(*row) if row else None
 
 
 def _members(branch_id: int) -> list[MemberLine]:
-    rows = run(
-        select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
-               Member.status, PartyGroup.name)
-        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-        .where(Member.branch_id == branch_id, ACTIVE)
-    ).all()
     positions = list(Position)
-    lines = [MemberLine(*row) for row in rows]
+    lines = [MemberLine(*row) for row in members_reads.branch_member_lines(branch_id)]
     # Committee first in protocol order, then everyone else by name.
     return sorted(lines, key=lambda m: (
         positions.index(m.position) if m.position else len(positions), name_key(m.name), m.id))
 
 
-def _groups(branch_id: int) -> list[GroupRef]:
-    rows = run(
-        select(PartyGroup.id, PartyGroup.name, PartyGroup.founded_on, PartyGroup.dissolved_on)
-        .where(PartyGroup.branch_id == branch_id)
-        .order_by(PartyGroup.id)
-    ).all()
-    return [GroupRef(*row) for row in rows]
-
-
-def _meetings(branch_id: int, since: dt.date, today: dt.date) -> list[HeldMeeting]:
-    # One row per meeting in the window: bounded by the cadence, not by the branch's history.
-    rows = run(
-        select(Meeting.kind, Meeting.held_on, Meeting.group_id)
-        .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
-               Meeting.held_on <= today)
-        .order_by(Meeting.held_on)
-    ).all()
-    return [HeldMeeting(*row) for row in rows]
-
-
 def _rates(branch_id: int, today: dt.date) -> list[KindRate]:
-    rows = run(
-        select(Meeting.kind, func.count(func.distinct(Meeting.id)),
-               func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
-               func.sum(case((AttendanceRecord.status == Attendance.EXCUSED, 1), else_=0)),
-               func.count(AttendanceRecord.member_id))
-        .join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
-        .join(Member, Member.id == AttendanceRecord.member_id)
-        .where(Meeting.branch_id == branch_id, ACTIVE,
-               Meeting.held_on >= dt.date(today.year, 1, 1), Meeting.held_on <= today)
-        .group_by(Meeting.kind)
-    ).all()
     order = list(MeetingKind)
-    rates = [KindRate(kind, int(n), int(p), int(e), int(x)) for kind, n, p, e, x in rows]
+    rates = [KindRate(kind, int(n), int(p), int(e), int(x))
+             for kind, n, p, e, x in meetings_reads.attendance_by_kind(branch_id, today)]
     return sorted(rates, key=lambda r: order.index(r.kind))
 
 
 def _collection(branch_id: int, today: dt.date, members_due: int) -> DuesCollection:
-    month = yyyymm(today)
-    current = DuesRecord.month == month
-    settled = DuesRecord.paid_cents >= DuesRecord.due_cents
-    row = run(
-        select(
-            func.coalesce(func.sum(case((current, DuesRecord.due_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((current, DuesRecord.paid_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(current, settled), 1), else_=0)), 0),
-            func.coalesce(func.sum(DuesRecord.due_cents), 0),
-            func.coalesce(func.sum(DuesRecord.paid_cents), 0),
-        )
-        .join(Member, Member.id == DuesRecord.member_id)
-        .where(Member.branch_id == branch_id, ACTIVE,
-               DuesRecord.month >= today.year * 100 + 1, DuesRecord.month <= month)
-    ).one()
+    row = dues_reads.branch_collection(branch_id, today)
     month_due, month_paid, settled_count, year_due, year_paid = (int(v) for v in row)
     # Who owes this month comes from the membership, not from rows: a missing row is the
     # common case and must not make the branch look fully paid.
-    return DuesCollection(month, month_due, month_paid, max(members_due, settled_count),
-                          settled_count, year_due, year_paid)
-
-
-def _probationers(branch_id: int) -> list[tuple[MemberLine, dt.date, int]]:
-    rows = run(
-        select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
-               Member.status, PartyGroup.name, Member.joined_on,
-               Member.probation_extension_months)
-        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-        .where(Member.branch_id == branch_id, ACTIVE, Member.category == Category.PROBATIONARY)
-    ).all()
-    return [(MemberLine(*row[:7]), row[7], row[8]) for row in rows]
-
-
-def _absences(branch_id: int, today: dt.date) -> list[MemberAbsence]:
-    """Per member, the first 缺席 after their last 出席 or 请假 (none if they never missed),
-    in any branch of the organisation."""
-    # Over the member's whole history in the organisation: taking part in the old
-    # branch last month counts, so a member who moved here is not "absent for 20 months".
-    took_part = (
-        select(AttendanceRecord.member_id, func.max(Meeting.held_on).label("held_on"))
-        .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
-        .join(Member, Member.id == AttendanceRecord.member_id)
-        .where(AttendanceRecord.status != Attendance.ABSENT, Member.branch_id == branch_id)
-        .group_by(AttendanceRecord.member_id)
-        .subquery()
-    )
-    rows = run(
-        select(Member.name, func.min(Meeting.held_on))
-        .join(AttendanceRecord, AttendanceRecord.member_id == Member.id)
-        .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
-        .outerjoin(took_part, took_part.c.member_id == Member.id)
-        .where(Member.branch_id == branch_id, ACTIVE, Meeting.held_on <= today,
-               AttendanceRecord.status == Attendance.ABSENT,
-               or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))
-        .group_by(Member.id, Member.name)
-    ).all()
-    return [MemberAbsence(name, since) for name, since in rows]
+    return DuesCollection(yyyymm(today), month_due, month_paid,
+                          max(members_due, settled_count), settled_count, year_due, year_paid)
 
 
 def _evaluation(branch_id: int, year: int) -> EvaluationProgress:
-    rows = run(
-        select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
-        .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id, Evaluation.year == year))
-        .where(Member.branch_id == branch_id, ACTIVE, Member.joined_on <= dt.date(year, 12, 31))
-        .group_by(Evaluation.stage, Evaluation.rating)
-    ).all()
     by_stage: dict[EvaluationStage | None, int] = {}
     by_rating: dict[Rating, int] = {}
-    for stage, rating, n in rows:
+    for stage, rating, n in evaluations_reads.branch_progress(branch_id, year):
         by_stage[stage] = by_stage.get(stage, 0) + int(n)
         if rating is not None:
             by_rating[rating] = by_rating.get(rating, 0) + int(n)
@@ -324,21 +212,11 @@ def _evaluation(branch_id: int, year: int) -> EvaluationProgress:
 
 
 def _ranking(branch_id: int, today: dt.date) -> list[RankLine]:
-    total = func.sum(PointsEntry.points)
-    rows = run(
-        select(Member.id, Member.name, Member.card_generation, total)
-        .join(PointsEntry, PointsEntry.member_id == Member.id)
-        .where(Member.branch_id == branch_id, ACTIVE,
-               PointsEntry.recorded_on >= dt.date(today.year, 1, 1),
-               PointsEntry.recorded_on <= today)
-        .group_by(Member.id, Member.name, Member.card_generation)
-        .order_by(total.desc(), Member.name, Member.id)
-        .limit(RANKING_SIZE)
-    ).all()
+    rows = points_reads.branch_ranking(branch_id, today, RANKING_SIZE)
     lines: list[RankLine] = []
     # Ties in pinyin order (SQL would give code-point order).
-    rows = sorted(rows, key=lambda r: (-r[3], name_key(r[1]), r[0]))
-    for member_id, name, generation, points in rows:
+    for member_id, name, generation, points in sorted(
+            rows, key=lambda r: (-r[3], name_key(r[1]), r[0])):
         # Equal points share a rank (1, 2, 2, 4).
         rank = lines[-1].rank if lines and lines[-1].points == points else len(lines) + 1
         lines.append(RankLine(rank, member_id, name, generation, int(points)))

@@ -1,13 +1,16 @@
-"""Everything the member page shows, in a fixed handful of statements."""
+"""Everything the member page shows, in a fixed handful of statements.
+
+The page's assembler: each concept's read module (``profiles/<concept>/reads.py``) runs
+the statements (built once at import, with bind parameters), the same ones the page has
+always run, and this module turns their rows into the template's dataclasses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
-
-from core.db import run
+from profiles.dues import reads as dues_reads
 from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import (
     Attendance,
@@ -18,25 +21,15 @@ from profiles.enums import (
     Position,
     Rating,
 )
+from profiles.evaluations import reads as evaluations_reads
+from profiles.meetings import reads as meetings_reads
 from profiles.meetings.attendees import Invitee, should_attend
+from profiles.members import reads as members_reads
 from profiles.members.rules import full_years, probation_end
-from profiles.models import (
-    AttendanceRecord,
-    Branch,
-    Committee,
-    DuesRecord,
-    Evaluation,
-    Meeting,
-    Member,
-    MemberPhoto,
-    Membership,
-    MembershipEnd,
-    PartyGroup,
-    PointsEntry,
-)
 from profiles.months import yyyymm
+from profiles.points import reads as points_reads
 
-LATEST = 5  # latest meetings and points entries shown
+LATEST = points_reads.LATEST_ENTRIES  # latest meetings (and points entries) shown
 
 
 @dataclass(frozen=True)
@@ -155,88 +148,8 @@ def member_page(member_id: int, today: dt.date) -> MemberPage | None:
     )
 
 
-# The statements are built once at import, with bind parameters: building a statement
-# costs several times more than running it on these indexed lookups (bench/pages.py).
-_HEADER = (
-    select(Member.id, Member.name, Member.branch_id, Branch.name, Branch.card_generation,
-           PartyGroup.name, Member.category, Member.position, Member.status,
-           Member.joined_on, Member.converted_on, Member.probation_extension_months,
-           exists().where(MemberPhoto.member_id == Member.id).label("has_photo"),
-           select(func.min(Membership.since)).where(Membership.member_id == Member.id)
-           .scalar_subquery(),
-           select(func.max(Membership.until)).where(
-               Membership.member_id == Member.id,
-               Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
-           Committee.dues_tracked_from)
-    .join(Branch, Branch.id == Member.branch_id)
-    .join(Committee, Committee.id == Branch.committee_id)
-    .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-    .where(Member.id == bindparam("member"))
-)
-
-# Every meeting of the branches the member has been in, over the two years, with the
-# member's attendance row (if any) and the membership range covering its date (if any).
-# Which of them the member should have attended is profiles.meetings.attendees' rule, in Python.
-_IN_RANGE = and_(Membership.member_id == bindparam("member"),
-                 Membership.branch_id == Meeting.branch_id, Membership.since <= Meeting.held_on,
-                 or_(Membership.until.is_(None), Membership.until > Meeting.held_on))
-_MEETINGS = (
-    select(Meeting.held_on, Meeting.kind, Meeting.group_id, Meeting.topic,
-           AttendanceRecord.status, Membership.id, Membership.group_id)
-    .outerjoin(AttendanceRecord, and_(AttendanceRecord.meeting_id == Meeting.id,
-                                      AttendanceRecord.member_id == bindparam("member")))
-    .outerjoin(Membership, _IN_RANGE)
-    .where(Meeting.branch_id.in_(select(Membership.branch_id).where(
-               Membership.member_id == bindparam("member")).scalar_subquery()),
-           Meeting.held_on >= bindparam("last_start"), Meeting.held_on <= bindparam("today"),
-           or_(AttendanceRecord.member_id.is_not(None), Membership.id.is_not(None)))
-    .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-)
-
-_THIS_YEAR_POINTS = func.coalesce(func.sum(case(
-    (PointsEntry.recorded_on >= bindparam("this_start"), PointsEntry.points), else_=0)), 0)
-_LAST_YEAR_POINTS = func.coalesce(func.sum(case(
-    (PointsEntry.recorded_on < bindparam("this_start"), PointsEntry.points), else_=0)), 0)
-# Only this year's entries count for the ranking; the member's own last year is read too.
-# The range starts per row, so the covering index (member, date, points) answers it all.
-_POINTS_FROM = case((Member.id == bindparam("member"), bindparam("last_start", type_=Date)),
-                    else_=bindparam("this_start", type_=Date))
-# Every active member of the branch, with their totals (0 without entries), one statement.
-_POINTS_TOTALS = (
-    select(Member.id, _THIS_YEAR_POINTS, _LAST_YEAR_POINTS)
-    .outerjoin(PointsEntry, and_(PointsEntry.member_id == Member.id,
-                                 PointsEntry.recorded_on >= _POINTS_FROM,
-                                 PointsEntry.recorded_on <= bindparam("today")))
-    .where(Member.branch_id == bindparam("branch"),
-           (Member.status != MemberStatus.TRANSFERRED_OUT) | (Member.id == bindparam("member")))
-    .group_by(Member.id)
-)
-_LATEST_POINTS = (
-    select(PointsEntry.recorded_on, PointsEntry.points, PointsEntry.reason)
-    .where(PointsEntry.member_id == bindparam("member"),
-           PointsEntry.recorded_on <= bindparam("today"))
-    .order_by(PointsEntry.recorded_on.desc(), PointsEntry.id.desc())
-    .limit(LATEST)
-)
-
-_EVALUATIONS = (
-    select(Evaluation.year, Evaluation.stage, Evaluation.rating)
-    .where(Evaluation.member_id == bindparam("member"), Evaluation.year >= bindparam("since"))
-    .order_by(Evaluation.year.desc())
-)
-
-# The fully paid months from the first one owed, future ones included: paying ahead
-# settles them, and "paid through" runs on past this month.
-_DUES = (
-    select(DuesRecord.month)
-    .where(DuesRecord.member_id == bindparam("member"), DuesRecord.month >= bindparam("start"),
-           DuesRecord.paid_cents >= DuesRecord.due_cents)
-    .order_by(DuesRecord.month)
-)
-
-
 def _header(member_id: int, today: dt.date) -> MemberHeader | None:
-    row = run(_HEADER, {"member": member_id}).first()
+    row = members_reads.member_header(member_id)
     if row is None:
         return None
     probationary = row.category is Category.PROBATIONARY
@@ -260,8 +173,7 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 def _meetings(header: MemberHeader, years: tuple[int, int],
               today: dt.date) -> tuple[dict[int, list[KindAttendance]], list[MeetingLine]]:
-    rows = run(_MEETINGS, {"member": header.id, "last_start": dt.date(years[1], 1, 1),
-                           "today": today}).all()
+    rows = meetings_reads.member_meetings(header.id, dt.date(years[1], 1, 1), today)
     counts: dict[tuple[int, MeetingKind], list[int]] = {}
     latest: list[MeetingLine] = []
     for held_on, kind, group_id, topic, status, in_range, range_group in rows:
@@ -288,26 +200,22 @@ def _meetings(header: MemberHeader, years: tuple[int, int],
 
 
 def _points(member_id: int, branch_id: int, today: dt.date) -> PointsSummary:
-    this_start, last_start = dt.date(today.year, 1, 1), dt.date(today.year - 1, 1, 1)
-    totals = run(_POINTS_TOTALS, {
-        "member": member_id, "branch": branch_id, "this_start": this_start,
-        "last_start": last_start, "today": today,
-    }).all()
+    totals = points_reads.member_and_branch_totals(member_id, branch_id, today)
     mine = next((int(this), int(last)) for i, this, last in totals if i == member_id)
     rank = 1 + sum(1 for i, t, _ in totals if i != member_id and int(t) > mine[0])
-    latest = run(_LATEST_POINTS, {"member": member_id, "today": today}).all()
+    latest = points_reads.latest_entries(member_id, today)
     return PointsSummary(mine[0], mine[1], rank, len(totals),
                          [PointsLine(*row) for row in latest])
 
 
 def _evaluations(member_id: int, today: dt.date) -> list[EvaluationLine]:
-    rows = run(_EVALUATIONS, {"member": member_id, "since": today.year - 2}).all()
-    return [EvaluationLine(*row) for row in rows]
+    return [EvaluationLine(*row)
+            for row in evaluations_reads.member_evaluations(member_id, today.year - 2)]
 
 
 def _dues(header: MemberHeader, today: dt.date) -> DuesSummary:
     start = first_month_owed(header.in_organisation_since, header.dues_tracked_from)
-    settled = run(_DUES, {"member": header.id, "start": start}).scalars().all()
+    settled = dues_reads.settled_months(header.id, start)
     if header.left_on is not None:
         # Transferred out: the new organisation collects now, and old arrears no longer
         # count here; what was paid is still shown.
