@@ -145,8 +145,14 @@ def test_the_private_fields_are_the_one_list_and_no_page_query_reads_them() -> N
 
     assert set(PRIVATE) == set(PRIVATE_MEMBER_FIELDS)  # the page test below covers every one
     root = ROOT
-    for source in [*(root / "profiles" / "queries").glob("*.py"),
-                   *(root / "templates" / "profiles").glob("*.html")]:
+    # The pages' statements: their assemblers (profiles/queries) and the concepts' read
+    # modules they call (which the console shares; a console read that needs a private
+    # column belongs in the console's own code, behind its access check).
+    sources = [*(root / "profiles" / "queries").glob("*.py"),
+               *(root / "profiles").glob("*/reads.py"),
+               *(root / "templates" / "profiles").glob("*.html")]
+    assert any(s.name == "reads.py" for s in sources)
+    for source in sources:
         text = source.read_text(encoding="utf-8")
         for field in PRIVATE_MEMBER_FIELDS:
             assert f"Member.{field}" not in text and f".{field}" not in text, (source, field)
