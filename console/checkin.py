@@ -28,6 +28,7 @@ from profiles.meetings import reads as meetings_reads
 from profiles.meetings.checkin import (
     CheckinRefused,
     Refusal,
+    Scan,
     check_eligible,
     is_checked_in,
     perform_checkin,
@@ -117,8 +118,11 @@ def stop_scanning() -> ResponseReturnValue:
 _STATUS = {Refusal.UNKNOWN_CARD: 404, Refusal.REPLACED_CARD: 410}
 
 
-def _answer(meeting: Meeting, token: str, *, done: bool = False) -> ResponseReturnValue:
-    scan = scan_member(token)
+def _answer(meeting: Meeting, token: str, *, done: bool = False,
+            scan: Scan | None = None) -> ResponseReturnValue:
+    """The confirm page for the card ``token``: the offer, "checked in", or the refusal.
+    ``scan``: the card as the caller resolved it already (not resolved twice)."""
+    scan = scan if scan is not None else scan_member(token)
     context = {"meeting": meeting, "branch": meeting.branch, "token": token,
                "member": scan.member, "post": PostForm()}
     try:
@@ -151,7 +155,7 @@ def checkin_post(meeting: Meeting, token: str) -> ResponseReturnValue:
     try:
         newly = perform_checkin(actor(), meeting, scan)
     except CheckinRefused:
-        return _answer(meeting, token)  # says why; nothing written
+        return _answer(meeting, token, scan=scan)  # says why; nothing written
     assert scan.member is not None
     member = scan.member
     meeting_id = meeting.id  # read before the commit expires it: no query to rebuild the URL

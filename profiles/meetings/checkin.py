@@ -25,7 +25,7 @@ from core.db import db
 from core.problems import problem
 from profiles.enums import Attendance, MemberStatus
 from profiles.meetings.models import AttendanceRecord, Meeting
-from profiles.meetings.operations import set_attendance
+from profiles.meetings.operations import record_attendance
 from profiles.members.history import membership_on
 from profiles.members.models import Member
 from profiles.writes import RuleViolation
@@ -109,5 +109,5 @@ def perform_checkin(actor: Actor, meeting: Meeting, scan: Scan) -> bool:
     member = check_eligible(meeting, scan)
     if is_checked_in(meeting, member):
         return False
-    set_attendance(actor, meeting, member, Attendance.PRESENT)
+    record_attendance(actor, meeting, member, Attendance.PRESENT)  # the branch is checked
     return True

@@ -106,6 +106,14 @@ def set_attendance(actor: Actor, meeting: Meeting, member: Member,
     check(attendee_problems(member_name=member.name,
                             member_branch_id=span.branch_id if span else None,
                             meeting_branch_id=meeting.branch_id))
+    return record_attendance(actor, meeting, member, status)
+
+
+def record_attendance(actor: Actor, meeting: Meeting, member: Member,
+                      status: Attendance) -> AttendanceRecord:
+    """The write of :func:`set_attendance`, for a caller that has checked already that the
+    member was in the meeting's branch on its date (``perform_checkin`` does, with the
+    rest of 签到's rules): the branch is not read twice. Logs and settles the points."""
     record = db.session.get(AttendanceRecord, (meeting.id, member.id))
     key = f"{member.number} {meeting_key_of(meeting)}"
     if record is None:
