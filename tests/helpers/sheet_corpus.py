@@ -128,7 +128,7 @@ def _files(today: dt.date) -> list[CorpusFile]:
                 ["序号", "姓名", "性别", "入党日期", "所在党支部", "减少类型", "减少日期"],
                 [1, "何平", "男", "1978-07-01", BRANCHES["ZB01"], "去世", "2024-03-02"],
                 [2, "吕洁", "女", "1990-07-01", BRANCHES["ZB01"], "转出", "2025-01-10"],
-            ])], fix=("历史党员", "历史党员")),
+            ])], fix=("take this sheet (or these rows) out of the file", "从文件中删除")),
         CorpusFile("手工登记-党员名册.ods", "members",
                    "a hand-kept register (.ods, no branch, no 人员类别)", [
             Sheet("名册", [
@@ -228,7 +228,7 @@ def _files(today: dt.date) -> list[CorpusFile]:
                 ["姓名", "入党日期", "所在支部"],
                 ["马良", _ago(today, 500).isoformat(), BRANCHES["ZB01"]],
                 ["高远", "1995-07-01", BRANCHES["ZB01"]],
-            ])], fix=("转正日期", "转正日期")),
+            ])], fix=("fill in 转正日期", "请填写转正日期")),
         CorpusFile("党员信息-多表.xlsx", "members",
                    "a workbook with 正式党员 and 预备党员 sheets", [
             Sheet("说明", [["说明"], ["本表共两页"]]),
