@@ -229,6 +229,15 @@ def _files(today: dt.date) -> list[CorpusFile]:
                 ["马良", _ago(today, 500).isoformat(), BRANCHES["ZB01"]],
                 ["高远", "1995-07-01", BRANCHES["ZB01"]],
             ])], fix=("fill in 转正日期", "请填写转正日期")),
+        CorpusFile("全国系统导出-本支部党员.txt", "members",
+                   "a national-system list of one branch saved as Unicode text", [
+            Sheet("txt", [
+                ["姓名", "性别", "公民身份号码", "党籍状态", "入党日期", "转正日期", "联系电话"],
+                ["罗平", "男", id_number(dt.date(1980, 1, 15), 41), "正式党员", "2003-06-30",
+                 "2004-06-30", "—"],
+                ["唐宁", "女", id_number(dt.date(2000, 9, 9), 52), "预备党员", recent.isoformat(),
+                 "", "无"],
+            ])], {"branch": "ZB02"}),
         CorpusFile("党员信息-多表.xlsx", "members",
                    "a workbook with 正式党员 and 预备党员 sheets", [
             Sheet("说明", [["说明"], ["本表共两页"]]),
@@ -260,6 +269,12 @@ def _write_csv(path: Path, sheets: Sequence[Sheet]) -> None:
     out = io.StringIO()
     csv.writer(out).writerows(sheets[0].rows)
     path.write_bytes(out.getvalue().encode("gbk"))  # what Chinese Excel writes
+
+
+def _write_text(path: Path, sheets: Sequence[Sheet]) -> None:
+    """Excel's "Unicode text": tab-separated UTF-16 with a byte-order mark."""
+    text = "\r\n".join("\t".join(str(v) for v in row) for row in sheets[0].rows) + "\r\n"
+    path.write_bytes(text.encode("utf-16"))
 
 
 _ODS_MANIFEST = (
@@ -304,7 +319,7 @@ def _write_ods(path: Path, sheets: Sequence[Sheet]) -> None:
 
 
 WRITERS: dict[str, Callable[[Path, Sequence[Sheet]], None]] = {
-    ".xlsx": _write_xlsx, ".csv": _write_csv, ".ods": _write_ods}
+    ".xlsx": _write_xlsx, ".csv": _write_csv, ".ods": _write_ods, ".txt": _write_text}
 
 
 def write_corpus(folder: Path, today: dt.date) -> list[tuple[CorpusFile, Path]]:
