@@ -95,10 +95,15 @@ def upload() -> ResponseReturnValue:
     if len(data) > MAX_BYTES:
         flash(_("The file is larger than %(mb)s MB.", mb=MAX_BYTES // 1024 // 1024))
         return redirect(url_for("console.import_home"))
+    # The branch a roster without a branch column is about: one this account writes.
+    branch = request.form.get("branch", "").strip()
+    if branch and branch not in dict(org_reads.branch_choices(current_access().writable)):
+        flash(_("Choose one of your branches, or none if the file names its branches."))
+        return redirect(url_for("console.import_home"))
     path = keep_upload(name, data)
     create = current_access().admin and request.form.get("create_branches") == "1"
     job = jobs.new_job("import", current_user.username, path.name, {
-        "path": str(path), "dry_run": True, "create_branches": create,
+        "path": str(path), "dry_run": True, "create_branches": create, "branch": branch,
         "writable": _writable_names(), "size": len(data),
         "locale": str(get_locale() or "zh")})
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from sheets.importers.meetings import import_meetings
 from sheets.importers.members import import_members
 from sheets.importers.points import import_points
 from sheets.reading.column_map import MapError, field_choices, parse_map, set_mapping, using_map
+from sheets.reading.values import parse_date
 from sheets.report.lines import MAX_PRINTED, outcome_lines, refused_lines, write_problems_report
 from sheets.report.refusal import SheetRefused
 from sheets.writing.export import BranchNotFound, export_branch
@@ -106,6 +108,28 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
                                         for h, f in mapping.items())))
 
 
+class _DateType(click.ParamType[dt.date]):
+    """A date as people type it (2026-03-15, 2026/3/15, 2026年3月15日)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(value)
+        except ValueError:
+            self.fail(gettext("'%(value)s' is not a date; write it like 2026-03-15.",
+                              value=value), param, ctx)
+
+
+def _branch_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--branch", default=None, metavar="CODE",
+                        help="The branch (支部编号) a sheet without a branch column is "
+                        "about, e.g. a branch's own roster or register.")(fn)
+
+
 def _map_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--map", "column_map", multiple=True, metavar='"原列名=字段"',
                         help="Read a column the importer does not recognise as a field "
@@ -122,14 +146,16 @@ def _map_option(fn: Callable[..., Any]) -> Callable[..., Any]:
               help="The committee new branches belong to when the file has no committee "
               "column (default: the ORG_NAME setting).")
 @click.option("--actor", default=None, help="Who is importing (default: the OS user).")
+@_branch_option
 @_map_option
 @_lang_option
 @with_appcontext
 def members_command(file: Path, dry_run: bool, create_branches: bool, committee: str | None,
-                    actor: str | None, column_map: tuple[str, ...], lang: str | None) -> None:
+                    actor: str | None, branch: str | None, column_map: tuple[str, ...],
+                    lang: str | None) -> None:
     """Import a member roster (.xlsx, .xls, .ods, .csv): all rows or none."""
     _run("members", file, lang, column_map, dry_run=dry_run, create_branches=create_branches,
-         actor=actor or os_user(),
+         actor=actor or os_user(), branch=branch,
          committee=committee or current_app.config.get("ORG_NAME") or None)
 
 
@@ -147,6 +173,7 @@ def _record_command(kind: str, help_text: str, extra: Callable[..., Any] | None 
                            help="Who is importing (default: the OS user).")(command)
     command = click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")(
         command)
+    command = _branch_option(command)
     if extra is not None:
         command = extra(command)
     command = click.argument("file", type=FILE)(command)
@@ -154,11 +181,17 @@ def _record_command(kind: str, help_text: str, extra: Callable[..., Any] | None 
 
 
 _record_command("meetings", "Import meetings with attendance (one row per member and meeting).")
-_record_command("dues", "Import dues payments (one row per member and month).")
+_record_command("dues", "Import dues payments (one row per member and month).",
+                click.option("--paid-on", type=_DateType(), default=None,
+                             help="The payment date of a sheet without 缴纳日期 (default: "
+                             "the import date, said in the report)."))
 _record_command("points", "Import points entries (entries already recorded are not repeated).",
                 click.option("--create-rules", is_flag=True,
                              help="Add points rules the file names but the database lacks."))
-_record_command("evaluations", "Import democratic evaluations (one row per member and year).")
+_record_command("evaluations", "Import democratic evaluations (one row per member and year).",
+                click.option("--year", type=int, default=None,
+                             help="The year of a sheet without a 年度 column (and without "
+                             "the year in its title)."))
 
 IMPORTERS: dict[str, Callable[..., Any]] = {
     "members": import_members, "meetings": import_meetings, "dues": import_dues,

@@ -87,8 +87,7 @@ MEETING_COLUMNS: tuple[Column, ...] = (
             "召开时间", "活动时间", "活动日期", "实际召开时间"), True),
     Column("group", "党小组", "Party group", ("小组", "党小组名称"), width=10),
     Column("topic", "会议主题", "Topic",
-           ("主题", "内容", "议题", "会议议题", "活动主题", "主要内容", "活动名称", "会议内容",
-            "活动内容", "学习内容"), width=24),
+           ("主题", "议题", "会议议题", "活动主题", "活动名称", "学习主题"), width=24),
     Column("number", "党员编号", "Member number", ("编号",)),
     Column("name", "姓名", "Name", ("党员姓名",), width=10),
     Column("attendance", "出勤情况", "Attendance",
@@ -110,7 +109,8 @@ DUES_COLUMNS: tuple[Column, ...] = (
            ("实缴金额", "实缴党费", "实缴", "缴纳金额", "已缴金额", "实交金额", "实交党费", "实交",
             "交纳金额", "实缴党费（元）", "实交党费（元）", "缴费金额", "交费金额"), True, 14),
     Column("paid_on", "缴纳日期", "Paid on",
-           ("缴费日期", "交纳日期", "缴纳时间", "交费日期", "缴费时间", "交费时间")),
+           ("缴费日期", "交纳日期", "缴纳时间", "交费日期", "缴费时间", "交费时间", "支付时间",
+            "支付日期", "付款时间", "交易时间")),
 )
 
 POINTS_COLUMNS: tuple[Column, ...] = (
@@ -164,6 +164,10 @@ READ_ONLY_COLUMNS: dict[str, tuple[Column, ...]] = {
                ("实到", "实参会人数", "到会人数", "参会人数")),
         Column("excused_count", "请假人数", "Excused", ("请假",)),
         Column("absent_count", "缺席人数", "Absent", ("缺席",)),
+        # What was said and done, beside the topic (会议议题): kept as the meeting's
+        # minutes where meetings have them; a sheet with only this column gives the topic.
+        Column("minutes", "会议内容", "Content",
+               ("内容", "主要内容", "活动内容", "学习内容", "会议纪要", "会议记录")),
     ),
     "dues": (
         # 补缴 over a range of months: one row, spread over the months from start to end.
@@ -172,6 +176,10 @@ READ_ONLY_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("month_end", "截止月份", "To month",
                ("结束月份", "终止月份", "截止年月", "补缴截止月份", "缴费截止月份", "截止时间")),
         Column("year", "年度", "Year", ("年份", "缴费年度", "所属年度")),
+        # Who paid (an online payment): not necessarily the member (党员姓名/党员编号).
+        Column("payer", "交费人", "Paid by",
+               ("缴费人", "付款人", "支付人", "代缴人", "交款人", "缴款人", "交费人姓名",
+                "缴费人姓名")),
     ),
 }
 

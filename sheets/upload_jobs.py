@@ -83,7 +83,8 @@ def _problem_rows(refused: SheetRefused) -> list[dict[str, Any]]:
 
 def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
                scope: ScopeCheck | None = None,
-               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+               progress: Callable[[int, int], None] | None = None,
+               branch: str | None = None) -> dict[str, Any]:
     """Check (``dry_run``) or import a member roster; the page's JSON.
 
     ``state`` is "refused" (problems listed), "checked" (a dry run that may be confirmed)
@@ -93,7 +94,7 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
     name = path.name
     try:
         outcome = import_members(path, dry_run=True, create_branches=create_branches,
-                                 actor=actor, today=today(), progress=progress)
+                                 actor=actor, today=today(), progress=progress, branch=branch)
         outside = scope(outcome) if scope else []
         db.session.rollback()  # the real import begins its own transaction, with the lock
         if outside:
@@ -104,7 +105,7 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
                     names="、".join(outside))}]}
         if not dry_run:
             outcome = import_members(path, dry_run=False, create_branches=create_branches,
-                                     actor=actor, today=today())
+                                     actor=actor, today=today(), branch=branch)
     except SheetRefused as refused:
         db.session.rollback()
         return {"state": "refused", "file": name, "problems": _problem_rows(refused),
@@ -181,7 +182,7 @@ def import_job(job_id: str) -> None:
             result = run_import(
                 path, dry_run=bool(options.get("dry_run", True)),
                 create_branches=bool(options.get("create_branches")),
-                actor=owner, scope=branch_scope(
+                branch=options.get("branch") or None, actor=owner, scope=branch_scope(
                     frozenset(names) if names is not None else None),
                 progress=lambda done, total: jobs.set_progress(job_id, done, total))
         except Exception as exc:  # the owner sees that it failed; the log has the trace

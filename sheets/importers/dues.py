@@ -3,6 +3,7 @@ kept from the database or computed from the member's basis (profiles.dues.rates)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from profiles.dues import rules as dues_rules
 from profiles.dues.rates import monthly_dues_cents
 from profiles.models import DuesRecord, Member
 from profiles.months import first_day, month_label
+from sheets.importers import given, inference
 from sheets.importers.record_pipeline import (
     MemberFinder,
     Person,
@@ -29,12 +31,26 @@ from sheets.report.outcome import Outcome
 
 
 def import_dues(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
-                progress: Callable[[int, int], None] | None = None, **_: Any) -> Outcome:
-    """Import dues payments; raises SheetRefused (nothing written) on any problem."""
-    return run_import("dues", path, _plan, dry_run=dry_run, actor=actor, progress=progress)
+                progress: Callable[[int, int], None] | None = None,
+                today: dt.date | None = None, branch: str | None = None,
+                paid_on: dt.date | None = None, **_: Any) -> Outcome:
+    """Import dues payments; raises SheetRefused (nothing written) on any problem.
+
+    ``paid_on`` (else the import date) is the payment date of a sheet without 缴纳日期;
+    ``branch`` the branch of a sheet without a branch column."""
+    day = today or dt.date.today()
+    supplied = given.checked(branch=branch, paid_on=paid_on, today=day)
+
+    def planner(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
+        return _plan(rows, outcome, paid_on or day, paid_on is not None)
+
+    return run_import("dues", path, planner, dry_run=dry_run, actor=actor, progress=progress,
+                      supplied=supplied)
 
 
-def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
+def _plan(rows: list[Cells], outcome: Outcome, paid_day: dt.date,
+          from_option: bool) -> Callable[[], None]:
+    inference.refuse_payer_only(rows)
     finder = MemberFinder()
     bases = {m.id: (m.dues_basis, m.dues_base_cents) for m in db.session.execute(
         select(Member.id, Member.dues_basis, Member.dues_base_cents)).all()}
@@ -42,6 +58,8 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
+    dated = inference.Inferences()
+    payers: list[tuple[int, str, str]] = []  # row, 交费人, the member
     for cells in rows:
         before = len(cells.problems)
         code = finder.branch_code(cells)
@@ -49,10 +67,13 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         person = finder.find(cells, code, on=first_day(month) if month else None)
         due = cells.cents("due")
         paid = cells.cents("paid", required=True)
-        paid_on = cells.date("paid_on")
+        paid_on = inference.payment_date(cells, paid, paid_day, dated)
+        payer = cells.name("payer")
         report(cells, dues_rules.dues_problems(due_cents=due, paid_cents=paid, paid_on=paid_on))
         if person is None or month is None:
             continue
+        if payer and payer != person.name:
+            payers.append((cells.row, payer, person.name))
         _check_membership(cells, finder, person, code, month)
         first_time(cells, "month", (person.id, month), seen,
                    "This member's dues for this month are already in row %(other)s.")
@@ -80,9 +101,9 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             outcome.changes.append(Change("update", "dues", key, label, cells.row, fields))
         else:
             outcome.unchanged += 1
-
+    outcome.notes += (inference.payment_date_notes(dated, from_option)
+                      + inference.payer_note(sorted(set(payers))))
     return bulk_writer(DuesRecord, inserts, updates)
-
 
 
 def _check_membership(cells: Cells, finder: MemberFinder, person: Person, code: str | None,

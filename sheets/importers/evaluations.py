@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from core.db import db
 from profiles.enums import EvaluationStage, Rating
 from profiles.evaluations import rules as evaluation_rules
 from profiles.models import Evaluation
+from sheets.importers import given, inference
 from sheets.importers.record_pipeline import (
     MemberFinder,
     bulk_writer,
@@ -27,10 +29,15 @@ from sheets.report.outcome import Outcome
 
 def import_evaluations(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
                        progress: Callable[[int, int], None] | None = None,
-                       **_: Any) -> Outcome:
-    """Import evaluations; raises SheetRefused (nothing written) on any problem."""
+                       today: dt.date | None = None, branch: str | None = None,
+                       year: int | None = None, **_: Any) -> Outcome:
+    """Import evaluations; raises SheetRefused (nothing written) on any problem.
+
+    ``year`` is the year of a sheet without a 年度 column (else its title's);
+    ``branch`` the branch of a sheet without a branch column."""
+    supplied = given.checked(branch=branch, year=year, today=today or dt.date.today())
     return run_import("evaluations", path, _plan, dry_run=dry_run, actor=actor,
-                      progress=progress)
+                      progress=progress, supplied=supplied)
 
 
 def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
@@ -39,12 +46,14 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
+    stages = inference.Inferences()
     for cells in rows:
         before = len(cells.problems)
         person = finder.find(cells, finder.branch_code(cells))
         year = cells.integer("year", required=True)
-        stage = cells.choice("stage", EvaluationStage, required=True)
         rating = cells.choice("rating", Rating)
+        stage = (cells.choice("stage", EvaluationStage, required=True) if cells.has("stage")
+                 else inference.infer_stage(cells, rating, stages))
         report(cells, evaluation_rules.evaluation_problems(year=year, stage=stage, rating=rating))
         if person is None or year is None:
             continue
@@ -67,5 +76,5 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             outcome.changes.append(Change("update", "evaluation", key, label, cells.row, fields))
         else:
             outcome.unchanged += 1
-
+    outcome.notes += inference.stage_notes(stages)
     return bulk_writer(Evaluation, inserts, updates)

@@ -21,6 +21,7 @@ from profiles.meetings import operations as meeting_ops
 from profiles.meetings import rules as meeting_rules
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
+from sheets.importers import given, meeting_content
 from sheets.importers.orgs import group_list
 from sheets.importers.record_pipeline import (
     MemberFinder,
@@ -38,9 +39,13 @@ MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, g
 
 def import_meetings(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
                     progress: Callable[[int, int], None] | None = None,
+                    today: dt.date | None = None, branch: str | None = None,
                     **_: Any) -> Outcome:
-    """Import meetings and attendance; raises SheetRefused (nothing written) on any problem."""
-    return run_import("meetings", path, _plan, dry_run=dry_run, actor=actor, progress=progress)
+    """Import meetings and attendance; raises SheetRefused (nothing written) on any problem.
+    ``branch``: the branch of a register without a branch column."""
+    supplied = given.checked(branch=branch, today=today or dt.date.today())
+    return run_import("meetings", path, _plan, dry_run=dry_run, actor=actor, progress=progress,
+                      supplied=supplied)
 
 
 def _key_text(key: MeetingKey) -> str:
@@ -74,7 +79,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         kind = cells.choice("kind", MeetingKind, required=True)
         held_on = cells.date("held_on", required=True)
         group = cells.text("group", max_length=60)
-        topic = cells.text("topic")
+        topic = meeting_content.topic(cells)
         person = finder.find(cells, code, required=False, on=held_on)
         status = cells.choice("attendance", Attendance, required=person is not None)
         if code == "" and person is not None:
@@ -128,6 +133,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                                           cells.row, {"attendance": (old, status)}))
         else:
             outcome.unchanged += 1
+    outcome.notes += meeting_content.notes(rows[0].header if rows else None)
     outcome.unlisted = _unlisted(listed, meetings, attendance, branches, groups, finder)
 
     def write() -> None:

@@ -64,7 +64,8 @@ def parse_member_row(cells: Cells, today: dt.date) -> MemberRow:
     for field, enum_cls in choices.items():
         if cells.has(field):
             values[field] = cells.choice(field, enum_cls)
-    values["category"] = cells.choice("category", Category, required=True)
+    if cells.has("category"):  # else inferred for a new member (importers.inference)
+        values["category"] = cells.choice("category", Category, required=True)
     values["joined_on"] = cells.date("joined_on", required=True)
     if cells.has("birth_date"):
         values["birth_date"] = cells.date("birth_date", month_only=True)  # often 出生年月

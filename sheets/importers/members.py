@@ -32,6 +32,8 @@ from profiles.models import (
     PartyGroup,
     start_of,
 )
+from sheets.importers import given, inference
+from sheets.importers.lifetimes import apply_lifetimes, plan_lifetimes
 from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
 from sheets.importers.orgs import OrgIndex
 from sheets.importers.transaction import commit_import, import_transaction
@@ -46,16 +48,19 @@ GENERATED = re.compile(r"^DY(\d+)$")
 def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: bool = False,
                    actor: str = "unknown", today: dt.date | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   committee: str | None = None) -> Outcome:
+                   committee: str | None = None, branch: str | None = None) -> Outcome:
     """Import a member roster; raises SheetRefused (nothing written) if any row is wrong.
 
     ``committee`` names the committee of new branches when the file has no committee
-    column (a first import into an empty database)."""
-    intake = read_rows(path, "members")
+    column (a first import into an empty database); ``branch`` (a code) is the branch a
+    roster without a branch column is about. A new member without 人员类别 is given the
+    one the dates imply (``inference``)."""
+    day = today or dt.date.today()
+    intake = read_rows(path, "members", supplied=given.checked(branch=branch, today=day))
     problems = intake.problems
     rows = []
     for cells in intake.rows:
-        row = parse_member_row(cells, today or dt.date.today())
+        row = parse_member_row(cells, day)
         row.committee = row.committee or committee or ""
         rows.append(row)
         if progress and len(rows) % 500 == 0:
@@ -69,9 +74,9 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
         outcome.notes = intake.notes
         moves: dict[str, dt.date] = {}  # member number -> effective date of a move
-        inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome)
-        _plan_moves(outcome, rows, existing, today or dt.date.today(), moves)
-        lifetimes = _plan_lifetimes(rows, orgs)
+        inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome, day)
+        _plan_moves(outcome, rows, existing, day, moves)
+        lifetimes = plan_lifetimes(rows, orgs)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
                                                                p.column or 0)))
@@ -83,7 +88,7 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
             def write() -> None:
                 orgs.create_planned()
                 _apply(inserts, updates, orgs)
-                _apply_lifetimes(lifetimes, orgs)
+                apply_lifetimes(lifetimes, orgs)
                 _record_moves(moves, actor, f"import members {path.name}")
 
             commit_import(write, outcome.side_changes + outcome.changes, actor,
@@ -92,8 +97,8 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
 
 
 def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
-          create_branches: bool, problems: list[Problem],
-          outcome: Outcome) -> tuple[list[MemberRow], list[tuple[dict[str, Any], MemberRow]]]:
+          create_branches: bool, problems: list[Problem], outcome: Outcome,
+          today: dt.date) -> tuple[list[MemberRow], list[tuple[dict[str, Any], MemberRow]]]:
     by_number = {m["number"]: m for m in existing}
     branch_codes = {b.id: code for code, b in orgs.by_code.items()}
     group_names = {gid: name for (_, name), gid in orgs.groups.items()}
@@ -108,6 +113,7 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
     updates: list[tuple[dict[str, Any], MemberRow]] = []
     taken: list[tuple[MemberRow, dict[str, Any]]] = []
     new_id_numbers: dict[int, str | None] = {}  # member id -> 身份证号 the file gives
+    inferred = inference.Inferences()
     for row in rows:
         before = len(problems)
         code = _resolve_branch(row, orgs, create_branches)
@@ -132,6 +138,7 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
         if current is not None and "id_number" in row.values:
             new_id_numbers[current["id"]] = row.values["id_number"]
         if current is None:
+            inference.infer_category(row.values, row.cells, today, inferred)
             if not number:
                 row.values["number"] = number = f"DY{next_number:06d}"
                 next_number += 1
@@ -150,66 +157,11 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
         if new_id_numbers.get(holder["id"], holder["id_number"]) == holder["id_number"]:
             row.cells.report("id_number", "This ID number belongs to member %(number)s "
                              "(%(name)s) already.", number=holder["number"], name=holder["name"])
+    outcome.notes += inference.category_notes(inferred)
     outcome.created = (sorted(orgs.new_committees)
                        + [f"{b.code} {b.name}" for b in orgs.new_branches.values()]
                        + [f"{orgs.branch_name(c)} {g}" for c, g in sorted(orgs.new_groups)])
     return inserts, updates
-
-
-Lifetime = tuple[str, tuple[str, ...], str]  # table, (branch code[, group name]), field
-LIFETIME_FIELDS = (("branch", "branch_founded_on", "founded_on"),
-                   ("branch", "branch_dissolved_on", "dissolved_on"),
-                   ("party_group", "group_founded_on", "founded_on"),
-                   ("party_group", "group_dissolved_on", "dissolved_on"))
-
-
-def _plan_lifetimes(rows: list[MemberRow],
-                    orgs: OrgIndex) -> dict[Lifetime, tuple[dt.date | None, dt.date]]:
-    """Founding and dissolution dates the roster gives for its branches and groups; the
-    same unit given two different dates is a problem at the second row."""
-    groups = {gid: (code, name) for (code, name), gid in orgs.groups.items()}
-    current: dict[Lifetime, dt.date | None] = {}
-    for branch in orgs.by_code.values():
-        for field in ("founded_on", "dissolved_on"):
-            current[("branch", (branch.code,), field)] = getattr(branch, field)
-    if groups:
-        for gid, founded, dissolved in db.session.execute(select(
-                PartyGroup.id, PartyGroup.founded_on, PartyGroup.dissolved_on)).all():
-            current[("party_group", groups[gid], "founded_on")] = founded
-            current[("party_group", groups[gid], "dissolved_on")] = dissolved
-    planned: dict[Lifetime, tuple[dt.date | None, dt.date]] = {}
-    given: dict[Lifetime, tuple[dt.date, int]] = {}
-    for row in rows:
-        code = orgs.branch_code(row.branch_code, row.branch_name)
-        for table, column, field in LIFETIME_FIELDS:
-            if code is None or column not in row.dates or (table == "party_group"
-                                                           and not row.group):
-                continue
-            day = row.dates[column]
-            if day is None:
-                continue
-            key: Lifetime = (table, (code, row.group) if table == "party_group" and row.group
-                             else (code,), field)
-            if key in given and given[key][0] != day:
-                row.cells.report(column, "Row %(other)s gives %(date)s for the same unit.",
-                                 other=given[key][1], date=given[key][0].isoformat())
-                continue
-            given[key] = (day, row.cells.row)
-            if current.get(key) != day:
-                planned[key] = (current.get(key), day)
-    return planned
-
-
-def _apply_lifetimes(planned: dict[Lifetime, tuple[dt.date | None, dt.date]],
-                     orgs: OrgIndex) -> None:
-    branches, groups = [], []
-    for (table, key, field), (_, day) in planned.items():
-        if table == "branch":
-            branches.append({"id": orgs.by_code[key[0]].id, field: day})
-        else:
-            groups.append({"id": orgs.groups[(key[0], key[1])], field: day})
-    bulk.bulk_update(Branch, branches)
-    bulk.bulk_update(PartyGroup, groups)
 
 
 class ImportDate(str):

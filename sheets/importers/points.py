@@ -16,6 +16,7 @@ from core.db import db
 from profiles import bulk
 from profiles.models import Branch, PointsEntry, PointsRule
 from profiles.points import rules as points_rules
+from sheets.importers import given
 from sheets.importers.record_pipeline import MemberFinder, report, row_is_clean, run_import
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
@@ -26,12 +27,18 @@ EntryKey = tuple[int, dt.date, int, str, str]  # member, date, points, rule name
 
 def import_points(path: SheetFile, *, dry_run: bool = False, actor: str = "unknown",
                   create_rules: bool = False,
-                  progress: Callable[[int, int], None] | None = None, **_: Any) -> Outcome:
-    """Import points entries; raises SheetRefused (nothing written) on any problem."""
+                  progress: Callable[[int, int], None] | None = None,
+                  today: dt.date | None = None, branch: str | None = None,
+                  **_: Any) -> Outcome:
+    """Import points entries; raises SheetRefused (nothing written) on any problem.
+    ``branch``: the branch of a sheet without a branch column."""
+    supplied = given.checked(branch=branch, today=today or dt.date.today())
+
     def planner(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         return _plan(rows, outcome, actor, create_rules)
 
-    return run_import("points", path, planner, dry_run=dry_run, actor=actor, progress=progress)
+    return run_import("points", path, planner, dry_run=dry_run, actor=actor, progress=progress,
+                      supplied=supplied)
 
 
 def _plan(rows: list[Cells], outcome: Outcome, actor: str,

@@ -19,6 +19,7 @@ from sheets.importers.transaction import commit_import, import_transaction
 from sheets.reading.row_cells import Cells
 from sheets.reading.rows import read_rows
 from sheets.reading.sheet_file import SheetFile
+from sheets.reading.supplied import Supplied
 from sheets.report.outcome import Outcome
 from sheets.report.refusal import SheetRefused
 
@@ -141,9 +142,12 @@ class MemberFinder:
 
 
 def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, actor: str,
-               progress: Callable[[int, int], None] | None = None) -> Outcome:
-    """Read and check every row; write nothing unless all are good, then all in one go."""
-    intake = read_rows(path, kind)
+               progress: Callable[[int, int], None] | None = None,
+               supplied: Supplied | None = None) -> Outcome:
+    """Read and check every row; write nothing unless all are good, then all in one go.
+
+    ``supplied`` stands in for the columns a sheet lacks (--branch, --year)."""
+    intake = read_rows(path, kind, supplied=supplied)
     problems, rows = intake.problems, intake.rows
     if not rows and not problems:
         raise SheetRefused([problem(None, "The sheet has a header but no data rows.")

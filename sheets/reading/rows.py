@@ -24,6 +24,14 @@ from sheets.reading.column_map import active_map
 from sheets.reading.header_row import HeaderRow, NoHeader, find_header, missing_columns, normalise
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
+from sheets.reading.supplied import (
+    Supplied,
+    missing_help,
+    refuse_former_members,
+    sheet_year,
+    supplied_notes,
+    supply,
+)
 from sheets.reading.values import clean_text, parse_cell_yuan
 from sheets.reading.workbooks import Table, read_book
 from sheets.report.refusal import SheetRefused
@@ -35,7 +43,6 @@ _MONTH_HEADER = re.compile(
     r"^(?:(\d{4})年)?(0?[1-9]|1[0-2]|[一二三四五六七八九十]|十一|十二)月(?:份)?$")
 _CHINESE_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                    "九": 9, "十": 10, "十一": 11, "十二": 12}
-_YEAR = re.compile(r"((?:19|20|21)\d{2})\s*年")
 # Headers of a dues sheet that only gives a year's totals.
 _YEARLY = re.compile(
     r"^(全年|年度|本年|年)(应缴|应交|实缴|实交|合计|党费|缴纳|交纳)|^(合计|年度合计|全年合计)$")
@@ -59,9 +66,10 @@ class Intake:
 
 
 def read_rows(path: SheetFile, kind: str, *, require: bool = True,
-              mapping: Mapping[str, str] | None = None, keep: bool = False) -> Intake:
+              mapping: Mapping[str, str] | None = None, keep: bool = False,
+              supplied: Supplied | None = None) -> Intake:
     """Read ``path`` for an importer of ``kind``. Raises SheetRefused when the file cannot
-    be read, has no header or lacks a required column.
+    be read, has no header or lacks a required column (and ``supplied`` does not give it).
 
     The tables keep only their header rows (the data rows live on in the Cells, which an
     importer may release once parsed), unless ``keep``."""
@@ -95,18 +103,22 @@ def read_rows(path: SheetFile, kind: str, *, require: bool = True,
     if not headers:
         assert first_refusal is not None
         raise first_refusal
+    given = supplied or Supplied()
+    if kind == "members" and require:
+        refuse_former_members(headers)
     problems: list[Problem] = []
     intake = Intake([], problems, notes, headers)
     for table, header in headers:
         layout = _layout(kind, table, header)
         if require:
-            _require(kind, layout, table, header, columns)
+            _require(kind, layout, table, header, columns, given.present(kind, header, table))
         intake.layout = layout if layout != "rows" else intake.layout
         where = header.sheet or table.name
         _describe(intake, table, header, where)
         rows = _records(intake, table, header, where)
         for cells in rows:
             cells.check_characters()
+            cells = supply(kind, cells, given, table)
             if layout == "counts":
                 _check_counts(cells)
             if layout == "month_range" and not clean_text(cells.raw("month")):
@@ -118,6 +130,7 @@ def read_rows(path: SheetFile, kind: str, *, require: bool = True,
         if not keep:
             del table.rows[header.row:]
     _layout_notes(intake)
+    notes.extend(supplied_notes(kind, headers, given))
     if len(headers) > 1 or book.reader != "csv":
         read = "、".join(f"{t.name}" for t, _ in headers)
         notes.insert(0, lazy_gettext("Sheets read: %(sheets)s.", sheets=read))
@@ -159,34 +172,28 @@ def _month_columns(header: HeaderRow) -> dict[int, tuple[int | None, int]]:
 
 
 def _require(kind: str, layout: str, table: Table, header: HeaderRow,
-             columns: tuple[Any, ...]) -> None:
+             columns: tuple[Any, ...], given: set[str]) -> None:
     fields = dict(header.fields)
+    fields.update((name, 0) for name in given if name not in fields)
     if layout in ("month_range", "month_columns"):
         fields.setdefault("month", 0)
     if layout == "month_columns":
         fields.setdefault("paid", 0)
         if "year" not in fields and not any(y for y, _ in _month_columns(header).values()) \
-                and _sheet_year(table, header) is None:
+                and sheet_year(table, header) is None:
             raise SheetRefused([problem(None,
                 "This dues sheet has a column per month but does not say the year: add a "
                 "年度 column, or put the year in the title (2026年党费收缴台账)."
                 ).at(row=header.row)])
     problems = missing_columns(fields, columns, header.row, header.decisions)
     if problems:
+        problems += [p.at(row=header.row) for p in missing_help(kind, {
+            c.field for c in columns if c.required and c.field not in fields})]
         if header.sheet:
             problems = [p.at(sheet=header.sheet, sheet_no=header.sheet_no)
                         for p in problems]
         raise SheetRefused(problems)
 
-
-def _sheet_year(table: Table, header: HeaderRow) -> int | None:
-    for row in table.rows[:header.first - 1]:
-        for value in row:
-            match = _YEAR.search(clean_text(value))
-            if match:
-                return int(match.group(1))
-    match = _YEAR.search(table.name) or re.search(r"((?:19|20|21)\d{2})", table.name)
-    return int(match.group(1)) if match else None
 
 
 def _describe(intake: Intake, table: Table, header: HeaderRow, where: str) -> None:
@@ -325,7 +332,7 @@ def _spread(cells: Cells) -> list[Cells]:
 def _by_month(cells: Cells, table: Table, header: HeaderRow) -> list[Cells]:
     """A row with one column per month, as one row per month with an amount."""
     year = cells.integer("year", limit=2200) if cells.has("year") else None
-    year = year or _sheet_year(table, header)
+    year = year or sheet_year(table, header)
     out = []
     for col, (col_year, month) in sorted(_month_columns(header).items()):
         value = cells.values[col - 1] if col <= len(cells.values) else None
