@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, case, func, or_, select
 
 from core.db import MAX_ID, db, run
-from profiles.enums import Attendance, MeetingKind, MemberStatus
+from profiles.enums import ATTENDED, Attendance, MeetingKind, MemberStatus
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.members.history import groups_on
@@ -84,11 +84,11 @@ def held_meetings(branch_id: int, since: dt.date,
 def attendance_by_kind(branch_id: int,
                        today: dt.date) -> Sequence[Row[MeetingKind, int, int, int, int]]:
     """Per kind of the branch's meetings this year up to ``today``: (kind, meetings,
-    present, excused, attendance rows), over the current members' rows; one statement,
-    in no order (the branch page's attendance rates)."""
+    attended (出席 or 线上参加), excused, attendance rows), over the current members' rows;
+    one statement, in no order (the branch page's attendance rates)."""
     return run(
         select(Meeting.kind, func.count(func.distinct(Meeting.id)),
-               func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
+               func.sum(case((AttendanceRecord.status.in_(ATTENDED), 1), else_=0)),
                func.sum(case((AttendanceRecord.status == Attendance.EXCUSED, 1), else_=0)),
                func.count(AttendanceRecord.member_id))
         .join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
@@ -100,16 +100,18 @@ def attendance_by_kind(branch_id: int,
 
 
 def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]]:
-    """(name, day) per current member of the branch: the first 缺席 after their last 出席
-    or 请假 (none if they never missed), in any branch of the organisation; one statement
-    (the branch page's self-audit)."""
+    """(name, day) per current member of the branch: the first 缺席 after their last 出席,
+    线上参加, 请假 or made-up 缺席 (已补学), none if they never missed, in any branch of the
+    organisation; one statement (the branch page's self-audit)."""
     # Over the member's whole history in the organisation: taking part in the old
     # branch last month counts, so a member who moved here is not "absent for 20 months".
+    # A 缺席 made up (补学) no longer counts towards the rule: it stands like a 请假.
     took_part = (
         select(AttendanceRecord.member_id, func.max(Meeting.held_on).label("held_on"))
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
         .join(Member, Member.id == AttendanceRecord.member_id)
-        .where(AttendanceRecord.status != Attendance.ABSENT, Member.branch_id == branch_id)
+        .where(or_(AttendanceRecord.status != Attendance.ABSENT,
+                   AttendanceRecord.made_up_on.is_not(None)), Member.branch_id == branch_id)
         .group_by(AttendanceRecord.member_id)
         .subquery()
     )
@@ -120,6 +122,7 @@ def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]
         .outerjoin(took_part, took_part.c.member_id == Member.id)
         .where(Member.branch_id == branch_id, _CURRENT, Meeting.held_on <= today,
                AttendanceRecord.status == Attendance.ABSENT,
+               AttendanceRecord.made_up_on.is_(None),
                or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))
         .group_by(Member.id, Member.name)
     ).all()
@@ -135,7 +138,8 @@ _IN_RANGE = and_(Membership.member_id == bindparam("member"),
                  or_(Membership.until.is_(None), Membership.until > Meeting.held_on))
 _MEMBER_MEETINGS = (
     select(Meeting.held_on, Meeting.kind, Meeting.group_id, Meeting.topic,
-           AttendanceRecord.status, Membership.id, Membership.group_id)
+           AttendanceRecord.status, Membership.id, Membership.group_id,
+           AttendanceRecord.made_up_on)
     .outerjoin(AttendanceRecord, and_(AttendanceRecord.meeting_id == Meeting.id,
                                       AttendanceRecord.member_id == bindparam("member")))
     .outerjoin(Membership, _IN_RANGE)
@@ -150,7 +154,8 @@ _MEMBER_MEETINGS = (
 def member_meetings(member_id: int, since: dt.date,
                     today: dt.date) -> Sequence[Row[*tuple[Any, ...]]]:
     """(held on, kind, group id, topic, the member's attendance or None, the covering
-    membership range's id or None, that range's group id) of every meeting from ``since``
+    membership range's id or None, that range's group id, the day a 缺席 was made up or
+    None) of every meeting from ``since``
     to ``today`` of the branches the member has been in, that they have a row for or were
     a member of the branch on its date; newest first, one statement (the member page)."""
     return run(_MEMBER_MEETINGS, {"member": member_id, "last_start": since,
