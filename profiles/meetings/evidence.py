@@ -41,7 +41,6 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "EVIDENCE_QUOTA_MB": 2048,  # all files kept for one organisation (党委)
     "EVIDENCE_PHOTO_LONGEST_SIDE": 2048,
     "EVIDENCE_MAX_MEGAPIXELS": 50,  # a photo claiming more is refused undecoded
-    "MINUTES_DUE_DAYS": 7,  # a held meeting without minutes after this is a warning
 }
 THUMB_SIDE = 320
 MB = 1024 * 1024

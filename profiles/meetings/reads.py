@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, case, func, or_, select
 
 from core.db import MAX_ID, db, run
-from profiles.enums import ATTENDED, Attendance, MeetingKind, MemberStatus
+from profiles.enums import ATTENDED, Attendance, EvidenceKind, MeetingKind, MemberStatus
 from profiles.meetings.attendees import Invitee, should_attend
-from profiles.meetings.models import AttendanceRecord, Meeting
+from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
 from profiles.members.history import groups_on
 from profiles.members.membership import Membership
 from profiles.members.models import Member
@@ -68,13 +68,15 @@ def expected_ids(meeting: Meeting, members: Iterable[Member]) -> set[int]:
 _CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
 
 
-def held_meetings(branch_id: int, since: dt.date,
-                  today: dt.date) -> Sequence[Row[MeetingKind, dt.date, int | None]]:
-    """(kind, held on, group id) of the branch's meetings from ``since`` to ``today``,
-    oldest first: the branch page's self-audit checks the cadences with them. One row per
-    meeting in the window, bounded by the cadence, not by the branch's history."""
+def held_meetings(branch_id: int, since: dt.date, today: dt.date
+                  ) -> Sequence[Row[MeetingKind, dt.date, int | None, int, bool]]:
+    """(kind, held on, group id, id, has minutes) of the branch's meetings from ``since``
+    to ``today``, oldest first: the branch page's self-audit checks the cadences and the
+    minutes with them. One row per meeting in the window, bounded by the cadence, not by
+    the branch's history."""
     return run(
-        select(Meeting.kind, Meeting.held_on, Meeting.group_id)
+        select(Meeting.kind, Meeting.held_on, Meeting.group_id, Meeting.id,
+               Meeting.minutes != "")
         .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
                Meeting.held_on <= today)
         .order_by(Meeting.held_on)
@@ -160,3 +162,54 @@ def member_meetings(member_id: int, since: dt.date,
     a member of the branch on its date; newest first, one statement (the member page)."""
     return run(_MEMBER_MEETINGS, {"member": member_id, "last_start": since,
                                   "today": today}).all()
+
+
+# -- evidence ----------------------------------------------------------------------------
+
+def meeting_files(meeting_id: int) -> list[MeetingFile]:
+    """The meeting's files, photos first, each in the order uploaded (the console)."""
+    return list(db.session.scalars(
+        select(MeetingFile).where(MeetingFile.meeting_id == meeting_id)
+        .order_by(MeetingFile.kind.desc(), MeetingFile.id)))
+
+
+def meeting_file(meeting_id: int, file_id: int) -> MeetingFile | None:
+    """One of the meeting's files (None: none, or another meeting's)."""
+    if not 0 < file_id <= MAX_ID:
+        return None
+    row = db.session.get(MeetingFile, file_id)
+    return row if row is not None and row.meeting_id == meeting_id else None
+
+
+def attendance_rows(meeting: Meeting) -> dict[int, AttendanceRecord]:
+    """member id → the attendance row at ``meeting`` (with its make-up), one statement."""
+    return {r.member_id: r for r in db.session.scalars(
+        select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id))}
+
+
+def meetings_evidence(branch_id: int, since: dt.date,
+                      today: dt.date) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(id, held on, kind, topic, has minutes, photos, documents) of the branch's meetings
+    from ``since`` to ``today``, newest first; one statement (the branch page says per
+    meeting only whether minutes and photos exist, and how many; never shows them)."""
+    photos = func.sum(case((MeetingFile.kind == EvidenceKind.PHOTO, 1), else_=0))
+    documents = func.sum(case((MeetingFile.kind == EvidenceKind.DOCUMENT, 1), else_=0))
+    return run(
+        select(Meeting.id, Meeting.held_on, Meeting.kind, Meeting.topic,
+               Meeting.minutes != "", func.coalesce(photos, 0), func.coalesce(documents, 0))
+        .outerjoin(MeetingFile, MeetingFile.meeting_id == Meeting.id)
+        .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
+               Meeting.held_on <= today)
+        .group_by(Meeting.id, Meeting.held_on, Meeting.kind, Meeting.topic, Meeting.minutes)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    ).all()
+
+
+def unminuted_meetings(branch_id: int, held_before: dt.date,
+                       since: dt.date) -> list[Meeting]:
+    """The branch's meetings held from ``since`` to before ``held_before`` that have no
+    minutes yet (the console's list; the page's self-audit reads :func:`held_meetings`)."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.branch_id == branch_id, Meeting.minutes == "",
+                              Meeting.held_on >= since, Meeting.held_on < held_before)
+        .order_by(Meeting.held_on)))
