@@ -77,11 +77,11 @@ class FileStore:
 
     def put(self, key: str, data: bytes, content_type: str = "") -> None:
         path = self._path(key)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder = self.root
         for part in Path(key).parent.parts:
             folder = folder / part
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # mode 0600
         try:
             with os.fdopen(fd, "wb") as out:
