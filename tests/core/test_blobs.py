@@ -10,7 +10,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-
 import pytest
 
 from core.blobs import FileStore, MissingBlob, S3Store, check_key, store_from_config
