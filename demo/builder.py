@@ -362,8 +362,11 @@ class DemoBuilder:
             if held_on > today or (new_group and group_id == new_group[0]
                                    and held_on < new_group[1]):
                 return
+            topic = rng.choice(TOPICS[kind])
             rows.append({"id": self._id("meeting"), "branch_id": branch_id, "group_id": group_id,
-                         "kind": kind, "held_on": held_on, "topic": rng.choice(TOPICS[kind])})
+                         "kind": kind, "held_on": held_on, "topic": topic,
+                         # Every demo meeting has its minutes (痕迹管理): no checklist noise.
+                         "minutes": f"会议围绕“{topic}”进行学习讨论，与会党员交流发言。"})
 
         for year, month in _months(self.start, today):
             quarter = period_of(dt.date(year, month, 1), "quarter")

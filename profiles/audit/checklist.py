@@ -38,7 +38,7 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "ABSENCE_WARN_MONTHS": 3,
     "EXCELLENT_MAX_SHARE": "1/3",  # 优秀 normally at most a third of the branch
     "EVALUATION_DUE_MONTH": 3,  # year Y's 民主评议 must be decided by the end of this month of Y+1
-    "MINUTES_DUE_DAYS": 7,  # a held meeting still without minutes after this many days: a warning
+    "MINUTES_DUE_DAYS": 7,  # a held meeting without minutes after this many days warns; None: off
 }
 
 WARNING, CRITICAL = "warning", "critical"
@@ -55,7 +55,7 @@ class AuditSettings:
     absence_warn_months: int = 3
     excellent_max_share: Fraction = Fraction(1, 3)
     evaluation_due_month: int = 3
-    minutes_due_days: int = 7
+    minutes_due_days: int | None = 7  # None: the rule is off
 
 
 def settings_from_config(config: Mapping[str, Any]) -> AuditSettings:
@@ -72,7 +72,8 @@ def settings_from_config(config: Mapping[str, Any]) -> AuditSettings:
         absence_warn_months=int(get("ABSENCE_WARN_MONTHS")),
         excellent_max_share=Fraction(str(get("EXCELLENT_MAX_SHARE"))),
         evaluation_due_month=int(get("EVALUATION_DUE_MONTH")),
-        minutes_due_days=int(get("MINUTES_DUE_DAYS")),
+        minutes_due_days=None if get("MINUTES_DUE_DAYS") is None
+        else int(get("MINUTES_DUE_DAYS")),
     )
 
 
@@ -304,8 +305,9 @@ def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list
                            data.dissolved_on) else []),
         *absent_from_life(data.absences, today, settings.absence_warn_months,
                           settings.dues_critical_months),
-        *minutes_missing(data.meetings, today, settings.minutes_due_days,
-                         add_months(today, -settings.lookback_months)),
+        *(minutes_missing(data.meetings, today, settings.minutes_due_days,
+                          add_months(today, -settings.lookback_months))
+          if settings.minutes_due_days is not None else []),
     ]
     return sorted(findings, key=lambda f: f.severity != CRITICAL)
 

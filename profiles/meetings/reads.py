@@ -187,10 +187,10 @@ def attendance_rows(meeting: Meeting) -> dict[int, AttendanceRecord]:
         select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id))}
 
 
-def meetings_evidence(branch_id: int, since: dt.date,
-                      today: dt.date) -> Sequence[Row[*tuple[Any, ...]]]:
+def meetings_evidence(branch_id: int, since: dt.date, today: dt.date,
+                      limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
     """(id, held on, kind, topic, has minutes, photos, documents) of the branch's meetings
-    from ``since`` to ``today``, newest first; one statement (the branch page says per
+    from ``since`` to ``today``, the newest ``limit``; one statement (the branch page says per
     meeting only whether minutes and photos exist, and how many; never shows them)."""
     photos = func.sum(case((MeetingFile.kind == EvidenceKind.PHOTO, 1), else_=0))
     documents = func.sum(case((MeetingFile.kind == EvidenceKind.DOCUMENT, 1), else_=0))
@@ -202,6 +202,7 @@ def meetings_evidence(branch_id: int, since: dt.date,
                Meeting.held_on <= today)
         .group_by(Meeting.id, Meeting.held_on, Meeting.kind, Meeting.topic, Meeting.minutes)
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(limit)
     ).all()
 
 

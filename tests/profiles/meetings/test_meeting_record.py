@@ -192,3 +192,14 @@ def test_deleting_a_file_is_logged_and_its_bytes_go_on_commit(org: dict[str, Any
     meeting_ops.delete_file(ACTOR, meeting, row, store)
     db.session.commit()
     assert list(store.keys()) == []
+
+
+def test_a_meeting_without_minutes_warns_after_the_days_given() -> None:
+    from profiles.audit.checklist import HeldMeeting, minutes_missing
+
+    held = [HeldMeeting(MeetingKind.GENERAL, TODAY - dt.timedelta(days=8), None, 1, False),
+            HeldMeeting(MeetingKind.LECTURE, TODAY - dt.timedelta(days=7), None, 2, False),
+            HeldMeeting(MeetingKind.THEME_DAY, TODAY - dt.timedelta(days=30), None, 3, True)]
+    found = minutes_missing(held, TODAY, 7, TODAY - dt.timedelta(days=365))
+    assert [(f.params["meeting_id"], f.severity) for f in found] == [(1, "warning")]
+    assert minutes_missing(held, TODAY, 10, TODAY - dt.timedelta(days=365)) == []
