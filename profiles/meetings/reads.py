@@ -69,17 +69,24 @@ _CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members ar
 
 
 def held_meetings(branch_id: int, since: dt.date, today: dt.date
-                  ) -> Sequence[Row[MeetingKind, dt.date, int | None, int, bool]]:
-    """(kind, held on, group id, id, has minutes) of the branch's meetings from ``since``
-    to ``today``, oldest first: the branch page's self-audit checks the cadences and the
-    minutes with them. One row per meeting in the window, bounded by the cadence, not by
-    the branch's history."""
+                  ) -> Sequence[Row[MeetingKind, dt.date, int | None, int, bool, str, int, int]]:
+    """(kind, held on, group id, id, has minutes, topic, photos, documents) of the branch's
+    meetings from ``since`` to ``today``, oldest first: the branch page's self-audit checks
+    the cadences and the minutes with them, and the page notes per meeting only whether
+    minutes and photos exist, and how many (never shows them). One row per meeting in the
+    window, bounded by the cadence, not by the branch's history."""
+    photos = func.sum(case((MeetingFile.kind == EvidenceKind.PHOTO, 1), else_=0))
+    documents = func.sum(case((MeetingFile.kind == EvidenceKind.DOCUMENT, 1), else_=0))
     return run(
         select(Meeting.kind, Meeting.held_on, Meeting.group_id, Meeting.id,
-               Meeting.minutes != "")
+               Meeting.minutes != "", Meeting.topic, func.coalesce(photos, 0),
+               func.coalesce(documents, 0))
+        .outerjoin(MeetingFile, MeetingFile.meeting_id == Meeting.id)
         .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
                Meeting.held_on <= today)
-        .order_by(Meeting.held_on)
+        .group_by(Meeting.id, Meeting.kind, Meeting.held_on, Meeting.group_id, Meeting.minutes,
+                  Meeting.topic)
+        .order_by(Meeting.held_on, Meeting.id)
     ).all()
 
 
@@ -185,32 +192,3 @@ def attendance_rows(meeting: Meeting) -> dict[int, AttendanceRecord]:
     """member id → the attendance row at ``meeting`` (with its make-up), one statement."""
     return {r.member_id: r for r in db.session.scalars(
         select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id))}
-
-
-def meetings_evidence(branch_id: int, since: dt.date, today: dt.date,
-                      limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
-    """(id, held on, kind, topic, has minutes, photos, documents) of the branch's meetings
-    from ``since`` to ``today``, the newest ``limit``; one statement (the branch page says per
-    meeting only whether minutes and photos exist, and how many; never shows them)."""
-    photos = func.sum(case((MeetingFile.kind == EvidenceKind.PHOTO, 1), else_=0))
-    documents = func.sum(case((MeetingFile.kind == EvidenceKind.DOCUMENT, 1), else_=0))
-    return run(
-        select(Meeting.id, Meeting.held_on, Meeting.kind, Meeting.topic,
-               Meeting.minutes != "", func.coalesce(photos, 0), func.coalesce(documents, 0))
-        .outerjoin(MeetingFile, MeetingFile.meeting_id == Meeting.id)
-        .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
-               Meeting.held_on <= today)
-        .group_by(Meeting.id, Meeting.held_on, Meeting.kind, Meeting.topic, Meeting.minutes)
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-        .limit(limit)
-    ).all()
-
-
-def unminuted_meetings(branch_id: int, held_before: dt.date,
-                       since: dt.date) -> list[Meeting]:
-    """The branch's meetings held from ``since`` to before ``held_before`` that have no
-    minutes yet (the console's list; the page's self-audit reads :func:`held_meetings`)."""
-    return list(db.session.scalars(
-        select(Meeting).where(Meeting.branch_id == branch_id, Meeting.minutes == "",
-                              Meeting.held_on >= since, Meeting.held_on < held_before)
-        .order_by(Meeting.held_on)))

@@ -151,6 +151,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
     evaluation = _evaluation(branch_id, today.year - 1)
     # From 1 January of the year the audit window starts in: yearly kinds need the whole year.
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
+    held = meetings_reads.held_meetings(branch_id, since, today)
     owing = dues_reads.branch_arrears(branch_id, today, header.dues_tracked_from)
     committee = has_committee(sum(1 for m in members if m.category is Category.FULL),
                               header.committee_setting)
@@ -159,8 +160,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         dissolved_on=header.dissolved_on,
         has_committee=committee,
         groups=groups,
-        meetings=[HeldMeeting(*row)
-                  for row in meetings_reads.held_meetings(branch_id, since, today)],
+        meetings=[HeldMeeting(*row[:5]) for row in held],
         arrears=[MemberArrears(o.name, len(o.arrears.unpaid), o.arrears.consecutive)
                  for o in owing if o.arrears.unpaid],
         probationers=[  # (… name …, joined on, extension in months)
@@ -187,9 +187,8 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         audit=audit,
         has_committee=committee,
         evidence=[MeetingEvidence(held_on, kind, topic, bool(minutes), int(photos), int(docs))
-                  for _, held_on, kind, topic, minutes, photos, docs in
-                  meetings_reads.meetings_evidence(
-                      branch_id, add_months(today, -EVIDENCE_MONTHS), today, EVIDENCE_SHOWN)],
+                  for kind, held_on, _, _, minutes, topic, photos, docs in reversed(held)
+                  if held_on >= add_months(today, -EVIDENCE_MONTHS)][:EVIDENCE_SHOWN],
         birthdays=political_birthdays(((m.id, m.name, m.joined_on) for m in members
                                        if m.joined_on is not None), today.year, today.month),
     )

@@ -130,7 +130,7 @@ def test_restore_refuses_an_evidence_entry_that_would_escape(tmp_path: Path,
         with zipfile.ZipFile(archive, "a") as z:
             z.writestr("evidence/../../keys", b"x")
         target = FileStore(tmp_path / "restored")
-        with pytest.raises(BackupError, match="not a file name"):
+        with pytest.raises(BackupError, match="不是 partycard 写入的文件名"):
             restore_backup(db.engine, Path(app.instance_path), archive, store=target)
     assert list(target.keys()) == []
     release_db(app)

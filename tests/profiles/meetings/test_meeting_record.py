@@ -157,13 +157,13 @@ def test_files_within_the_count_cap_and_the_quota(org: dict[str, Any], store: Fi
     prepared = prepare("a.jpg", photo, limits)
     for name in ("a.jpg", "b.jpg"):
         meeting_ops.attach_file(ACTOR, meeting, name, prepared, store, limits)
-    with pytest.raises(EvidenceRefused, match="the most kept per meeting"):
+    with pytest.raises(EvidenceRefused, match="已达上限"):
         meeting_ops.attach_file(ACTOR, meeting, "c.jpg", prepared, store, limits)
     size = len(prepared.data)
     # The quota is the organisation's: another branch's meeting shares it.
     quota = EvidenceLimits(quota_bytes=3 * size)
     meeting_ops.attach_file(ACTOR, other, "d.jpg", prepared, store, quota)
-    with pytest.raises(EvidenceRefused, match="evidence space is full"):
+    with pytest.raises(EvidenceRefused, match="存储空间已满"):
         meeting_ops.attach_file(ACTOR, other, "e.jpg", prepared, store, quota)
     db.session.commit()
     assert db.session.scalar(select(func.count(MeetingFile.id))) == 3
