@@ -31,6 +31,7 @@ from tests.helpers.dates import TODAY
 from tests.helpers.operations import ACTOR, DAY, logged, refused
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no SQL of its own
 def test_the_record_is_kept_tidy_and_each_edit_logged(org: dict[str, Any]) -> None:
     with logged(1) as rows:
         meeting = meeting_ops.record_meeting(
@@ -114,6 +115,7 @@ def test_a_made_up_absence_stops_counting_but_stays_a_kushi(away: dict[str, Any]
     assert _absences(away["branch"].id) == ["赵流动"]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no SQL of its own
 def test_only_a_kushi_is_made_up_and_on_a_day_that_makes_sense(away: dict[str, Any]) -> None:
     member, sept = away["member"], away["sept"]
     with refused("made_up_on"):
@@ -149,6 +151,7 @@ def store(app: Flask, tmp_path: Path) -> FileStore:
     return FileStore(tmp_path / "evidence")
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no SQL of its own
 def test_files_within_the_count_cap_and_the_quota(org: dict[str, Any], store: FileStore) -> None:
     meeting = factories.make_meeting(org["branch"])
     other = factories.make_meeting(org["other"], held_on=dt.date(2026, 6, 1))
@@ -170,6 +173,7 @@ def test_files_within_the_count_cap_and_the_quota(org: dict[str, Any], store: Fi
     assert meeting_ops.committee_usage(org["branch"].committee_id) == 3 * size
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no SQL of its own
 def test_deleting_a_file_is_logged_and_its_bytes_go_on_commit(org: dict[str, Any],
                                                                store: FileStore) -> None:
     meeting = factories.make_meeting(org["branch"])
