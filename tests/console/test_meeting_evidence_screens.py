@@ -140,3 +140,17 @@ def test_the_branch_page_notes_records_and_hides_them_by_config(app: Flask, worl
     page = app.test_client().get(path(app, "branch", branch_id)).get_data(as_text=True)
     assert "张照片" not in page
     assert "<h2>会议记录</h2>" not in page and "无纪要" not in page
+
+
+def test_a_meeting_without_minutes_is_a_warning_linking_to_its_screen(app: Flask) -> None:
+    import datetime as dt
+
+    from console.links import finding_url
+    from profiles.audit.checklist import Finding
+    from profiles.enums import MeetingKind
+
+    finding = Finding("minutes_missing", "warning", {
+        "kind": MeetingKind.GENERAL, "held_on": dt.date(2026, 11, 1), "meeting_id": 42,
+        "days": 20})
+    with app.test_request_context("/console/"):
+        assert finding_url("ZB01", finding, {}, 202611) == "/console/meetings/42"
