@@ -47,6 +47,12 @@ def _back(meeting: Meeting) -> Response:
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def upload_files(meeting: Meeting) -> ResponseReturnValue:
     """Attach photos and documents (one form, several files); each kept or refused alone."""
+    limits = _limits()
+    if (request.content_length or 0) > MAX_UPLOADS_AT_ONCE * limits.max_file_bytes + 2**20:
+        # Refused before the body is read: nothing this large can be kept.
+        flash(_("At most %(count)d files at a time; send the rest in a second go.",
+                count=MAX_UPLOADS_AT_ONCE), "error")
+        return _back(meeting)
     uploads = [f for field in ("photos", "documents") for f in request.files.getlist(field)
                if f and f.filename]
     if not uploads:
@@ -56,7 +62,6 @@ def upload_files(meeting: Meeting) -> ResponseReturnValue:
         flash(_("At most %(count)d files at a time; send the rest in a second go.",
                 count=MAX_UPLOADS_AT_ONCE), "error")
         return _back(meeting)
-    limits = _limits()
     store = evidence_store()
     kept = 0
     for upload in uploads:
