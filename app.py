@@ -36,6 +36,11 @@ def create_app(test_config: dict[str, Any] | None = None,
     from profiles.audit.checklist import CONFIG_DEFAULTS as AUDIT_DEFAULTS
 
     app.config.from_mapping(AUDIT_DEFAULTS)  # AUDIT_CADENCES, DUES_*_MONTHS, ... (pages)
+    from core.blobs import CONFIG_DEFAULTS as STORE_DEFAULTS
+    from profiles.meetings.evidence import CONFIG_DEFAULTS as EVIDENCE_DEFAULTS
+
+    app.config.from_mapping(STORE_DEFAULTS)  # EVIDENCE_STORE, EVIDENCE_S3_* (docs/evidence.md)
+    app.config.from_mapping(EVIDENCE_DEFAULTS)  # EVIDENCE_MAX_FILE_MB, ..._QUOTA_MB, ...
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("PARTYCARD")

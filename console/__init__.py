@@ -27,6 +27,7 @@ SCREENS: tuple[str, ...] = (
     "console.printing",
     "console.imports",
     "console.meetings",
+    "console.evidence",
     "console.checkin",
     "console.dues",
     "console.points",

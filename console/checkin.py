@@ -22,7 +22,7 @@ from console.blueprint import bp
 from console.record import actor, meeting_by_id
 from console.scan import SESSION_KEY, open_meeting_id
 from core.db import db
-from profiles.enums import Attendance
+from profiles.enums import ATTENDED, Attendance
 from profiles.meetings import operations as meeting_ops
 from profiles.meetings import reads as meetings_reads
 from profiles.meetings.checkin import (
@@ -47,7 +47,7 @@ def checkin(meeting: Meeting) -> Response:
     members = members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)
     expected = meetings_reads.expected_ids(meeting, members)
     recorded = meetings_reads.attendance_of(meeting)
-    present = [m for m in members if recorded.get(m.id) is Attendance.PRESENT]
+    present = [m for m in members if recorded.get(m.id) in ATTENDED]  # 出席, 线上参加
     waiting = [m for m in members if m.id in expected and m.id not in recorded]
     marked = [m for m in members if recorded.get(m.id) in (Attendance.EXCUSED,
                                                            Attendance.ABSENT)]

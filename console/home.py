@@ -7,6 +7,9 @@ from flask import render_template
 from accounts.access import branch_access, current_access, signed_in
 from console.blueprint import bp
 from console.checklist import branch_checklist
+from core.clock import today
+from profiles.members import reads as members_reads
+from profiles.members.rules import political_birthdays
 from profiles.models import Branch
 from profiles.org import reads as org_reads
 
@@ -32,5 +35,10 @@ def home() -> str:
 def branch(branch: Branch) -> str:
     """One branch: its checklist and the ways into its record."""
     checklist = branch_checklist(branch.id)
+    now = today()
+    birthdays = political_birthdays(((m.id, m.name, m.joined_on) for m in
+                                     members_reads.current_members(branch.id)),
+                                    now.year, now.month)
     return render_template("console/branch.html", branch=branch, checklist=checklist,
-                           writable=current_access().can_write(branch.id))
+                           writable=current_access().can_write(branch.id),
+                           birthdays=birthdays, month=now.month)

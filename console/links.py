@@ -67,6 +67,12 @@ def meetings_url(code: str) -> str:
     return _endpoint_or("console.meetings", f"/console/branches/{code}/meetings", code=code)
 
 
+def meeting_url(meeting_id: int) -> str:
+    """A meeting's screen: its record, minutes, files and attendance."""
+    return _endpoint_or("console.meeting", f"/console/meetings/{meeting_id}",
+                        meeting_id=meeting_id)
+
+
 def member_url(number: str) -> str:
     """A member's record in the console."""
     return url_for("console.member", number=number)
@@ -93,6 +99,8 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
         return dues_url(code, month)
     if finding.rule in ("evaluation_missing", "excellent_share"):
         return evaluations_url(code, int(p["year"]))
+    if finding.rule == "minutes_missing":
+        return meeting_url(int(p["meeting_id"]))
     if finding.rule == "absent":
         # Closed by a meeting the member attends (or is excused from): the branch's meetings.
         return meetings_url(code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -19,14 +19,18 @@ from console.record import actor, meeting_by_id, parse_date, refuse
 from core.clock import today
 from core.db import db
 from core.errors import UserError
-from profiles.enums import Attendance, MeetingKind
+from profiles.enums import Attendance, EvidenceKind, MeetingKind
 from profiles.meetings import operations as meeting_ops
 from profiles.meetings import reads as meetings_reads
+from profiles.meetings.evidence import MB, EvidenceLimits
+from profiles.meetings.rules import paragraphs
 from profiles.members import reads as members_reads
 from profiles.models import Branch, Meeting, Member, PartyGroup
 from profiles.org import reads as org_reads
 
 LIST_YEARS = 2  # this year and last
+# The attendance choices in the order the form offers them.
+STATUS_ORDER = [Attendance.PRESENT, Attendance.ONLINE, Attendance.EXCUSED, Attendance.ABSENT]
 
 
 def _groups(branch: Branch) -> list[PartyGroup]:
@@ -57,6 +61,9 @@ def _form_values(branch: Branch) -> tuple[dict[str, object], list[str]]:
         "kind": kind, "held_on": held_on, "group": group,
         "topic": request.form.get("topic", "").strip(),
         "place": request.form.get("place", "").strip()}
+    # The record (痕迹管理); a form without these fields leaves them as they are.
+    values.update({f: request.form[f] for f in sorted(meeting_ops.RECORD_FIELDS)
+                   if f in request.form})
     return values, errors
 
 
@@ -105,7 +112,10 @@ def new_meeting(branch: Branch) -> ResponseReturnValue:
 def _meeting_view(meeting: Meeting, status: int = 200) -> tuple[str, int]:
     members = members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)
     expected = meetings_reads.expected_ids(meeting, members)
-    recorded = meetings_reads.attendance_of(meeting)
+    rows = meetings_reads.attendance_rows(meeting)
+    recorded = {member_id: row.status for member_id, row in rows.items()}
+    files = meetings_reads.meeting_files(meeting.id)
+    limits = EvidenceLimits.from_config(current_app.config)
     # Everyone expected, and anyone else recorded (e.g. checked in though not expected).
     listed = [m for m in members if m.id in expected or m.id in recorded]
     counts = {s: sum(1 for v in recorded.values() if v is s) for s in Attendance}
@@ -113,9 +123,14 @@ def _meeting_view(meeting: Meeting, status: int = 200) -> tuple[str, int]:
     group = next((g for g in groups if g.id == meeting.group_id), None)
     return render_template(
         "console/record_meeting.html", meeting=meeting, branch=meeting.branch, listed=listed,
-        expected=expected, recorded=recorded, counts=counts, statuses=list(Attendance),
+        expected=expected, recorded=recorded, counts=counts, statuses=STATUS_ORDER,
         groups=groups, group=group, kinds=list(MeetingKind),
         writable=current_access().can_write(meeting.branch_id),
+        rows=rows, photos=[f for f in files if f.kind is EvidenceKind.PHOTO],
+        documents=[f for f in files if f.kind is EvidenceKind.DOCUMENT], limits=limits,
+        absent=[m for m in listed if recorded.get(m.id) is Attendance.ABSENT],
+        minutes=paragraphs(meeting.minutes), resolutions=paragraphs(meeting.resolutions),
+        limits_mb=limits.max_file_bytes // MB, today=today(),
         unmarked=sum(1 for m in listed if m.id not in recorded)), status
 
 
@@ -129,7 +144,8 @@ def meeting(meeting: Meeting) -> tuple[str, int]:
 @bp.post("/meetings/<int:meeting_id>")
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def edit_meeting(meeting: Meeting) -> ResponseReturnValue:
-    """Change the meeting's kind, date, topic, place or group (logged)."""
+    """Change the meeting's kind, date, topic, place or group, or its record (host,
+    recorder, guests, minutes, resolutions); logged."""
     values, errors = _form_values(meeting.branch)
     for e in errors:
         flash(e, "error")
@@ -149,7 +165,8 @@ def edit_meeting(meeting: Meeting) -> ResponseReturnValue:
 @bp.post("/meetings/<int:meeting_id>/attendance")
 @record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
 def meeting_attendance(meeting: Meeting) -> ResponseReturnValue:
-    """Mark 出席 / 请假 / 缺席 for the members listed; a member left unmarked stays so."""
+    """Mark 出席 / 线上参加 / 请假 / 缺席 for the members listed; a member left unmarked
+    stays so."""
     members = {str(m.id): m for m in
                members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)}
     changes: list[tuple[Member, Attendance]] = []

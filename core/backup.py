@@ -1,4 +1,5 @@
-"""Consistent backups: one zip holding the database snapshot, the signing keys and a manifest.
+"""Consistent backups: one zip holding the database snapshot, the signing keys, the evidence
+(meetings' photos and files, ``evidence/<key>``) and a manifest.
 
 SQLite is copied with its online backup API (a consistent snapshot even while pages are
 served or an import writes); PostgreSQL with ``pg_dump``. The signing keys travel with the
@@ -21,6 +22,7 @@ from pathlib import Path
 from flask_babel import gettext
 from sqlalchemy import Engine, inspect, text
 
+from core.blobs import BlobStore, check_key
 from core.errors import UserError
 from core.files import output_path
 from core.keys import KEYS_FILENAME, SigningKeyError, read_keys
@@ -70,8 +72,11 @@ def _revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def make_backup(engine: Engine, instance_path: Path, out: Path) -> dict[str, object]:
-    """Write a backup archive to ``out`` (atomically) and return its manifest."""
+def make_backup(engine: Engine, instance_path: Path, out: Path,
+                store: BlobStore | None = None) -> dict[str, object]:
+    """Write a backup archive to ``out`` (atomically) and return its manifest; with
+    ``store``, the evidence it keeps (meetings' photos and files) goes in too, each blob
+    under ``evidence/<key>``."""
     dialect = engine.dialect.name
     manifest: dict[str, object] = {
         "format": FORMAT, "dialect": dialect, "revision": _revision(engine),
@@ -104,11 +109,22 @@ def make_backup(engine: Engine, instance_path: Path, out: Path) -> dict[str, obj
             keys = instance_path / KEYS_FILENAME
             if keys.exists():
                 archive.write(keys, KEYS_FILENAME)
+            count = 0
+            for key in (store.keys() if store is not None else ()):
+                assert store is not None
+                # Photos are JPEG/PNG already: stored, not deflated again.
+                archive.writestr(zipfile.ZipInfo(EVIDENCE_PREFIX + check_key(key),
+                                                 date_time=(1980, 1, 1, 0, 0, 0)),
+                                 store.get(key), zipfile.ZIP_STORED)
+                count += 1
+            manifest["evidence"] = count
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     return manifest
 
 
 MANIFEST = "manifest.json"
+EVIDENCE_PREFIX = "evidence/"
+MAX_EVIDENCE_BYTES = 256 * 1024**2  # one evidence file (uploads are capped far lower)
 DIALECTS = ("sqlite", "postgresql")
 # What restore extracts, at most: a lying or hostile archive (a 2.5 MB zip declaring a
 # 2 GB entry, say) is refused before it fills the disk. The database limit is generous
@@ -252,13 +268,16 @@ def _check_pgdump(dump: Path, archive_path: Path) -> None:
 
 def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
                    known_revisions: frozenset[str] | None = None,
-                   max_bytes: int = MAX_DATABASE_BYTES) -> dict[str, object]:
+                   max_bytes: int = MAX_DATABASE_BYTES,
+                   store: BlobStore | None = None) -> dict[str, object]:
     """Replace the database with the archive's snapshot and merge its signing keys.
 
     Everything is checked before the live data is touched: the manifest, each entry
     (present, a plain file, within ``max_bytes``), the database itself (SQLite's
     integrity check, partycard's tables, a migration revision in ``known_revisions``)
-    and the key file. Only the entries restore needs are extracted.
+    and the key file. Only the entries restore needs are extracted. With ``store``, the
+    backup's evidence is written back into it (each entry checked first, like the others);
+    blobs the store holds that the backup does not are left alone.
     """
     manifest = read_manifest(archive_path)
     dialect = engine.dialect.name
@@ -281,6 +300,21 @@ def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
                 raise BackupError(_("%(archive)s: the signing-key file in the backup is not "
                                     "UTF-8 text. Nothing was changed.",
                                     archive=archive_path)) from None
+        evidence: list[tuple[str, Path]] = []
+        if store is not None:
+            for n, name in enumerate(sorted(archive.namelist())):
+                if not name.startswith(EVIDENCE_PREFIX) or name.endswith("/"):
+                    continue
+                key = name[len(EVIDENCE_PREFIX):]
+                try:
+                    check_key(key)
+                except ValueError:
+                    raise BackupError(_("%(archive)s: %(name)s is not a file name partycard "
+                                        "writes. Nothing was changed.", archive=archive_path,
+                                        name=name)) from None
+                staged_blob = folder / f"evidence-{n}"
+                _read_member(archive, name, MAX_EVIDENCE_BYTES, archive_path, out=staged_blob)
+                evidence.append((key, staged_blob))
         if dialect == "sqlite":
             database = engine.url.database
             if not database or database == ":memory:":
@@ -307,6 +341,9 @@ def restore_backup(engine: Engine, instance_path: Path, archive_path: Path,
                 raise BackupError(_("pg_restore failed: %(detail)s", detail=result.stderr.strip()))
         if backup_keys:
             _merge_keys(backup_keys, instance_path / KEYS_FILENAME)
+        if store is not None:
+            for key, staged_blob in evidence:
+                store.put(key, staged_blob.read_bytes(), "application/octet-stream")
     return manifest
 
 

@@ -62,12 +62,14 @@ def backup_command(output: str, lang: str | None) -> None:
     from flask_babel import force_locale, gettext
 
     from core.backup import BackupError, make_backup
+    from core.blobs import evidence_store
     from core.db import db
     from core.files import OutputError
 
     with force_locale(_locale(lang)):
         try:
-            manifest = make_backup(db.engine, Path(current_app.instance_path), Path(output))
+            manifest = make_backup(db.engine, Path(current_app.instance_path), Path(output),
+                                   store=evidence_store(current_app))
         except (BackupError, OutputError) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(gettext("Backup written to %(file)s (%(dialect)s, schema %(revision)s).",
@@ -99,6 +101,7 @@ def _restore(archive: str, force: bool) -> None:
         read_manifest,
         restore_backup,
     )
+    from core.blobs import evidence_store
     from core.db import db
 
     try:
@@ -115,7 +118,8 @@ def _restore(archive: str, force: bool) -> None:
         manifest = restore_backup(
             db.engine, Path(current_app.instance_path), Path(archive),
             known_revisions=known_revisions(Path(current_app.root_path) / "migrations"),
-            max_bytes=int(current_app.config.get("RESTORE_MAX_BYTES", MAX_DATABASE_BYTES)))
+            max_bytes=int(current_app.config.get("RESTORE_MAX_BYTES", MAX_DATABASE_BYTES)),
+            store=evidence_store(current_app))
         from core.cache import cache
 
         cleared = cache.clear()  # a shared (Redis) cache; in-process caches go with a restart

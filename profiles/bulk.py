@@ -95,8 +95,14 @@ def add_meeting(values: Mapping[str, Any]) -> int:
 
 def set_meeting_topics(topics: Mapping[int, str]) -> None:
     """Update the topics of existing meetings, by id."""
-    for meeting_id, topic in topics.items():
-        db.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(topic=topic))
+    set_meeting_values({meeting_id: {"topic": topic} for meeting_id, topic in topics.items()})
+
+
+def set_meeting_values(values: Mapping[int, Mapping[str, Any]]) -> None:
+    """Update fields of existing meetings (topic, minutes, host, recorder), by id."""
+    for meeting_id, fields in values.items():
+        if fields:
+            db.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**fields))
 
 
 def add_points_rule(committee_id: int, code: str, name: str, points: int) -> int:

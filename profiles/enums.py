@@ -63,11 +63,23 @@ class MeetingKind(enum.StrEnum):
 
 
 class Attendance(enum.StrEnum):
-    """出席 / 请假 / 缺席."""
+    """出席 / 请假 / 缺席 / 线上参加 (online: counts as attended, ``ATTENDED``)."""
 
     PRESENT = "present"
     EXCUSED = "excused"
     ABSENT = "absent"
+    ONLINE = "online"  # 线上参加, e.g. a video meeting: counts as attended everywhere
+
+
+# What counts as having attended a meeting (rates, points, the absence rule, 签到).
+ATTENDED = frozenset({Attendance.PRESENT, Attendance.ONLINE})
+
+
+class EvidenceKind(enum.StrEnum):
+    """What a meeting's attached file is: a photo (resized, EXIF stripped) or a document."""
+
+    PHOTO = "photo"
+    DOCUMENT = "document"
 
 
 class EvaluationStage(enum.StrEnum):

@@ -133,6 +133,7 @@ def branch(token: str) -> Response:
         links = {m.id: _link("member", m.id, m.generation) for m in page.members}
         return render_template(
             "profiles/branch.html", page=page, links=links,
+            hidden=set(current_app.config.get("HIDDEN_SECTIONS") or ()),
             findings=run_audit(page.audit, settings, day),
             cadences=branch_cadence_table(page.audit, settings, day),
             qr_url=url_for("qr.branch_svg",

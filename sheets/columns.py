@@ -167,7 +167,10 @@ READ_ONLY_COLUMNS: dict[str, tuple[Column, ...]] = {
         # What was said and done, beside the topic (会议议题): kept as the meeting's
         # minutes where meetings have them; a sheet with only this column gives the topic.
         Column("minutes", "会议内容", "Content",
-               ("内容", "主要内容", "活动内容", "学习内容", "会议纪要", "会议记录")),
+               ("内容", "主要内容", "活动内容", "学习内容", "会议纪要", "会议记录", "纪要")),
+        # The record (痕迹管理): who led the meeting and who took the minutes.
+        Column("host", "主持人", "Host", ("会议主持人", "主持")),
+        Column("recorder", "记录人", "Recorder", ("会议记录人",)),
     ),
     "dues": (
         # 补缴 over a range of months: one row, spread over the months from start to end.

@@ -15,6 +15,7 @@ from typing import Any
 from profiles.collation import name_key
 from profiles.enums import MeetingKind
 from profiles.evaluations.rules import excellent_over_share
+from profiles.meetings.rules import minutes_overdue
 from profiles.months import Cadence, Period, add_months, months_since, period_of, periods_between
 from profiles.org.rules import alive_through
 
@@ -37,6 +38,7 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "ABSENCE_WARN_MONTHS": 3,
     "EXCELLENT_MAX_SHARE": "1/3",  # 优秀 normally at most a third of the branch
     "EVALUATION_DUE_MONTH": 3,  # year Y's 民主评议 must be decided by the end of this month of Y+1
+    "MINUTES_DUE_DAYS": 7,  # a held meeting without minutes after this many days warns; None: off
 }
 
 WARNING, CRITICAL = "warning", "critical"
@@ -53,6 +55,7 @@ class AuditSettings:
     absence_warn_months: int = 3
     excellent_max_share: Fraction = Fraction(1, 3)
     evaluation_due_month: int = 3
+    minutes_due_days: int | None = 7  # None: the rule is off
 
 
 def settings_from_config(config: Mapping[str, Any]) -> AuditSettings:
@@ -69,6 +72,8 @@ def settings_from_config(config: Mapping[str, Any]) -> AuditSettings:
         absence_warn_months=int(get("ABSENCE_WARN_MONTHS")),
         excellent_max_share=Fraction(str(get("EXCELLENT_MAX_SHARE"))),
         evaluation_due_month=int(get("EVALUATION_DUE_MONTH")),
+        minutes_due_days=None if get("MINUTES_DUE_DAYS") is None
+        else int(get("MINUTES_DUE_DAYS")),
     )
 
 
@@ -91,6 +96,8 @@ class HeldMeeting:
     kind: MeetingKind
     held_on: dt.date
     group_id: int | None = None
+    id: int | None = None
+    has_minutes: bool = True
 
 
 @dataclass(frozen=True)
@@ -263,6 +270,18 @@ def absent_from_life(absences: Iterable[MemberAbsence], today: dt.date,
     return findings
 
 
+def minutes_missing(meetings: Iterable[HeldMeeting], today: dt.date, after_days: int,
+                    since: dt.date) -> list[Finding]:
+    """Meetings held on or after ``since`` still without minutes ``after_days`` days later:
+    a warning each, never critical (the minutes may be on paper, waiting to be typed)."""
+    return [Finding("minutes_missing", WARNING, {
+                "kind": m.kind, "held_on": m.held_on, "meeting_id": m.id,
+                "days": (today - m.held_on).days})
+            for m in meetings
+            if m.id is not None and m.held_on >= since
+            and minutes_overdue(m.held_on, m.has_minutes, today, after_days)]
+
+
 def too_many_excellent(counts: EvaluationCounts, max_share: Fraction) -> list[Finding]:
     """More than ``max_share`` of the branch rated 优秀 last year."""
     if excellent_over_share(counts.excellent, counts.eligible, max_share):
@@ -286,6 +305,9 @@ def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list
                            data.dissolved_on) else []),
         *absent_from_life(data.absences, today, settings.absence_warn_months,
                           settings.dues_critical_months),
+        *(minutes_missing(data.meetings, today, settings.minutes_due_days,
+                          add_months(today, -settings.lookback_months))
+          if settings.minutes_due_days is not None else []),
     ]
     return sorted(findings, key=lambda f: f.severity != CRITICAL)
 

@@ -60,6 +60,7 @@ def rule_label(finding: Finding) -> str:
         "evaluation_missing": gettext("Democratic evaluation"),
         "excellent_share": gettext("Democratic evaluation"),
         "absent": gettext("Organisational life"),
+        "minutes_missing": gettext("Minutes"),
     }[finding.rule]
 
 
@@ -97,6 +98,11 @@ def describe(finding: Finding) -> str:
             "%(name)s: absent from organisational life for %(num)d month",
             "%(name)s: absent from organisational life for %(num)d months",
             p["months"], name=p["name"])
+    if finding.rule == "minutes_missing":
+        return ngettext(
+            "%(date)s %(kind)s: no minutes yet, %(num)d day after it was held",
+            "%(date)s %(kind)s: no minutes yet, %(num)d days after it was held",
+            p["days"], date=p["held_on"].isoformat(), kind=label(p["kind"], locale_code()))
     if finding.rule == "excellent_share":
         return gettext("%(year)d democratic evaluation: %(count)d of %(total)d rated excellent "
                        "(more than a third)", year=p["year"], count=p["count"],

@@ -30,6 +30,7 @@ DEFAULT_RULES: dict[str, tuple[str, int]] = {
 }
 RULE_OF_STATUS: dict[Attendance, str | None] = {
     Attendance.PRESENT: ATTENDED,
+    Attendance.ONLINE: ATTENDED,  # 线上参加 counts as attended
     Attendance.ABSENT: MISSED,  # 缺席 is without leave; 请假 (excused) costs nothing
     Attendance.EXCUSED: None,
 }

@@ -4,27 +4,41 @@ attendance, open and close 签到."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
+from sqlalchemy import func, select
+
+from core.blobs import BlobStore, delete_after_commit
 from core.changelog import Actor, log_change
 from core.db import db
 from core.problems import Problem, problem
 from profiles.enums import Attendance, MeetingKind
 from profiles.labels import label
 from profiles.meetings.attendance_points import settle
-from profiles.meetings.rules import attendee_problems, meeting_problems
+from profiles.meetings.evidence import MB, EvidenceLimits, EvidenceRefused, Prepared
+from profiles.meetings.rules import (
+    RECORD_LIMITS,
+    attendee_problems,
+    make_up_problems,
+    meeting_problems,
+    record_problems,
+    tidy_record_text,
+)
 from profiles.members.history import membership_on
 from profiles.models import (
     AttendanceRecord,
     Branch,
     Meeting,
+    MeetingFile,
     Member,
     PartyGroup,
 )
 from profiles.text_rules import length_problems, text_problems
-from profiles.writes import apply_values, changed_values, check, lifespan_of
+from profiles.writes import apply_values, changed_values, check, lifespan_of, refuse
 
-MEETING_FIELDS = frozenset({"kind", "held_on", "topic", "group", "place"})
+RECORD_FIELDS = frozenset(RECORD_LIMITS)  # host, recorder, guests, minutes, resolutions
+MEETING_FIELDS = frozenset({"kind", "held_on", "topic", "group", "place"}) | RECORD_FIELDS
 
 
 # -- meetings and attendance ------------------------------------------------------------
@@ -46,42 +60,59 @@ def _group_of(group: PartyGroup | None, branch: Branch) -> list[Problem]:
     return []
 
 
+def _record_values(values: dict[str, Any]) -> dict[str, str]:
+    return {f: tidy_record_text(f, str(values.get(f) or "")) for f in RECORD_FIELDS
+            if f in values}
+
+
 def record_meeting(actor: Actor, *, branch: Branch, kind: MeetingKind, held_on: dt.date,
                    topic: str = "", group: PartyGroup | None = None,
-                   place: str = "") -> Meeting:
-    """Record a meeting a branch (or, for a 党小组会, one of its groups) held."""
+                   place: str = "", **record: str) -> Meeting:
+    """Record a meeting a branch (or, for a 党小组会, one of its groups) held, with its
+    record (``host``, ``recorder``, ``guests``, ``minutes``, ``resolutions``) if given."""
+    unknown = set(record) - RECORD_FIELDS
+    if unknown:
+        raise TypeError(f"record_meeting takes no {', '.join(sorted(unknown))}")
+    texts = _record_values(record)
     check(meeting_problems(kind, has_group=group is not None, held_on=held_on,
                            branch=lifespan_of(branch), topic=topic)
           + _group_of(group, branch) + length_problems("place", place, 200)
-          + text_problems({"topic": topic, "place": place}))
+          + record_problems(texts)
+          + text_problems({"topic": topic, "place": place, **texts}))
     meeting = Meeting(branch_id=branch.id, kind=kind, held_on=held_on, topic=topic,
-                      group_id=group.id if group else None, place=place)
+                      group_id=group.id if group else None, place=place, **texts)
     meeting.branch = branch
     db.session.add(meeting)
     db.session.flush()
     fields: dict[str, tuple[Any, Any]] = {"topic": (None, topic)}
     if place:
         fields["place"] = (None, place)
+    fields.update({f: (None, v) for f, v in sorted(texts.items()) if v})
     log_change(actor, "insert", "meeting",
                meeting_key(branch.code, kind, held_on, group.name if group else ""), fields)
     return meeting
 
 
 def edit_meeting(actor: Actor, meeting: Meeting, **fields: Any) -> Meeting:
-    """Change a meeting's kind, date, topic, place or group (``group=None`` clears it)."""
+    """Change a meeting's kind, date, topic, place or group (``group=None`` clears it), or
+    its record: host, recorder, guests, minutes, resolutions (each edit logged)."""
     unknown = set(fields) - MEETING_FIELDS
     if unknown:
         raise TypeError(f"edit_meeting cannot change {', '.join(sorted(unknown))}")
     branch = meeting.branch
     old_group = db.session.get(PartyGroup, meeting.group_id) if meeting.group_id else None
     group: PartyGroup | None = fields.pop("group", old_group)
+    fields.update(_record_values(fields))
     values = {"kind": meeting.kind, "held_on": meeting.held_on, "topic": meeting.topic,
-              "place": meeting.place, **fields}
+              "place": meeting.place, **{f: getattr(meeting, f) for f in RECORD_FIELDS},
+              **fields}
+    texts = {f: values[f] for f in RECORD_FIELDS}
     check(meeting_problems(values["kind"], has_group=group is not None,
                            held_on=values["held_on"], branch=lifespan_of(branch),
                            topic=values["topic"])
           + _group_of(group, branch) + length_problems("place", values["place"], 200)
-          + text_problems({"topic": values["topic"], "place": values["place"]}))
+          + record_problems(texts)
+          + text_problems({"topic": values["topic"], "place": values["place"], **texts}))
     key = meeting_key_of(meeting)
     changed = changed_values(meeting, values)
     if (group.id if group else None) != meeting.group_id:
@@ -125,8 +156,12 @@ def record_attendance(actor: Actor, meeting: Meeting, member: Member,
     elif record.status != status:
         old = record.status
         record.status = status
+        logged: dict[str, tuple[Any, Any]] = {"attendance": (old, status)}
+        if record.made_up_on is not None:  # no longer a 缺席: nothing left to make up
+            logged["made_up_on"] = (record.made_up_on, None)
+            record.made_up_on = record.made_up_note = None
         db.session.flush()
-        log_change(actor, "update", "attendance", key, {"attendance": (old, status)})
+        log_change(actor, "update", "attendance", key, logged)
         settle(actor, meeting, member, status)
     return record
 
@@ -142,3 +177,92 @@ def set_checkin(actor: Actor, meeting: Meeting, *, open_: bool) -> Meeting:
     log_change(actor, "update", "meeting", meeting_key_of(meeting),
                {"checkin_open": (not open_, open_)})
     return meeting
+
+
+# -- make-up (补学) of a missed meeting ---------------------------------------------------
+
+def record_make_up(actor: Actor, meeting: Meeting, member: Member, made_up_on: dt.date | None,
+                   note: str = "", today: dt.date | None = None) -> AttendanceRecord:
+    """Record that a member who missed ``meeting`` (缺席) made it up on ``made_up_on`` by
+    studying its minutes (``None`` withdraws a make-up recorded by mistake). The 缺席
+    stays: the record shows 缺席 → 已补学, and the absence rule no longer counts it."""
+    record = db.session.get(AttendanceRecord, (meeting.id, member.id))
+    note = " ".join(note.split())
+    if record is None:
+        raise refuse("made_up_on", "%(value)s has no attendance at this meeting; mark the "
+                     "缺席 first.", value=member.name)
+    if made_up_on is not None:
+        check(make_up_problems(status=record.status.value, held_on=meeting.held_on,
+                               made_up_on=made_up_on, today=today or dt.date.today(),
+                               note=note) + text_problems({"made_up_note": note}))
+    new = (made_up_on, (note or None) if made_up_on else None)
+    old = (record.made_up_on, record.made_up_note)
+    if new == old:
+        return record
+    record.made_up_on, record.made_up_note = new
+    db.session.flush()
+    key = f"{member.number} {meeting_key_of(meeting)}"
+    changed = {"made_up_on": old[0], "made_up_note": old[1]}
+    log_change(actor, "update", "attendance", key,
+               {k: (v, n) for (k, v), n in zip(changed.items(), new, strict=True) if v != n})
+    return record
+
+
+# -- evidence: photos and files ---------------------------------------------------------
+
+def committee_usage(committee_id: int) -> int:
+    """Bytes of evidence the organisation keeps (its quota's use)."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(MeetingFile.size), 0))
+                                 .where(MeetingFile.committee_id == committee_id)) or 0)
+
+
+def attach_file(actor: Actor, meeting: Meeting, name: str, prepared: Prepared,
+                store: BlobStore, limits: EvidenceLimits,
+                now: dt.datetime | None = None) -> MeetingFile:
+    """Keep a prepared upload (``profiles.meetings.evidence.prepare``) as ``meeting``'s
+    evidence, within the count cap and the organisation's quota; logged."""
+    count = int(db.session.scalar(select(func.count(MeetingFile.id))
+                                  .where(MeetingFile.meeting_id == meeting.id)) or 0)
+    if count >= limits.max_files_per_meeting:
+        raise EvidenceRefused("This meeting has %(count)s files, the most kept per meeting. "
+                              "Delete one it does not need first.", count=count)
+    committee_id = meeting.branch.committee_id
+    used = committee_usage(committee_id)
+    size = len(prepared.data)
+    if used + size > limits.quota_bytes:
+        raise EvidenceRefused(
+            "The organisation's evidence space is full (%(used)s of %(quota)s MB used). "
+            "Ask the administrator to raise EVIDENCE_QUOTA_MB or to remove old files.",
+            used=f"{used / MB:.1f}", quota=f"{limits.quota_bytes / MB:g}")
+    stem = f"meetings/{meeting.id}/{uuid.uuid4().hex}"
+    blob_key = stem + prepared.extension
+    thumb_key = f"{stem}-thumb.jpg" if prepared.thumbnail is not None else None
+    shown = " ".join(name.replace("/", " ").replace("\\", " ").split())[:200] or "file"
+    check(text_problems({"name": shown}))
+    store.put(blob_key, prepared.data, prepared.content_type)
+    if thumb_key is not None and prepared.thumbnail is not None:
+        store.put(thumb_key, prepared.thumbnail, "image/jpeg")
+    row = MeetingFile(meeting_id=meeting.id, committee_id=committee_id, kind=prepared.kind,
+                      name=shown, content_type=prepared.content_type, size=size,
+                      blob_key=blob_key, thumb_key=thumb_key,
+                      uploaded_at=now or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                      uploaded_by=actor.name)
+    db.session.add(row)
+    db.session.flush()
+    log_change(actor, "insert", "meeting_file", f"{meeting_key_of(meeting)} {shown}",
+               {"kind": (None, prepared.kind), "size": (None, size)})
+    return row
+
+
+def delete_file(actor: Actor, meeting: Meeting, row: MeetingFile, store: BlobStore) -> None:
+    """Delete one of a meeting's files (logged); the stored bytes go once this commits."""
+    if row.meeting_id != meeting.id:
+        raise ValueError("the file belongs to another meeting")
+    key = f"{meeting_key_of(meeting)} {row.name}"
+    fields = {"kind": (row.kind, None), "size": (row.size, None)}
+    for blob in (row.blob_key, row.thumb_key):
+        if blob:
+            delete_after_commit(db.session(), store, blob)
+    db.session.delete(row)
+    db.session.flush()
+    log_change(actor, "delete", "meeting_file", key, fields)

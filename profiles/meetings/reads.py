@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, case, func, or_, select
 
 from core.db import MAX_ID, db, run
-from profiles.enums import Attendance, MeetingKind, MemberStatus
+from profiles.enums import ATTENDED, Attendance, EvidenceKind, MeetingKind, MemberStatus
 from profiles.meetings.attendees import Invitee, should_attend
-from profiles.meetings.models import AttendanceRecord, Meeting
+from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
 from profiles.members.history import groups_on
 from profiles.members.membership import Membership
 from profiles.members.models import Member
@@ -68,27 +68,36 @@ def expected_ids(meeting: Meeting, members: Iterable[Member]) -> set[int]:
 _CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
 
 
-def held_meetings(branch_id: int, since: dt.date,
-                  today: dt.date) -> Sequence[Row[MeetingKind, dt.date, int | None]]:
-    """(kind, held on, group id) of the branch's meetings from ``since`` to ``today``,
-    oldest first: the branch page's self-audit checks the cadences with them. One row per
-    meeting in the window, bounded by the cadence, not by the branch's history."""
+def held_meetings(branch_id: int, since: dt.date, today: dt.date
+                  ) -> Sequence[Row[MeetingKind, dt.date, int | None, int, bool, str, int, int]]:
+    """(kind, held on, group id, id, has minutes, topic, photos, documents) of the branch's
+    meetings from ``since`` to ``today``, oldest first: the branch page's self-audit checks
+    the cadences and the minutes with them, and the page notes per meeting only whether
+    minutes and photos exist, and how many (never shows them). One row per meeting in the
+    window, bounded by the cadence, not by the branch's history."""
+    photos = func.sum(case((MeetingFile.kind == EvidenceKind.PHOTO, 1), else_=0))
+    documents = func.sum(case((MeetingFile.kind == EvidenceKind.DOCUMENT, 1), else_=0))
     return run(
-        select(Meeting.kind, Meeting.held_on, Meeting.group_id)
+        select(Meeting.kind, Meeting.held_on, Meeting.group_id, Meeting.id,
+               Meeting.minutes != "", Meeting.topic, func.coalesce(photos, 0),
+               func.coalesce(documents, 0))
+        .outerjoin(MeetingFile, MeetingFile.meeting_id == Meeting.id)
         .where(Meeting.branch_id == branch_id, Meeting.held_on >= since,
                Meeting.held_on <= today)
-        .order_by(Meeting.held_on)
+        .group_by(Meeting.id, Meeting.kind, Meeting.held_on, Meeting.group_id, Meeting.minutes,
+                  Meeting.topic)
+        .order_by(Meeting.held_on, Meeting.id)
     ).all()
 
 
 def attendance_by_kind(branch_id: int,
                        today: dt.date) -> Sequence[Row[MeetingKind, int, int, int, int]]:
     """Per kind of the branch's meetings this year up to ``today``: (kind, meetings,
-    present, excused, attendance rows), over the current members' rows; one statement,
-    in no order (the branch page's attendance rates)."""
+    attended (出席 or 线上参加), excused, attendance rows), over the current members' rows;
+    one statement, in no order (the branch page's attendance rates)."""
     return run(
         select(Meeting.kind, func.count(func.distinct(Meeting.id)),
-               func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
+               func.sum(case((AttendanceRecord.status.in_(ATTENDED), 1), else_=0)),
                func.sum(case((AttendanceRecord.status == Attendance.EXCUSED, 1), else_=0)),
                func.count(AttendanceRecord.member_id))
         .join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
@@ -100,16 +109,18 @@ def attendance_by_kind(branch_id: int,
 
 
 def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]]:
-    """(name, day) per current member of the branch: the first 缺席 after their last 出席
-    or 请假 (none if they never missed), in any branch of the organisation; one statement
-    (the branch page's self-audit)."""
+    """(name, day) per current member of the branch: the first 缺席 after their last 出席,
+    线上参加, 请假 or made-up 缺席 (已补学), none if they never missed, in any branch of the
+    organisation; one statement (the branch page's self-audit)."""
     # Over the member's whole history in the organisation: taking part in the old
     # branch last month counts, so a member who moved here is not "absent for 20 months".
+    # A 缺席 made up (补学) no longer counts towards the rule: it stands like a 请假.
     took_part = (
         select(AttendanceRecord.member_id, func.max(Meeting.held_on).label("held_on"))
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
         .join(Member, Member.id == AttendanceRecord.member_id)
-        .where(AttendanceRecord.status != Attendance.ABSENT, Member.branch_id == branch_id)
+        .where(or_(AttendanceRecord.status != Attendance.ABSENT,
+                   AttendanceRecord.made_up_on.is_not(None)), Member.branch_id == branch_id)
         .group_by(AttendanceRecord.member_id)
         .subquery()
     )
@@ -120,6 +131,7 @@ def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]
         .outerjoin(took_part, took_part.c.member_id == Member.id)
         .where(Member.branch_id == branch_id, _CURRENT, Meeting.held_on <= today,
                AttendanceRecord.status == Attendance.ABSENT,
+               AttendanceRecord.made_up_on.is_(None),
                or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))
         .group_by(Member.id, Member.name)
     ).all()
@@ -135,7 +147,8 @@ _IN_RANGE = and_(Membership.member_id == bindparam("member"),
                  or_(Membership.until.is_(None), Membership.until > Meeting.held_on))
 _MEMBER_MEETINGS = (
     select(Meeting.held_on, Meeting.kind, Meeting.group_id, Meeting.topic,
-           AttendanceRecord.status, Membership.id, Membership.group_id)
+           AttendanceRecord.status, Membership.id, Membership.group_id,
+           AttendanceRecord.made_up_on)
     .outerjoin(AttendanceRecord, and_(AttendanceRecord.meeting_id == Meeting.id,
                                       AttendanceRecord.member_id == bindparam("member")))
     .outerjoin(Membership, _IN_RANGE)
@@ -150,8 +163,32 @@ _MEMBER_MEETINGS = (
 def member_meetings(member_id: int, since: dt.date,
                     today: dt.date) -> Sequence[Row[*tuple[Any, ...]]]:
     """(held on, kind, group id, topic, the member's attendance or None, the covering
-    membership range's id or None, that range's group id) of every meeting from ``since``
+    membership range's id or None, that range's group id, the day a 缺席 was made up or
+    None) of every meeting from ``since``
     to ``today`` of the branches the member has been in, that they have a row for or were
     a member of the branch on its date; newest first, one statement (the member page)."""
     return run(_MEMBER_MEETINGS, {"member": member_id, "last_start": since,
                                   "today": today}).all()
+
+
+# -- evidence ----------------------------------------------------------------------------
+
+def meeting_files(meeting_id: int) -> list[MeetingFile]:
+    """The meeting's files, photos first, each in the order uploaded (the console)."""
+    return list(db.session.scalars(
+        select(MeetingFile).where(MeetingFile.meeting_id == meeting_id)
+        .order_by(MeetingFile.kind.desc(), MeetingFile.id)))
+
+
+def meeting_file(meeting_id: int, file_id: int) -> MeetingFile | None:
+    """One of the meeting's files (None: none, or another meeting's)."""
+    if not 0 < file_id <= MAX_ID:
+        return None
+    row = db.session.get(MeetingFile, file_id)
+    return row if row is not None and row.meeting_id == meeting_id else None
+
+
+def attendance_rows(meeting: Meeting) -> dict[int, AttendanceRecord]:
+    """member id → the attendance row at ``meeting`` (with its make-up), one statement."""
+    return {r.member_id: r for r in db.session.scalars(
+        select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id))}

@@ -167,14 +167,15 @@ _CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
 
 def branch_member_lines(branch_id: int) -> Sequence[Row[int, str, int, Category,
                                                         Position | None, MemberStatus,
-                                                        str | None]]:
-    """(id, name, card generation, category, position, status, group name) of the
+                                                        str | None, dt.date]]:
+    """(id, name, card generation, category, position, status, group name, joined on —
+    the 政治生日 the page lists for the month) of the
     branch's current members, in no order: the branch page's member list, which it
     orders by position then pinyin. :func:`current_members` is the console's list (ORM
     rows in name order, for its forms)."""
     return run(
         select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
-               Member.status, PartyGroup.name)
+               Member.status, PartyGroup.name, Member.joined_on)
         .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
         .where(Member.branch_id == branch_id, _CURRENT)
     ).all()

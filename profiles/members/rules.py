@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.problems import Problem, problem
+from profiles.collation import name_key
 from profiles.enums import Category
 from profiles.months import add_months
 from profiles.org.rules import Lifespan
@@ -110,3 +112,24 @@ def full_years(start: dt.date, today: dt.date) -> int:
     """Whole years from ``start`` to ``today`` (years of membership)."""
     years = today.year - start.year
     return years - 1 if (today.month, today.day) < (start.month, start.day) else years
+
+
+@dataclass(frozen=True)
+class PoliticalBirthday:
+    """A member whose 入党日期 (政治生日) falls in the month, and the years it marks."""
+
+    member_id: int
+    name: str
+    joined_on: dt.date
+    years: int
+
+
+def political_birthdays(members: Iterable[tuple[int, str, dt.date]], year: int,
+                        month: int) -> list[PoliticalBirthday]:
+    """(id, name, joined on) → those whose 政治生日 is in ``month`` of ``year``, by day then
+    name, with the years of membership that birthday completes (a member admitted this
+    very month, 0 years, is welcomed rather than congratulated: left out)."""
+    found = [PoliticalBirthday(i, name, joined, year - joined.year)
+             for i, name, joined in members
+             if joined.month == month and year - joined.year > 0]
+    return sorted(found, key=lambda b: (b.joined_on.day, name_key(b.name), b.member_id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from profiles.dues.models import DuesRecord
 from profiles.evaluations.models import Evaluation
-from profiles.meetings.models import AttendanceRecord, Meeting
+from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
 from profiles.members.membership import (
     Membership,
     MembershipEnd,
@@ -29,6 +29,7 @@ __all__ = [
     "Evaluation",
     "GeneralBranch",
     "Meeting",
+    "MeetingFile",
     "Member",
     "MemberPhoto",
     "Membership",

@@ -25,13 +25,14 @@ from profiles.enums import Category, EvaluationStage, MeetingKind, MemberStatus,
 from profiles.evaluations import reads as evaluations_reads
 from profiles.meetings import reads as meetings_reads
 from profiles.members import reads as members_reads
-from profiles.members.rules import probation_end
+from profiles.members.rules import PoliticalBirthday, political_birthdays, probation_end
 from profiles.months import add_months, yyyymm
 from profiles.org import reads as org_reads
 from profiles.org.rules import has_committee
 from profiles.points import reads as points_reads
 
 RANKING_SIZE = 10
+EVIDENCE_MONTHS, EVIDENCE_SHOWN = 12, 12  # the latest meetings whose record the page notes
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,20 @@ class MemberLine:
     position: Position | None
     status: MemberStatus
     group_name: str | None
+    joined_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class MeetingEvidence:
+    """What the page says of a meeting's record: only that minutes and photos exist, and
+    how many; never the minutes, never a photo."""
+
+    held_on: dt.date
+    kind: MeetingKind
+    topic: str
+    has_minutes: bool
+    photos: int
+    documents: int
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,8 @@ class BranchPage:
     ranking: list[RankLine]
     audit: AuditInput
     has_committee: bool
+    evidence: list[MeetingEvidence]
+    birthdays: list[PoliticalBirthday]
 
 
 def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> BranchPage | None:
@@ -134,6 +151,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
     evaluation = _evaluation(branch_id, today.year - 1)
     # From 1 January of the year the audit window starts in: yearly kinds need the whole year.
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
+    held = meetings_reads.held_meetings(branch_id, since, today)
     owing = dues_reads.branch_arrears(branch_id, today, header.dues_tracked_from)
     committee = has_committee(sum(1 for m in members if m.category is Category.FULL),
                               header.committee_setting)
@@ -142,8 +160,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         dissolved_on=header.dissolved_on,
         has_committee=committee,
         groups=groups,
-        meetings=[HeldMeeting(*row)
-                  for row in meetings_reads.held_meetings(branch_id, since, today)],
+        meetings=[HeldMeeting(*row[:5]) for row in held],
         arrears=[MemberArrears(o.name, len(o.arrears.unpaid), o.arrears.consecutive)
                  for o in owing if o.arrears.unpaid],
         probationers=[  # (… name …, joined on, extension in months)
@@ -169,6 +186,11 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         ranking=_ranking(branch_id, today),
         audit=audit,
         has_committee=committee,
+        evidence=[MeetingEvidence(held_on, kind, topic, bool(minutes), int(photos), int(docs))
+                  for kind, held_on, _, _, minutes, topic, photos, docs in reversed(held)
+                  if held_on >= add_months(today, -EVIDENCE_MONTHS)][:EVIDENCE_SHOWN],
+        birthdays=political_birthdays(((m.id, m.name, m.joined_on) for m in members
+                                       if m.joined_on is not None), today.year, today.month),
     )
 
 

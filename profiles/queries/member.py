@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from profiles.dues import reads as dues_reads
 from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import (
+    ATTENDED,
     Attendance,
     Category,
     EvaluationStage,
@@ -77,6 +78,7 @@ class MeetingLine:
     kind: MeetingKind
     topic: str
     status: Attendance | None  # None: should have attended, nothing recorded
+    made_up_on: dt.date | None = None  # a 缺席 made up (已补学) on this day
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ def _meetings(header: MemberHeader, years: tuple[int, int],
     rows = meetings_reads.member_meetings(header.id, dt.date(years[1], 1, 1), today)
     counts: dict[tuple[int, MeetingKind], list[int]] = {}
     latest: list[MeetingLine] = []
-    for held_on, kind, group_id, topic, status, in_range, range_group in rows:
+    for held_on, kind, group_id, topic, status, in_range, range_group, made_up_on in rows:
         if status is None:
             # No row: shown only if the rule says the member should have been there.
             invitee = Invitee(header.id, header.name, range_group, header.position,
@@ -184,12 +186,13 @@ def _meetings(header: MemberHeader, years: tuple[int, int],
             if in_range is None or not should_attend(kind, group_id, held_on, [invitee]):
                 continue
         tally = counts.setdefault((held_on.year, kind), [0, 0, 0, 0])
-        tally[0] += status is Attendance.PRESENT
+        tally[0] += status in ATTENDED  # 出席 or 线上参加
         tally[1] += status is Attendance.EXCUSED
         tally[2] += 1
         tally[3] += status is None
         if len(latest) < LATEST:
-            latest.append(MeetingLine(held_on, kind, topic, status))
+            latest.append(MeetingLine(held_on, kind, topic, status, _as_date(made_up_on)
+                                      if made_up_on else None))
     out: dict[int, list[KindAttendance]] = {y: [] for y in years}
     order = list(MeetingKind)
     for (year, kind), (present, excused, expected, missing) in counts.items():

@@ -1,7 +1,7 @@
 """A meeting sheet's topic and content: 会议议题 is the topic; 会议内容 (主要内容, 会议纪要 …)
-beside it is what was said and done. A sheet with only a content column gives the topic
-from it, as before; with both, the content is the meeting's minutes where meetings keep
-minutes, and until then the report says it was not imported (never a refusal)."""
+is what was said and done, kept as the meeting's minutes (line breaks kept; the meetings
+importer reads it with the record's other fields). A sheet with only a content column also
+gives the topic from it, as before; the report says where each went."""
 
 from __future__ import annotations
 
@@ -27,6 +27,6 @@ def notes(header: HeaderRow | None) -> list[Any]:
     if header is None or "minutes" not in header.fields or "topic" not in header.fields:
         return []
     return [lazy_gettext(
-        "Column %(content)s (what the meeting discussed) was not imported: meetings keep "
-        "their topic, read from %(topic)s; keep the minutes in your register.",
+        "Column %(content)s (what the meeting discussed) was kept as each meeting's minutes; "
+        "the topic was read from %(topic)s.",
         content=header.header("minutes"), topic=header.header("topic"))]

@@ -1,7 +1,9 @@
 """Meetings with attendance: one row per member per meeting (or a meeting with no member).
 
 A meeting is identified by branch, kind, date and (for 党小组会) group; attendance by
-meeting and member. New ones are inserted, changed statuses and topics updated.
+meeting and member. New ones are inserted, changed statuses and topics updated. The
+record's 会议内容/主要内容 (the minutes, line breaks kept), 主持人 and 记录人 are read
+too: the first row that has them gives them (an empty cell changes nothing).
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
+from core.text import unsafe_characters
 from profiles import bulk
 from profiles.collation import name_key
 from profiles.enums import Attendance, MeetingKind, MemberStatus
 from profiles.meetings import operations as meeting_ops
 from profiles.meetings import rules as meeting_rules
 from profiles.meetings.attendees import Invitee, should_attend
+from profiles.meetings.rules import RECORD_LIMITS, tidy_record_text
 from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup
 from sheets.importers import given, meeting_content
 from sheets.importers.orgs import group_list
@@ -34,6 +38,7 @@ from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
 from sheets.report.outcome import Outcome, Unlisted
 
+RECORD_COLUMNS = ("minutes", "host", "recorder")  # the record's fields a register may carry
 MeetingKey = tuple[str, MeetingKind, dt.date, str]  # branch code, kind, date, group ('' if none)
 
 
@@ -69,17 +74,29 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     # Who each meeting the file names has attendance for, in the database or the file.
     listed: dict[MeetingKey, set[int]] = {}
     new_meetings: dict[MeetingKey, dict[str, Any]] = {}
-    topics: dict[int, str] = {}
+    updates: dict[int, dict[str, str]] = {}  # existing meeting id → record fields changed
     new_attendance: list[tuple[MeetingKey, int, Attendance]] = []
     changed_attendance: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
+    inserted: dict[MeetingKey, Change] = {}
     for cells in rows:
         before = len(cells.problems)
         code = finder.branch_code(cells)
         kind = cells.choice("kind", MeetingKind, required=True)
         held_on = cells.date("held_on", required=True)
         group = cells.text("group", max_length=60)
-        topic = meeting_content.topic(cells)
+        record = {"topic": meeting_content.topic(cells)}
+        for field in RECORD_COLUMNS:
+            raw = cells.raw(field)
+            text = tidy_record_text(field, str(raw)) if raw not in (None, "") else ""
+            if len(text) > RECORD_LIMITS[field]:
+                cells.report(field, "Too long: at most %(count)s characters.",
+                             count=RECORD_LIMITS[field])
+            elif unsafe_characters(text):
+                cells.report(field, "Holds an invisible control or direction character "
+                             "(%(code)s); retype the text without it.",
+                             code=unsafe_characters(text)[0].code)
+            record[field] = text
         person = finder.find(cells, code, required=False, on=held_on)
         status = cells.choice("attendance", Attendance, required=person is not None)
         if code == "" and person is not None:
@@ -108,15 +125,28 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             names.add(person.id)
         if existing is None and key not in new_meetings:
             new_meetings[key] = {"branch_id": branches[code], "kind": kind, "held_on": held_on,
-                                 "group_id": groups.get((branches[code], group)),
-                                 "topic": topic}
-            outcome.changes.append(Change("insert", "meeting", _key_text(key), "",
-                                          cells.row, {"topic": (None, topic)}))
-        elif existing is not None and topic and topic != existing.topic \
-                and existing.id not in topics:
-            topics[existing.id] = topic
-            outcome.changes.append(Change("update", "meeting", _key_text(key), "",
-                                          cells.row, {"topic": (existing.topic, topic)}))
+                                 "group_id": groups.get((branches[code], group)), **record}
+            inserted[key] = Change("insert", "meeting", _key_text(key), "", cells.row,
+                                   {"topic": (None, record["topic"]),
+                                    **{f: (None, v) for f, v in record.items()
+                                       if v and f != "topic"}})
+            outcome.changes.append(inserted[key])
+        elif existing is None:
+            # A later row of a new meeting: fills what the first left empty (a register
+            # often writes the minutes once, on the meeting's first row).
+            planned = new_meetings[key]
+            for f, v in record.items():
+                if v and not planned[f]:
+                    planned[f] = v
+                    inserted[key].fields[f] = (None, v)
+        else:
+            changed = updates.setdefault(existing.id, {})
+            fields = {f: (getattr(existing, f), v) for f, v in record.items()
+                      if v and v != getattr(existing, f) and f not in changed}
+            if fields:
+                changed.update({f: new for f, (_, new) in fields.items()})
+                outcome.changes.append(Change("update", "meeting", _key_text(key), "",
+                                              cells.row, fields))
         if person is None or status is None:
             continue
         record_key = f"{person.number} {_key_text(key)}"
@@ -140,7 +170,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         ids = {key: m.id for key, m in meetings.items()}
         for key, values in new_meetings.items():
             ids[key] = bulk.add_meeting(values)
-        bulk.set_meeting_topics(topics)
+        bulk.set_meeting_values(updates)
         bulk.bulk_insert(AttendanceRecord, [
             {"meeting_id": ids[key], "member_id": member_id, "status": status}
             for key, member_id, status in new_attendance])

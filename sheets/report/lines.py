@@ -92,7 +92,7 @@ def unlisted_lines(outcome: Outcome) -> list[str]:
         return []
     lines = [str(gettext("Note: members who should attend these meetings have no attendance "
                          "state, so they count neither as present nor as absent. Add a row "
-                         "for each (出席, 请假 or 缺席) and import again:"))]
+                         "for each (出席, 线上参加, 请假 or 缺席) and import again:"))]
     for item in outcome.unlisted:
         if not item.recorded:
             lines.append("  " + gettext("%(meeting)s: no attendance recorded (%(num)s members "

@@ -26,7 +26,33 @@ URL_VALUES: dict[str, Callable[[World], str]] = {
     "kind": lambda w: "members",  # a blank import template
     "meeting_id": lambda w: str(w.a.meeting_id),
     "token": lambda w: w.a.member_token,
+    "file_id": lambda w: w.once("file", lambda: str(make_meeting_photo(w.a.meeting_id))),
 }
+
+
+def make_meeting_photo(meeting_id: int) -> int:
+    """A photo attached to the meeting (kept in the app's evidence store); its id."""
+    import io
+
+    from PIL import Image
+
+    from core.blobs import evidence_store
+    from core.changelog import Actor
+    from core.db import db
+    from profiles.meetings import operations as meeting_ops
+    from profiles.meetings import reads as meetings_reads
+    from profiles.meetings.evidence import EvidenceLimits, prepare
+
+    body = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(body, "PNG")
+    meeting = meetings_reads.meeting_by_id(meeting_id)
+    assert meeting is not None
+    limits = EvidenceLimits()
+    row = meeting_ops.attach_file(Actor("tests", "matrix"), meeting, "合影.png",
+                                  prepare("合影.png", body.getvalue(), limits),
+                                  evidence_store(), limits)
+    db.session.commit()
+    return int(row.id)
 
 
 @dataclass(frozen=True)

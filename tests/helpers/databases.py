@@ -19,7 +19,7 @@ BACKENDS = ("sqlite", "postgresql")
 TABLES = ("job",  # background jobs (core/jobs.py)
           "account_session", "account_grant", "account",  # console accounts (accounts/)
           "change_log", "membership", "points_entry", "points_rule", "evaluation", "dues",
-          "attendance",
+          "attendance", "meeting_file",
           "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
           "committee", "column_mapping")
 

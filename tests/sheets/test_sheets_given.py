@@ -206,8 +206,9 @@ def test_topic_and_content(branch: Branch, tmp_path: Path) -> None:
                                       ["支部党员大会", "2026-03-15", "学习全会精神", "传达学习",
                                        2, 2]])
     outcome = import_meetings(both, actor="t", today=TODAY, branch="ZB01")
-    assert db.session.scalars(select(Meeting)).one().topic == "学习全会精神"
-    assert "会议内容" in _text(outcome.notes) and "not imported" in _text(outcome.notes)
+    meeting = db.session.scalars(select(Meeting)).one()
+    assert (meeting.topic, meeting.minutes) == ("学习全会精神", "传达学习")
+    assert "会议内容" in _text(outcome.notes) and "minutes" in _text(outcome.notes)
     only = xlsx(tmp_path / "c.xlsx", [["会议类型", "会议日期", "会议内容", "应到人数"],
                                       ["党课", "2026-04-20", "书记讲党课", 2]])
     import_meetings(only, actor="t", today=TODAY, branch="ZB01")

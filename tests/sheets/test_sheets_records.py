@@ -232,3 +232,30 @@ def test_record_commands_dry_run_and_refusal(app: Any, people: list[Member],
     assert "提示：以下会议中有应参会党员没有出勤记录" in result.output
     assert "ZB01 2026-05-21 支委会：1 人未在文件中：李四" in result.output
     assert "ZB01 2026-05-22 主题党日：未记录出勤（应参会 2 人）。" in result.output
+
+
+def test_a_register_gives_the_minutes_host_and_recorder(people: list[Member],
+                                                        tmp_path: Path) -> None:
+    header = ["支部编号", "会议类型", "会议日期", "会议议题", "会议内容", "主持人", "记录人",
+              "姓名", "出勤情况"]
+    rows = [header,
+            ["ZB01", "主题党日", "2026-05-10", "重温入党誓词", "", "", "", "张三", "线上参会"],
+            ["ZB01", "主题党日", "2026-05-10", "", "一、重温誓词。\n\n二、交流发言。", "张三",
+             "李四", "李四", "出席"]]
+    outcome = import_meetings(xlsx(tmp_path / "r.xlsx", rows), actor="t")
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting is not None
+    assert (meeting.topic, meeting.minutes, meeting.host, meeting.recorder) == (
+        "重温入党誓词", "一、重温誓词。\n\n二、交流发言。", "张三", "李四")
+    statuses = {s for s, in db.session.execute(select(AttendanceRecord.status))}
+    assert statuses == {Attendance.ONLINE, Attendance.PRESENT}
+    insert = next(c for c in outcome.changes if c.table == "meeting")
+    assert insert.fields["minutes"] == (None, "一、重温誓词。\n\n二、交流发言。")
+    # 主要内容 is the minutes too; re-importing changes only what differs, and logs it.
+    rows[0][4] = "主要内容"
+    rows[2][4] = "一、重温誓词。"
+    outcome = import_meetings(xlsx(tmp_path / "r2.xlsx", rows), actor="t")
+    assert [(c.action, c.fields) for c in outcome.changes] == [
+        ("update", {"minutes": ("一、重温誓词。\n\n二、交流发言。", "一、重温誓词。")})]
+    db.session.expire_all()
+    assert db.session.scalar(select(Meeting.minutes)) == "一、重温誓词。"
