@@ -101,6 +101,7 @@ def test_a_secretary_keeps_the_record_from_a_phone(
 
     page.goto(f"{live_server}/console/history")
     screen("history")
+    page.click("header summary")  # the menu (a <details>: opens without JavaScript)
     page.click("text=退出")
     assert "/console/login" in page.url
     page.goto(f"{live_server}/console/")
