@@ -26,6 +26,7 @@ SCREENS: tuple[str, ...] = (
     "console.jobs",
     "console.printing",
     "console.imports",
+    "console.exports",
     "console.meetings",
     "console.evidence",
     "console.checkin",

@@ -34,6 +34,7 @@ from profiles.org import reads as org_reads
 LIST_YEARS = 2  # this year and last
 # The attendance choices in the order the form offers them.
 STATUS_ORDER = [Attendance.PRESENT, Attendance.ONLINE, Attendance.EXCUSED, Attendance.ABSENT]
+MONTHS_A_PAGE = 3  # the meetings list shows this many months a page
 
 
 def _groups(branch: Branch) -> list[PartyGroup]:
@@ -77,7 +78,16 @@ def meetings(branch: Branch) -> str:
     since = dt.date(today().year - LIST_YEARS + 1, 1, 1)
     rows = meetings_reads.branch_meetings(branch.id, since)
     groups = {g.id: g.name for g in _groups(branch)}
+    # Grouped by month, newest first; a page holds MONTHS_A_PAGE months (``page``).
+    months: dict[int, list[Meeting]] = {}
+    for m in rows:
+        months.setdefault(m.held_on.year * 100 + m.held_on.month, []).append(m)
+    keys = list(months)
+    pages = max(1, -(-len(keys) // MONTHS_A_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    shown = [(k, months[k]) for k in keys[(page - 1) * MONTHS_A_PAGE:page * MONTHS_A_PAGE]]
     return render_template("console/record_meetings.html", branch=branch, rows=rows,
+                           months=shown, page=page, pages=pages,
                            groups=groups, writable=current_access().can_write(branch.id))
 
 
