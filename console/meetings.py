@@ -232,3 +232,19 @@ def meeting_attendance(meeting: Meeting) -> ResponseReturnValue:
     db.session.commit()
     flash(_("Attendance saved."))
     return redirect(url_for("console.meeting", meeting_id=meeting.id), 303)
+
+
+@bp.post("/meetings/<int:meeting_id>/delete")
+@record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
+def delete_meeting(meeting: Meeting) -> ResponseReturnValue:
+    """Delete a meeting recorded by mistake, with the reason (logged); back to the list."""
+    code = meeting.branch.code
+    try:
+        meeting_ops.delete_meeting(actor(), meeting, request.form.get("reason", ""))
+    except UserError as error:
+        db.session.rollback()
+        refuse_at(error, default="delete-reason", fields={"reason": "delete-reason"})
+        return _meeting_view(meeting, 400)
+    db.session.commit()
+    flash(_("Meeting deleted."))
+    return redirect(url_for("console.meetings", code=code), 303)
