@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
 from console.feedback import problem, refuse_at
+from console.helpers import month_name
 from console.record import actor, parse_date
 from core.clock import today
 from core.db import db
@@ -31,7 +32,7 @@ from profiles.dues.reads import branch_arrears
 from profiles.dues.rules import MonthDue, computed_due, override_problems, payment_plan
 from profiles.members import reads as members_reads
 from profiles.models import Branch, Member
-from profiles.months import add_month, month_label, month_range, yyyymm
+from profiles.months import add_month, month_range, yyyymm
 
 MAX_MONTHS = 24  # one payment covers at most two years
 
@@ -75,6 +76,7 @@ class QuickPay:
     member: Member
     months: list[int]
     total: int  # fen
+    capped: bool = False  # more months are open than one payment covers (MAX_MONTHS)
 
     @property
     def months_text(self) -> str:
@@ -156,6 +158,8 @@ def _quick_pay(rows: list[Row], number: str, upto: int | None) -> QuickPay | Non
         if c.month > (last or 0) and c.month <= upto and c.month not in row.arrears \
                 and c.state in ("unpaid", "part"):
             months.append(c.month)
+    capped = len(months) > MAX_MONTHS
+    months = months[:MAX_MONTHS]  # the oldest first; the rest in a second payment
     total = 0
     for m in months:
         found = cells.get(m)
@@ -164,7 +168,7 @@ def _quick_pay(rows: list[Row], number: str, upto: int | None) -> QuickPay | Non
         if due is None:
             return None  # an amount is unknown: set it by hand first
         total += max(due - (found.paid if found is not None else 0), 0)
-    return QuickPay(row.member, months, total) if months else None
+    return QuickPay(row.member, months, total, capped) if months else None
 
 
 def _show(problems: list[Problem], fields: dict[str, str] | None = None,
@@ -239,7 +243,7 @@ def pay_dues(branch: Branch) -> ResponseReturnValue:
         problem(at or "count", _(
             "%(months)s is paid already: this range would record only %(count)d of its "
             "%(total)d months. Start after it, or pay fewer months.",
-            months="、".join(month_label(m) for m in settled),
+            months="、".join(month_name(m) for m in settled),
             count=len(dues_list) - len(settled), total=len(dues_list)))
         return _dues_view(branch, 400)
     plan, problems = payment_plan(dues_list, amount, paid_on)
