@@ -169,7 +169,15 @@ def _the_navigation_is_one_line_of_44_px_targets(phone: Any) -> None:
             "els => els.map(e => e.getBoundingClientRect().height)",
             targets.element_handles())
         assert len(heights) >= 8 and min(heights) >= 44, (path, heights)
+        # 退出 is far from the language switch; export and the password have their places
+        lang = page.locator("header a.lang").bounding_box()
+        out = page.locator("header form.logout button").bounding_box()
+        assert out["y"] - (lang["y"] + lang["height"]) > 200
+        assert page.locator("header a", has_text="导出").count() == 1
+        assert page.locator("header a", has_text="修改密码").count() == 1
     # the console's own 404 keeps the navigation and a way back
     assert page.locator("text=退出").is_visible()
     assert page.locator("main a", has_text="返回管理后台").count() == 1
+    phone.shot("menu")  # the menu is open
+    page.click("header summary")
     phone.shot("404")
