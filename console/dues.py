@@ -248,14 +248,19 @@ def pay_dues(branch: Branch) -> ResponseReturnValue:
         return _dues_view(branch, 400)
     plan, problems = payment_plan(dues_list, amount, paid_on)
     if problems:
-        _show(problems, {"months": "count"} if not quick else {}, default=at or "form")
+        if quick:  # the proposal's problems show by its box, whatever field they name
+            for p in problems:
+                problem("quick", str(p))
+        else:
+            _show(problems, {"months": "count"})
         return _dues_view(branch, 400)
     try:
         for month, paid in plan:
             dues_ops.record_dues(actor(), member, month, paid_cents=paid, paid_on=paid_on)
     except UserError as error:
         db.session.rollback()
-        refuse_at(error, default=at or "form")
+        refuse_at(error, {} if not quick else {"paid_on": "quick", "paid": "quick"},
+                  default=at or "form")
         return _dues_view(branch, 400)
     db.session.commit()
     before = {d.month: d.paid_cents for d in dues_list}

@@ -111,6 +111,12 @@ def test_a_tapped_month_proposes_it_and_the_open_months_before_it(app: Flask) ->
                                                paid.get_data(as_text=True))[:3]
     assert _count(app, DuesRecord) == 1 + len(chosen)
     assert "共" in auth.client.get(paid.headers["Location"]).get_data(as_text=True)
+    # a second tap of the same button records nothing and says why, in view
+    again = auth.post(f"/console/branches/KS01/dues/pay?pay={number}&upto=202611",
+                      member=number, months=months.group(1), paid_on="2026-11-20")
+    assert again.status_code == 400 and "已缴" in again.get_data(as_text=True)
+    assert 'id="pay"' in again.get_data(as_text=True)
+    assert _count(app, DuesRecord) == 1 + len(chosen)
     # another branch's member cannot be paid here
     assert auth.post("/console/branches/KS01/dues/pay", member=ids["stranger"],
                      months="202611", paid_on="2026-11-20").status_code == 400
