@@ -464,3 +464,6 @@ def test_the_mapping_step_keeps_the_choices_made(app: Flask, world: World,
     block = page.split("同志姓名", 1)[1].split("</select>", 1)[0]
     assert '<option value="-" selected>' in block
     assert block.count(" selected") == 1
+    # refused for want of the column: the mapping step is pointed to first, and focused
+    assert page.index('href="#map"') < page.index('class="problems"')
+    assert re.search(r'<select name="field-0" autofocus>', page)
