@@ -126,6 +126,15 @@ def reset_password(actor: str, source: str, account: Account,
     return password
 
 
+def change_password(actor: str, source: str, account: Account, password: str) -> None:
+    """The account's own new password (checked by the caller: the current one, the rules);
+    every session of the account ends, so it logs in again with the new one."""
+    account.password_hash = hash_password(password)
+    end_all_sessions(account.id)
+    db.session.flush()
+    _log(actor, source, account, "update", {"password": (None, "***")})
+
+
 def set_active(actor: str, source: str, account: Account, active: bool) -> None:
     """Enable or disable an account; disabling ends its sessions at once."""
     if account.active == active:

@@ -23,7 +23,13 @@ from werkzeug.wrappers import Response
 from accounts.access import admin_required, public, signed_in
 from accounts.forms import AccountForm, GrantForm, LoginForm, PostForm
 from accounts.models import Account, Grant, Role
-from accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
+from accounts.passwords import (
+    burn_time,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from accounts.service import (
     AccountError,
     GrantSpec,
@@ -34,6 +40,7 @@ from accounts.service import (
     revoke_grant,
     set_active,
 )
+from accounts.service import change_password as service_change_password
 from accounts.sessions import end_session, start_session
 from accounts.throttle import limiter, throttle
 from core.db import db
@@ -122,6 +129,42 @@ def logout() -> Response:
     db.session.commit()
     flash(_("You have logged out."))
     return redirect(url_for("accounts.login"))
+
+
+# -- every account: its own password ------------------------------------------------------
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+@limiter.limit(_flood_limit, methods=["POST"])
+def change_password() -> ResponseReturnValue:
+    """Change one's own password: the current one, then the new one twice. Every session
+    ends, this one too: log in again with the new password."""
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        if not PostForm().validate_on_submit():
+            abort(400)
+        account = db.session.get(Account, current_user.account_id)
+        if account is None:
+            abort(404)
+        current = request.form.get("current", "")
+        new = request.form.get("new", "")
+        if not verify_password(account.password_hash, current):
+            problems["current"] = _("This is not your current password. Type it again.")
+        refused = password_problem(new)
+        if refused:
+            problems["new"] = _(refused)
+        elif new == current:
+            problems["new"] = _("Choose a password other than the current one.")
+        elif new != request.form.get("repeat", ""):
+            problems["repeat"] = _("The two new passwords differ. Type the new one again.")
+        if not problems:
+            service_change_password(current_user.username, SOURCE, account, new)
+            db.session.commit()
+            flash(_("Password changed. Log in with the new password."))
+            return redirect(url_for("accounts.login"), 303)
+    return (render_template("accounts/change_password.html", problems=problems,
+                            first=next(iter(problems), None)),
+            400 if problems else 200)
 
 
 # -- administrators: accounts -------------------------------------------------------------

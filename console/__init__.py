@@ -26,6 +26,7 @@ SCREENS: tuple[str, ...] = (
     "console.jobs",
     "console.printing",
     "console.imports",
+    "console.exports",
     "console.meetings",
     "console.evidence",
     "console.checkin",
@@ -46,6 +47,7 @@ def init_console(app: Flask) -> None:
         importlib.import_module(name)
     from accounts.views import bp as accounts_bp
     from console.blueprint import bp
+    from console.feedback import init_feedback
     from console.helpers import init_helpers
     from console.scan import checkin_redirect
     from qr.views import SCAN_HOOKS
@@ -53,6 +55,7 @@ def init_console(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(bp)
     init_helpers(app)
+    init_feedback(app)
     # A signed-in secretary at 签到 who opens a member's card is sent to the check-in.
     app.extensions.setdefault(SCAN_HOOKS, []).append(checkin_redirect)
     if app.config.get("DUES_TRACKED_FROM"):

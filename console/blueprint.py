@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -23,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from accounts.access import access_rule
 from accounts.views import bp as accounts_bp
+from core.errors import _error_page as error_page
 
 # Only the console may run scripts, and only the app's own files; the public pages
 # reached by a code keep the strict policy of core/security.py, with no script at all.
@@ -73,6 +75,19 @@ def forbidden(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """May read but not change this (a supervisor), or not an administrator."""
     return render_template("console/error.html", status=403, message=_(
         "Your account may not do this.")), 403, {"Cache-Control": "no-store"}
+
+
+@bp.app_errorhandler(404)
+def not_found(error: HTTPException) -> ResponseReturnValue:
+    """Inside the console, for a signed-in account: the console's own page, with its
+    navigation and a way back; anywhere else (or signed out), the public page."""
+    if request.path.startswith(bp.url_prefix or "/console") and current_user.is_authenticated:
+        g.error_page = True  # its links name nothing of the address (console.helpers.lang_url)
+        return render_template("console/error.html", status=404, message=_(
+            "There is no such page, or your account may not see it."),
+            hint=_("Check the address, or start again from the console's home.")), 404, {
+            "Cache-Control": "no-store"}
+    return error_page(error)
 
 
 @bp.app_errorhandler(429)

@@ -18,11 +18,13 @@ from flask_babel import gettext as _
 
 from accounts.access import branch_access, current_access
 from console.blueprint import bp
-from console.record import actor, parse_date, refuse
+from console.feedback import problem, refuse_at
+from console.helpers import month_name
+from console.record import actor, parse_date
 from core.clock import today
 from core.db import db
 from core.errors import UserError
-from core.money import parse_yuan
+from core.money import format_yuan, parse_yuan
 from core.problems import Problem
 from profiles.dues import operations as dues_ops
 from profiles.dues import reads as dues_reads
@@ -44,9 +46,12 @@ class Cell:
     paid: int
     recorded: bool
     reason: str | None
+    owed_from: int = 0  # the member's first month owed here (before it: outside the record)
 
     @property
     def state(self) -> str:
+        if not self.recorded and self.month < self.owed_from:
+            return "outside"  # before tracking began or before the member was here
         if self.due == 0:
             return "none"
         if self.due is None:
@@ -64,25 +69,42 @@ class Row:
     arrears: list[int]
 
 
+@dataclass(frozen=True)
+class QuickPay:
+    """A tapped month and the months before it still open: one payment, with its total."""
+
+    member: Member
+    months: list[int]
+    total: int  # fen
+    capped: bool = False  # more months are open than one payment covers (MAX_MONTHS)
+
+    @property
+    def months_text(self) -> str:
+        return ",".join(str(m) for m in self.months)
+
+
 def _grid(branch: Branch, year: int) -> tuple[list[Row], list[int], int]:
     members = members_reads.current_members(branch.id)
     current = yyyymm(today())
-    owed = {d.member_id: d.arrears.unpaid for d in
+    owed = {d.member_id: d.arrears for d in
             branch_arrears(branch.id, today(), dues_reads.tracked_from(branch.id))}
     shown = month_range(year * 100 + 1, year * 100 + 12)
     records = dues_reads.branch_records(branch.id, shown[0], shown[-1])
     rows = []
     for m in members:
-        def cell(month: int, m: Member = m) -> Cell:
+        position = owed.get(m.id)
+        start = position.first_month if position is not None else 0
+
+        def cell(month: int, m: Member = m, start: int = start) -> Cell:
             r = records.get((m.id, month))
             if r is not None:
-                return Cell(month, r.due_cents, r.paid_cents, True, r.due_reason)
+                return Cell(month, r.due_cents, r.paid_cents, True, r.due_reason, start)
             return Cell(month, computed_due(m.dues_basis, m.dues_base_cents, m.joined_on,
-                                            month), 0, False, None)
+                                            month), 0, False, None, start)
 
         rows.append(Row(m, computed_due(m.dues_basis, m.dues_base_cents, m.joined_on,
                                         current), [cell(month) for month in shown],
-                        owed.get(m.id, [])))
+                        position.unpaid if position is not None else []))
     return rows, shown, current
 
 
@@ -111,45 +133,99 @@ def _dues_view(branch: Branch, status: int = 200) -> tuple[str, int]:
         year = month // 100
     if request.args.get("year", "").isdigit():
         year = max(1921, min(2200, int(request.args["year"])))
+    upto = _month_arg(request.args.get("upto", ""))
+    if upto and not request.args.get("year"):
+        year = upto // 100
     rows, shown, current = _grid(branch, year)
+    writable = current_access().can_write(branch.id)
+    quick = _quick_pay(rows, request.args.get("pay", ""), upto) if writable else None
     return render_template(
         "console/record_dues.html", branch=branch, rows=rows, shown=shown, year=year,
-        current=current, writable=current_access().can_write(branch.id),
+        current=current, writable=writable, quick=quick,
         form=request.form, today=today()), status
 
 
-def _show(problems: list[Problem]) -> None:
+def _quick_pay(rows: list[Row], number: str, upto: int | None) -> QuickPay | None:
+    """Paying the tapped month ``upto`` and every open month before it (the arrears up to
+    it, and for a month ahead the months between); None if nothing there is open."""
+    row = next((r for r in rows if r.member.number == number), None)
+    if row is None or upto is None:
+        return None
+    cells = {c.month: c for c in row.cells}
+    months = [m for m in row.arrears if m <= upto]
+    last = months[-1] if months else None
+    for c in row.cells:  # months ahead of this one, in the shown year
+        if c.month > (last or 0) and c.month <= upto and c.month not in row.arrears \
+                and c.state in ("unpaid", "part"):
+            months.append(c.month)
+    capped = len(months) > MAX_MONTHS
+    months = months[:MAX_MONTHS]  # the oldest first; the rest in a second payment
+    total = 0
+    for m in months:
+        found = cells.get(m)
+        due = found.due if found is not None else computed_due(
+            row.member.dues_basis, row.member.dues_base_cents, row.member.joined_on, m)
+        if due is None:
+            return None  # an amount is unknown: set it by hand first
+        total += max(due - (found.paid if found is not None else 0), 0)
+    return QuickPay(row.member, months, total, capped) if months else None
+
+
+def _show(problems: list[Problem], fields: dict[str, str] | None = None,
+          default: str = "form") -> None:
     for p in problems:
-        flash(str(p), "error")
+        name = (fields or {}).get(p.field or "", p.field or "")
+        problem(name or default, str(p))
+
+
+def _months_arg(text: str) -> list[int] | None:
+    """'202608,202609' (the quick payment's months) → [202608, 202609]; None if malformed."""
+    months = [_month_arg(t) for t in text.split(",") if t.strip()]
+    if not months or len(months) > MAX_MONTHS or any(m is None for m in months):
+        return None
+    return sorted({m for m in months if m is not None})
 
 
 @bp.post("/branches/<code>/dues/pay")
 @branch_access(write=True)
 def pay_dues(branch: Branch) -> ResponseReturnValue:
-    """Record a payment for one month or several consecutive months."""
+    """Record a payment: the months a tapped cell proposed (``months``), or a first month
+    and how many (``first``, ``count``). A range holding a month already paid is refused,
+    saying which, rather than recording fewer months than asked."""
+    quick = "months" in request.form
+    at = "quick" if quick else None  # where the quick payment's problems show
     member = _member(branch, request.form.get("member", ""))
-    first = _month_arg(request.form.get("first", ""))
-    count_text = request.form.get("count", "1").strip() or "1"
     paid_on = parse_date(request.form.get("paid_on", ""))
-    errors = []
+    errors: list[tuple[str, str]] = []
     if member is None:
-        errors.append(_("Choose a member of this branch."))
-    if first is None:
-        errors.append(_("Give the first month paid for (yyyy-mm)."))
-    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_MONTHS:
-        errors.append(_("Pay for 1 to %(max)d months at a time.", max=MAX_MONTHS))
+        errors.append((at or "member", _("Choose a member of this branch.")))
+    chosen: list[int] | None = None
+    if quick:
+        chosen = _months_arg(request.form.get("months", ""))
+        if chosen is None:
+            errors.append(("quick", _("Tap a month in the grid again.")))
+    else:
+        first = _month_arg(request.form.get("first", ""))
+        count_text = request.form.get("count", "1").strip() or "1"
+        if first is None:
+            errors.append(("first", _("Give the first month paid for (yyyy-mm).")))
+        if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_MONTHS:
+            errors.append(("count", _("Pay for 1 to %(max)d months at a time.",
+                                      max=MAX_MONTHS)))
+        elif first is not None:
+            chosen = [add_month(first, i) for i in range(int(count_text))]
     try:
-        amount = parse_yuan(request.form.get("amount", ""))
+        amount = None if quick else parse_yuan(request.form.get("amount", ""))
     except ValueError:
         amount = None
-        errors.append(_("Write the amount in yuan, e.g. 45 or 45.50."))
+        errors.append(("amount", _("Write the amount in yuan, e.g. 45 or 45.50.")))
     if paid_on is not None and paid_on > today():
-        errors.append(_("The payment date %(date)s is in the future.", date=paid_on.isoformat()))
-    if errors or member is None or first is None:
-        for e in errors:
-            flash(e, "error")
+        errors.append((at or "paid_on", _("The payment date %(date)s is in the future.",
+                                          date=paid_on.isoformat())))
+    if errors or member is None or chosen is None:
+        for field, e in errors:
+            problem(field, e)
         return _dues_view(branch, 400)
-    chosen = [add_month(first, i) for i in range(int(count_text))]
     existing = dues_reads.member_records(member.id, chosen)
     dues_list = []
     for month in chosen:
@@ -157,25 +233,41 @@ def pay_dues(branch: Branch) -> ResponseReturnValue:
         due = r.due_cents if r is not None else computed_due(
             member.dues_basis, member.dues_base_cents, member.joined_on, month)
         if due is None:
-            flash(_("The amount due for %(name)s cannot be computed (no wage or pension on "
-                    "record): set it by hand first.", name=member.name), "error")
+            problem(at or "member", _(
+                "The amount due for %(name)s cannot be computed (no wage or pension on "
+                "record): set it by hand first.", name=member.name))
             return _dues_view(branch, 400)
         dues_list.append(MonthDue(month, due, r.paid_cents if r is not None else 0))
+    settled = [d.month for d in dues_list if d.due_cents and d.open_cents == 0]
+    if settled and len(settled) < len(dues_list):
+        problem(at or "count", _(
+            "%(months)s is paid already: this range would record only %(count)d of its "
+            "%(total)d months. Start after it, or pay fewer months.",
+            months="、".join(month_name(m) for m in settled),
+            count=len(dues_list) - len(settled), total=len(dues_list)))
+        return _dues_view(branch, 400)
     plan, problems = payment_plan(dues_list, amount, paid_on)
     if problems:
-        _show(problems)
+        if quick:  # the proposal's problems show by its box, whatever field they name
+            for p in problems:
+                problem("quick", str(p))
+        else:
+            _show(problems, {"months": "count"})
         return _dues_view(branch, 400)
     try:
         for month, paid in plan:
             dues_ops.record_dues(actor(), member, month, paid_cents=paid, paid_on=paid_on)
     except UserError as error:
         db.session.rollback()
-        refuse(error)
+        refuse_at(error, {} if not quick else {"paid_on": "quick", "paid": "quick"},
+                  default=at or "form")
         return _dues_view(branch, 400)
     db.session.commit()
-    flash(_("Payment recorded for %(name)s: %(count)d months.", name=member.name,
-            count=len(plan)))
-    return redirect(url_for("console.dues", code=branch.code, year=first // 100), 303)
+    before = {d.month: d.paid_cents for d in dues_list}
+    flash(_("Payment recorded for %(name)s: %(count)d months, %(total)s yuan.",
+            name=member.name, count=len(plan),
+            total=format_yuan(sum(paid - before[month] for month, paid in plan))))
+    return redirect(url_for("console.dues", code=branch.code, year=chosen[0] // 100), 303)
 
 
 @bp.post("/branches/<code>/dues/due")
@@ -187,29 +279,30 @@ def set_due(branch: Branch) -> ResponseReturnValue:
     reason = request.form.get("reason", "").strip()
     errors = []
     if member is None:
-        errors.append(_("Choose a member of this branch."))
+        errors.append(("due-member", _("Choose a member of this branch.")))
     if month is None:
-        errors.append(_("Give the month (yyyy-mm)."))
+        errors.append(("due-month", _("Give the month (yyyy-mm).")))
     try:
         due = parse_yuan(request.form.get("due", ""))
     except ValueError:
         due = None
-        errors.append(_("Write the amount in yuan, e.g. 45 or 45.50."))
+        errors.append(("due-due", _("Write the amount in yuan, e.g. 45 or 45.50.")))
     if errors or member is None or month is None:
-        for e in errors:
-            flash(e, "error")
+        for field, e in errors:
+            problem(field, e)
         return _dues_view(branch, 400)
     computed = computed_due(member.dues_basis, member.dues_base_cents, member.joined_on, month)
+    fields = {"due": "due-due", "due_reason": "due-reason", "month": "due-month"}
     problems = override_problems(due_cents=due, computed=computed, reason=reason)
     if problems:
-        _show(problems)
+        _show(problems, fields, default="due-form")
         return _dues_view(branch, 400)
     try:
         dues_ops.record_dues(actor(), member, month, due_cents=due,
                              due_reason=reason if due != computed else "")
     except UserError as error:
         db.session.rollback()
-        refuse(error)
+        refuse_at(error, fields, default="due-form")
         return _dues_view(branch, 400)
     db.session.commit()
     flash(_("Amount due saved for %(name)s.", name=member.name))

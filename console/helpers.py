@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import gettext
 
 from accounts.access import current_access
 
@@ -21,10 +22,15 @@ def local_time(moment: dt.datetime | None) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
+def month_name(month: int) -> str:
+    """A YYYYMM month as people write it: "2026年8月" / "2026-08"."""
+    return str(gettext("%(year)d-%(month)02d", year=month // 100, month=month % 100))
+
+
 def lang_url(code: str) -> str:
     """This page in another language, keeping its query (a search, a page of history).
     After a POST there is no page to reload: the home page in that language."""
-    if request.method == "GET" and request.endpoint:
+    if request.method == "GET" and request.endpoint and not g.get("error_page"):
         args: dict[str, Any] = {**request.args.to_dict(), "lang": code}
         return url_for(request.endpoint, **(request.view_args or {}), **args)
     return url_for("console.home", lang=code)
@@ -36,4 +42,4 @@ def init_helpers(app: Flask) -> None:
     def console_globals() -> dict[str, Any]:
         # `endpoints`: which screens exist, so a page links to a later screen once it is there.
         return {"access": current_access, "endpoints": current_app.view_functions,
-                "lang_url": lang_url}
+                "lang_url": lang_url, "month_name": month_name}

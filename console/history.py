@@ -10,17 +10,32 @@ whatever wrote them.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
 from core.changelog import PRIVATE_FIELDS, latest_changes, mask
+from core.money import format_yuan
+from profiles.enums import (
+    Attendance,
+    Category,
+    DuesBasis,
+    EvaluationStage,
+    Gender,
+    MeetingKind,
+    MemberStatus,
+    Position,
+    Rating,
+)
+from profiles.labels import label
 from profiles.models import Branch, ChangeLog, Member
 
 PAGE = 100
@@ -48,7 +63,7 @@ TABLES = {
 ACTIONS = {
     "insert": _l("added"), "update": _l("changed"), "delete": _l("deleted"),
     "reveal": _l("viewed private fields"), "grant": _l("granted"), "revoke": _l("revoked"),
-    "reset": _l("password reset"),
+    "reset": _l("password reset"), "export": _l("exported"),
 }
 
 
@@ -64,7 +79,23 @@ FIELDS = {
     "on": _l("On"), "revealed": _l("Viewed"), "number": _l("Number"),
     "display_name": _l("Name"), "active": _l("Active"), "grant": _l("Grant"),
     "password": _l("Password"),
+    # record keeping, as the member page speaks of it
+    "attendance": _l("Attendance"), "checkin_open": _l("签到 open"), "kind": _l("Kind"),
+    "held_on": _l("Date held"), "topic": _l("Topic"), "place": _l("Place"),
+    "stage": _l("Stage"), "rating": _l("Rating"), "points": _l("Points"),
+    "reason": _l("Reason"), "paid_cents": _l("Paid (yuan)"), "due_cents": _l("Due (yuan)"),
+    "paid_on": _l("Paid on"), "due_reason": _l("Why the amount differs"),
+    "month": _l("Month"), "founded_on": _l("Founded on"), "dissolved_on": _l("Dissolved on"),
+    "code": _l("Code"), "dues_tracked_from": _l("Dues tracked from"),
 }
+
+# Fields whose stored codes are one of the fixed value sets: shown by their labels.
+ENUM_FIELDS: dict[str, type[enum.StrEnum]] = {
+    "attendance": Attendance, "stage": EvaluationStage, "rating": Rating, "kind": MeetingKind,
+    "category": Category, "status": MemberStatus, "position": Position, "gender": Gender,
+    "dues_basis": DuesBasis,
+}
+CENTS_FIELDS = frozenset({"paid_cents", "due_cents", "dues_base_cents"})
 
 
 def _field(name: str) -> str:
@@ -76,6 +107,16 @@ def _shown(field: str, value: Any) -> str:
         return ""
     if field in PRIVATE_FIELDS:
         return str(mask(field, value))
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    kind = ENUM_FIELDS.get(field)
+    if kind is not None:
+        try:
+            return label(kind(str(value)), str(get_locale() or "zh"))
+        except ValueError:
+            return str(value)
+    if field in CENTS_FIELDS and isinstance(value, int):
+        return format_yuan(value)
     if field == "revealed":  # the private fields looked at, by their codes
         return ", ".join(_field(f.strip()) for f in str(value).split(",") if f.strip())
     return str(value)

@@ -8,9 +8,10 @@ from accounts.access import branch_access, current_access, signed_in
 from console.blueprint import bp
 from console.checklist import branch_checklist
 from core.clock import today
+from profiles.meetings import reads as meetings_reads
 from profiles.members import reads as members_reads
 from profiles.members.rules import political_birthdays
-from profiles.models import Branch
+from profiles.models import Branch, Meeting
 from profiles.org import reads as org_reads
 
 # Up to this many branches the home page shows each checklist in full; an administrator or
@@ -25,9 +26,16 @@ def home() -> str:
     access = current_access()
     rows = org_reads.branches_with_member_counts(access.readable)
     checklists = []
+    todays: dict[int, list[Meeting]] = {}
     if len(rows) <= INLINE_CHECKLISTS:
         checklists = [c for c in (branch_checklist(r[0]) for r in rows) if c is not None]
-    return render_template("console/home.html", branches=rows, checklists=checklists)
+        # Today's work, one tap away: the meetings, and 签到 at a meeting held today.
+        todays = dict(meetings_reads.meetings_on([r[0] for r in rows], today()))
+    ids = {r[1]: r[0] for r in rows}
+    return render_template("console/home.html", branches=rows, checklists=checklists,
+                           todays={code: todays.get(i, []) for code, i in ids.items()},
+                           writable_codes={code for code, i in ids.items()
+                                           if access.can_write(i)}, today=today())
 
 
 @bp.get("/branches/<code>")

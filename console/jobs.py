@@ -39,12 +39,18 @@ def jobs() -> str:
 def job(job: Job) -> str:
     """Progress while the job runs (the page reloads itself), the result when done."""
     from accounts.forms import PostForm
-    from sheets.reading.column_map import field_choices
+    from sheets.reading.column_map import field_choices, remembered
+    from sheets.reading.header_row import normalise
 
+    unplaced = job.outcome.get("unplaced") or []
+    # What was chosen before for each column ("" = 不导入此列), kept on the next check.
+    known = remembered("members") if unplaced else {}
+    chosen = {u["header"]: ("-" if known.get(normalise(u["header"])) == ""
+                            else known.get(normalise(u["header"]), "")) for u in unplaced}
     return render_template("console/job.html", job=job, outcome=job.outcome,
                            refresh=None if job.finished else REFRESH_SECONDS, post=PostForm(),
-                           fields=field_choices("members") if job.outcome.get("unplaced")
-                           else {})
+                           fields=field_choices("members") if unplaced else {},
+                           chosen=chosen)
 
 
 @bp.get("/jobs/<job_id>/file")

@@ -34,6 +34,7 @@ def new_meeting_url(code: str, kind: MeetingKind, period: Period | None = None,
     values: dict[str, Any] = {"kind": kind.value}
     if period is not None:
         values["period"] = period.first_day.isoformat()
+        values["cadence"] = period.cadence
     if group is not None:
         values["group"] = group
     return _endpoint_or("console.new_meeting",
@@ -41,19 +42,29 @@ def new_meeting_url(code: str, kind: MeetingKind, period: Period | None = None,
                         code=code, **values)
 
 
-def dues_url(code: str, month: int | None = None) -> str:
-    """The branch's dues for a month (``yyyymm``)."""
-    suffix = f"?month={month}" if month else ""
+def dues_url(code: str, month: int | None = None, number: str | None = None) -> str:
+    """The branch's dues for a month (``yyyymm``); with a member's ``number``, the payment
+    of all their open months up to ``month`` proposed (member, months, total), at ``#pay``."""
     values: dict[str, Any] = {"code": code}
-    if month:
+    if month and number:
+        values.update(pay=number, upto=month)
+    elif month:
         values["month"] = month
-    return _endpoint_or("console.dues", f"/console/branches/{code}/dues{suffix}", **values)
+    anchor = "#pay" if number and month else ""
+    return _endpoint_or("console.dues", f"/console/branches/{code}/dues?{urlencode(values)}",
+                        **values) + anchor
 
 
-def evaluations_url(code: str, year: int) -> str:
-    """The branch's democratic evaluation of ``year``."""
-    return _endpoint_or("console.evaluations", f"/console/branches/{code}/evaluations?year={year}",
-                        code=code, year=year)
+def evaluations_url(code: str, year: int, only_open: bool = False) -> str:
+    """The branch's democratic evaluation of ``year``; ``only_open``: the members not yet
+    rated first, named and highlighted (``#open``)."""
+    values: dict[str, Any] = {"year": year}
+    if only_open:
+        values["open"] = 1
+    anchor = "#open" if only_open else ""
+    return _endpoint_or("console.evaluations",
+                        f"/console/branches/{code}/evaluations?{urlencode(values)}",
+                        code=code, **values) + anchor
 
 
 def points_url(number: str) -> str:
@@ -96,8 +107,10 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
     if finding.rule == "meeting_missed":
         return new_meeting_url(code, p["kind"], p["period"], p.get("group"))
     if finding.rule == "dues_unpaid":
-        return dues_url(code, month)
-    if finding.rule in ("evaluation_missing", "excellent_share"):
+        return dues_url(code, month, numbers.get(str(p.get("name", ""))))
+    if finding.rule == "evaluation_missing":
+        return evaluations_url(code, int(p["year"]), only_open=True)
+    if finding.rule == "excellent_share":
         return evaluations_url(code, int(p["year"]))
     if finding.rule == "minutes_missing":
         return meeting_url(int(p["meeting_id"]))

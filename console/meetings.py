@@ -15,10 +15,12 @@ from flask_babel import gettext as _
 
 from accounts.access import branch_access, current_access, record_access
 from console.blueprint import bp
-from console.record import actor, meeting_by_id, parse_date, refuse
+from console.feedback import problem, refuse_at
+from console.record import actor, meeting_by_id, parse_date
 from core.clock import today
 from core.db import db
 from core.errors import UserError
+from profiles.audit.wording import period_label
 from profiles.enums import Attendance, EvidenceKind, MeetingKind
 from profiles.meetings import operations as meeting_ops
 from profiles.meetings import reads as meetings_reads
@@ -26,37 +28,39 @@ from profiles.meetings.evidence import MB, EvidenceLimits
 from profiles.meetings.rules import paragraphs
 from profiles.members import reads as members_reads
 from profiles.models import Branch, Meeting, Member, PartyGroup
+from profiles.months import Period, period_of
 from profiles.org import reads as org_reads
 
 LIST_YEARS = 2  # this year and last
 # The attendance choices in the order the form offers them.
 STATUS_ORDER = [Attendance.PRESENT, Attendance.ONLINE, Attendance.EXCUSED, Attendance.ABSENT]
+MONTHS_A_PAGE = 3  # the meetings list shows this many months a page
 
 
 def _groups(branch: Branch) -> list[PartyGroup]:
     return org_reads.groups_of(branch.id)
 
 
-def _form_values(branch: Branch) -> tuple[dict[str, object], list[str]]:
-    """The meeting fields from the posted form, and what is wrong with them."""
+def _form_values(branch: Branch) -> tuple[dict[str, object], list[tuple[str, str]]]:
+    """The meeting fields from the posted form, and what is wrong with them (field, message)."""
     errors = []
     try:
         kind = MeetingKind(request.form.get("kind", ""))
     except ValueError:
         kind = None
-        errors.append(_("Choose the kind of meeting."))
+        errors.append(("kind", _("Choose the kind of meeting.")))
     held_on = parse_date(request.form.get("held_on", ""))
     if held_on is None:
-        errors.append(_("Give the date the meeting was held (yyyy-mm-dd)."))
+        errors.append(("held_on", _("Give the date the meeting was held (yyyy-mm-dd).")))
     elif held_on > today():
-        errors.append(_("The date %(date)s is in the future: record a meeting once it has "
-                        "been held.", date=held_on.isoformat()))
+        errors.append(("held_on", _("The date %(date)s is in the future: record a meeting "
+                                    "once it has been held.", date=held_on.isoformat())))
     group = None
     group_id = request.form.get("group", "")
     if group_id:
         group = next((g for g in _groups(branch) if str(g.id) == group_id), None)
         if group is None:
-            errors.append(_("Choose a party group of this branch."))
+            errors.append(("group", _("Choose a party group of this branch.")))
     values: dict[str, object] = {
         "kind": kind, "held_on": held_on, "group": group,
         "topic": request.form.get("topic", "").strip(),
@@ -74,7 +78,16 @@ def meetings(branch: Branch) -> str:
     since = dt.date(today().year - LIST_YEARS + 1, 1, 1)
     rows = meetings_reads.branch_meetings(branch.id, since)
     groups = {g.id: g.name for g in _groups(branch)}
+    # Grouped by month, newest first; a page holds MONTHS_A_PAGE months (``page``).
+    months: dict[int, list[Meeting]] = {}
+    for m in rows:
+        months.setdefault(m.held_on.year * 100 + m.held_on.month, []).append(m)
+    keys = list(months)
+    pages = max(1, -(-len(keys) // MONTHS_A_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    shown = [(k, months[k]) for k in keys[(page - 1) * MONTHS_A_PAGE:page * MONTHS_A_PAGE]]
     return render_template("console/record_meetings.html", branch=branch, rows=rows,
+                           months=shown, page=page, pages=pages,
                            groups=groups, writable=current_access().can_write(branch.id))
 
 
@@ -86,27 +99,44 @@ def new_meeting(branch: Branch) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         values, errors = _form_values(branch)
-        for e in errors:
-            flash(e, "error")
+        for field, e in errors:
+            problem(field, e)
         if not errors:
             try:
                 meeting = meeting_ops.record_meeting(actor(), branch=branch, **values)  # type: ignore[arg-type]
             except UserError as error:
-                refuse(error)
+                refuse_at(error)
             else:
                 db.session.commit()
                 flash(_("Meeting recorded. Now mark who attended, or open 签到."))
                 return redirect(url_for("console.meeting", meeting_id=meeting.id), 303)
         status = 400
         form = request.form.to_dict()
-    else:
-        form = {"kind": request.args.get("kind", ""), "held_on": ""}
+    period = _period_arg()
+    if request.method != "POST":
+        # Today's date, unless the checklist line asks for a past period: then its last day
+        # (a date inside the period, which is what closes the gap).
+        day = today() if period is None or period.contains(today()) else period.last_day
+        held = parse_date(request.args.get("held_on", ""))
+        form = {"kind": request.args.get("kind", ""),
+                "held_on": (held or day).isoformat()}
         group_name = request.args.get("group")
         if group_name:
             form["group"] = next((str(g.id) for g in groups if g.name == group_name), "")
-    period = parse_date(request.args.get("period", ""))
     return render_template("console/record_meeting_new.html", branch=branch, groups=groups,
-                           form=form, kinds=list(MeetingKind), period=period), status
+                           form=form, kinds=list(MeetingKind), period=period,
+                           period_name=period_label(period) if period else ""), status
+
+
+def _period_arg() -> Period | None:
+    """The period a checklist line names (``period`` its first day, ``cadence``)."""
+    first = parse_date(request.args.get("period", ""))
+    if first is None:
+        return None
+    cadence = request.args.get("cadence", "")
+    if cadence not in ("month", "quarter", "year"):
+        cadence = "quarter" if first.month in (1, 4, 7, 10) else "month"
+    return period_of(first, cadence)  # type: ignore[arg-type]
 
 
 def _meeting_view(meeting: Meeting, status: int = 200) -> tuple[str, int]:
@@ -147,15 +177,15 @@ def edit_meeting(meeting: Meeting) -> ResponseReturnValue:
     """Change the meeting's kind, date, topic, place or group, or its record (host,
     recorder, guests, minutes, resolutions); logged."""
     values, errors = _form_values(meeting.branch)
-    for e in errors:
-        flash(e, "error")
+    for field, e in errors:
+        problem(field, e)
     if errors:
         return _meeting_view(meeting, 400)
     try:
         meeting_ops.edit_meeting(actor(), meeting, **values)
     except UserError as error:
         db.session.rollback()
-        refuse(error)
+        refuse_at(error)
         return _meeting_view(meeting, 400)
     db.session.commit()
     flash(_("Meeting saved."))
@@ -170,6 +200,17 @@ def meeting_attendance(meeting: Meeting) -> ResponseReturnValue:
     members = {str(m.id): m for m in
                members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)}
     changes: list[tuple[Member, Attendance]] = []
+    rest = request.form.get("rest", "")  # one status for everyone listed and not marked
+    if rest:
+        try:
+            rest_status = Attendance(rest)
+        except ValueError:
+            abort(400)
+        listed = meetings_reads.expected_ids(meeting, members.values())
+        recorded = meetings_reads.attendance_of(meeting)
+        for member_id in sorted(listed - set(recorded)):
+            if not request.form.get(f"status-{member_id}"):
+                changes.append((members[str(member_id)], rest_status))
     for key, value in request.form.items():
         if not key.startswith("status-") or not value:
             continue
@@ -186,8 +227,24 @@ def meeting_attendance(meeting: Meeting) -> ResponseReturnValue:
             meeting_ops.set_attendance(actor(), meeting, member, status)
     except UserError as error:
         db.session.rollback()
-        refuse(error)
+        refuse_at(error, default="attendance")
         return _meeting_view(meeting, 400)
     db.session.commit()
     flash(_("Attendance saved."))
     return redirect(url_for("console.meeting", meeting_id=meeting.id), 303)
+
+
+@bp.post("/meetings/<int:meeting_id>/delete")
+@record_access(meeting_by_id, arg="meeting_id", pass_as="meeting", write=True)
+def delete_meeting(meeting: Meeting) -> ResponseReturnValue:
+    """Delete a meeting recorded by mistake, with the reason (logged); back to the list."""
+    code = meeting.branch.code
+    try:
+        meeting_ops.delete_meeting(actor(), meeting, request.form.get("reason", ""))
+    except UserError as error:
+        db.session.rollback()
+        refuse_at(error, default="delete-reason", fields={"reason": "delete-reason"})
+        return _meeting_view(meeting, 400)
+    db.session.commit()
+    flash(_("Meeting deleted."))
+    return redirect(url_for("console.meetings", code=code), 303)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.access import current_access, member_access
 from accounts.forms import PostForm
@@ -24,6 +25,11 @@ from profiles.members.operations import transfer_member, transfer_out, update_me
 from profiles.models import Branch, Member, PartyGroup
 from profiles.org import reads as org_reads
 from profiles.writes import RuleViolation
+
+# Why a card is reissued (logged with the new generation); 其他 takes a written reason.
+REISSUE_REASONS = {"lost": _l("Lost"), "damaged": _l("Damaged"),
+                   "stolen": _l("Stolen, or its code was shared"),
+                   "changed": _l("Details on it changed")}
 
 # Rule problems name Member attributes; the form names a few differently.
 FORM_FIELD = {"dues_base_cents": "dues_base"}
@@ -145,18 +151,34 @@ def transfer(member: Member) -> ResponseReturnValue:
 def reissue(member: Member) -> ResponseReturnValue:
     """Confirm, then give the member a new card: the old card's code answers "replaced"."""
     form = PostForm()
+    problem = ""
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        choice = request.form.get("reason", "")
+        other = request.form.get("other", "").strip()
+        reason = other if choice == "other" else str(REISSUE_REASONS.get(choice, ""))
+        if not reason:
+            problem = _("Say why the card is reissued: choose a reason, or choose 其他 and "
+                        "write it.")
+            return render_template("console/reissue.html", member=member, form=form,
+                                   reasons=REISSUE_REASONS, problem=problem), 400
         old = member.card_generation
-        new = reissue_card(actor("console card reissue"), member)
+        try:
+            new = reissue_card(actor("console card reissue"), member, reason)
+        except RuleViolation as exc:
+            db.session.rollback()
+            return render_template("console/reissue.html", member=member, form=form,
+                                   reasons=REISSUE_REASONS,
+                                   problem="；".join(str(p) for p in exc.problems)), 400
         db.session.commit()
         # Redirect (not a page in answer to the POST): reloading must not reissue again.
         flash(_("%(name)s now has card generation %(new)d; card generation %(old)d no longer "
                 "opens the page. Print the new card with \"Print card (PDF)\".",
                 name=member.name, new=new, old=old))
         return redirect(url_for("console.member", number=member.number))
-    return render_template("console/reissue.html", member=member, form=form)
+    return render_template("console/reissue.html", member=member, form=form,
+                           reasons=REISSUE_REASONS, problem=problem)
 
 
 @bp.get("/members/<number>/card.pdf")

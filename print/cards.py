@@ -36,6 +36,12 @@ class CardValues:
     url: str  # card_url(...) of the member's current card
     photo: bytes | None = None
     photo_type: str = "image/jpeg"
+    generation: int = 1  # the card's version: a reissued card (2 and up) says so, small
+
+
+def version_line(generation: int) -> str:
+    """"第2版" on a reissued card (the first card says nothing)."""
+    return f"第{generation}版" if generation > 1 else ""
 
 
 def political_birthday(day: dt.date | None) -> str:
@@ -98,6 +104,12 @@ def front_context(card: CardValues, g: CardGeometry, photo_url: str | None) -> d
     name = _text("name", card.name, name_box, g.name_size, g.name_size * 0.45)
     name.update(x=name_box.x, y=name_box.y, w=name_box.w, h=name_box.h)
     texts = [name, date]
+    if card.generation > 1:  # small, in the band's lower right corner: which card this is
+        vsize = max(1.5, g.caption_size * 0.8)
+        texts.append({"cls": "info-line one version", "text": version_line(card.generation),
+                      "size": round(vsize, 3), "pad": 0,
+                      "x": g.header.x + g.header.w - 12.0, "w": 11.0,
+                      "y": g.header.y + g.header.h - vsize * 1.4, "h": vsize * 1.3})
     # Positioned on the page, not in a card box: one box fewer per card to lay out.
     return {"texts": texts, "photo": photo_url, "info": None, "flat": True}
 

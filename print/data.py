@@ -80,7 +80,7 @@ def card_values(session: AnySession, base_url: str, keys: Sequence[str], org_nam
             category=label(member.category), joined_on=member.joined_on,
             organisation=org_name or committee_name,
             url=card_url(base_url, list(keys), "member", member.id, member.card_generation),
-            photo=data, photo_type=kind,
+            photo=data, photo_type=kind, generation=member.card_generation,
         ))
     return cards
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.changelog import Actor
 from core.db import db
+from core.errors import UserError
 from profiles.cards import reissue_card
 from profiles.models import Branch, Member
 from profiles.queries import CardRef, find_branch_card_by_code, find_member_card_by_number
@@ -50,7 +51,8 @@ def branch_url_command(code: str) -> None:
 @card_cli.command("reissue")
 @click.argument("number", required=False)
 @click.option("--branch", "branch_code", help="Reissue the branch's card (poster) instead.")
-def reissue_command(number: str | None, branch_code: str | None) -> None:
+@click.option("--reason", default="", help="Why (lost, damaged …); logged with the new card.")
+def reissue_command(number: str | None, branch_code: str | None, reason: str) -> None:
     """Issue a new card for member NUMBER (or --branch CODE); the old card then says replaced."""
     if (number is None) == (branch_code is None):
         raise click.UsageError("Give a member NUMBER or --branch CODE (one of them).")
@@ -63,7 +65,10 @@ def reissue_command(number: str | None, branch_code: str | None) -> None:
         actor = Actor.from_os("card reissue")
     if record is None:
         raise click.ClickException(f"Not found: {branch_code or number}.")
-    generation = reissue_card(actor, record)
+    try:
+        generation = reissue_card(actor, record, reason)
+    except UserError as exc:
+        raise click.ClickException(exc.message) from None
     db.session.commit()
     kind: Kind = "branch" if isinstance(record, Branch) else "member"
     click.echo(f"Card generation {generation}; older cards now open a 'replaced' page.")

@@ -88,6 +88,12 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
             lines = refused_lines(path.name, refused.problems, limit=MAX_PRINTED)
             for line in lines:
                 _echo(line, err=True)
+            unread = [p.kwargs["name"] for p in refused.problems
+                      if p.msgid.startswith("Column '%(name)s' was not read")]
+            if unread:  # the console offers a choice per column; here it is an option
+                _echo(gettext("Say which field a column holds with --map \"%(name)s=FIELD\", "
+                              "e.g. --map \"%(name)s=%(field)s\".", name=unread[0],
+                              field=next(iter(field_choices(kind).values()), "")), err=True)
             if len(refused.problems) > MAX_PRINTED:
                 written = write_problems_report(path, refused.problems)
                 _echo(gettext("The full list is in %(file)s.", file=str(written)) if written

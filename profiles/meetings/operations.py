@@ -33,6 +33,7 @@ from profiles.models import (
     MeetingFile,
     Member,
     PartyGroup,
+    PointsEntry,
 )
 from profiles.text_rules import length_problems, text_problems
 from profiles.writes import apply_values, changed_values, check, lifespan_of, refuse
@@ -266,3 +267,49 @@ def delete_file(actor: Actor, meeting: Meeting, row: MeetingFile, store: BlobSto
     db.session.delete(row)
     db.session.flush()
     log_change(actor, "delete", "meeting_file", key, fields)
+# -- deleting a meeting -------------------------------------------------------------------
+
+DELETE_REASON_LENGTH = 200
+
+
+def delete_meeting(actor: Actor, meeting: Meeting, reason: str) -> None:
+    """Delete a meeting recorded by mistake (twice, in the wrong branch …), with the reason,
+    logged; its attendance list goes with it (each record logged too).
+
+    Refused once its attendance has earned points: the points ledger is append-only and its
+    entries name the meeting, so such a meeting is corrected (its fields, its attendance),
+    never deleted."""
+    reason = reason.strip()
+    found = []
+    if not reason:
+        found.append(problem("reason", "Say why the meeting is deleted (e.g. recorded twice)."))
+    found += length_problems("reason", reason, DELETE_REASON_LENGTH) + text_problems(
+        {"reason": reason})
+    credited = db.session.scalar(select(func.count(PointsEntry.id))
+                                 .where(PointsEntry.meeting_id == meeting.id)) or 0
+    if credited:
+        found.append(problem("reason", "This meeting's attendance has earned points (%(count)s "
+                             "entries), which the ledger keeps: correct the meeting's fields "
+                             "or attendance instead of deleting it.", count=credited))
+    files = db.session.scalar(select(func.count(MeetingFile.id))
+                              .where(MeetingFile.meeting_id == meeting.id)) or 0
+    if files:
+        found.append(problem("reason", "This meeting has %(count)s photos or files: delete "
+                             "them first (they may belong to another meeting: move them by "
+                             "uploading them there).", count=files))
+    check(found)
+    key = meeting_key_of(meeting)
+    records = list(db.session.scalars(select(AttendanceRecord)
+                                      .where(AttendanceRecord.meeting_id == meeting.id)))
+    for record in records:
+        member = db.session.get(Member, record.member_id)
+        log_change(actor, "delete", "attendance",
+                   f"{member.number if member else record.member_id} {key}",
+                   {"attendance": (record.status, None)})
+        db.session.delete(record)
+    db.session.flush()
+    log_change(actor, "delete", "meeting", key,
+               {"kind": (meeting.kind, None), "held_on": (meeting.held_on, None),
+                "reason": (None, reason)})
+    db.session.delete(meeting)
+    db.session.flush()

@@ -45,6 +45,19 @@ def branch_meetings(branch_id: int, since: dt.date) -> list[Meeting]:
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())))
 
 
+def meetings_on(branch_ids: Sequence[int], day: dt.date) -> dict[int, list[Meeting]]:
+    """branch id → its meetings held on ``day`` (the console home's 签到 shortcut), newest
+    recorded first; one statement for all the branches."""
+    out: dict[int, list[Meeting]] = {b: [] for b in branch_ids}
+    if not branch_ids:
+        return out
+    for m in db.session.scalars(select(Meeting).where(
+            Meeting.branch_id.in_(list(branch_ids)), Meeting.held_on == day)
+            .order_by(Meeting.id.desc())):
+        out[m.branch_id].append(m)
+    return out
+
+
 def attendance_of(meeting: Meeting) -> dict[int, Attendance]:
     """member id → the attendance recorded at ``meeting``."""
     rows = db.session.execute(

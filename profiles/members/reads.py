@@ -46,21 +46,25 @@ class MemberRow:
     status: MemberStatus
 
 
+def by_pinyin(members: Iterable[Member]) -> list[Member]:
+    """Members in the order a roster is read: by the pinyin of their names
+    (:func:`profiles.collation.name_key`), then by number; never by character code."""
+    return sorted(members, key=lambda m: (name_key(m.name), m.number))
+
+
 def current_members(branch_id: int) -> list[Member]:
-    """The branch's members who have not transferred out, in name order."""
-    return list(db.session.scalars(
+    """The branch's members who have not transferred out, in pinyin order of their names."""
+    return by_pinyin(db.session.scalars(
         select(Member).where(Member.branch_id == branch_id,
-                             Member.status != MemberStatus.TRANSFERRED_OUT)
-        .order_by(Member.name, Member.number)))
+                             Member.status != MemberStatus.TRANSFERRED_OUT)))
 
 
 def members_in_branch_on(branch_id: int, day: dt.date) -> list[Member]:
-    """The members of the branch on ``day`` (the membership history), in name order: one
+    """The members of the branch on ``day`` (the membership history), in pinyin order: one
     who moved in since is not listed, one who moved away since is."""
-    return list(db.session.scalars(
+    return by_pinyin(db.session.scalars(
         select(Member).join(Membership, Membership.member_id == Member.id)
-        .where(in_branch_on(branch_id, day))
-        .order_by(Member.name, Member.number)))
+        .where(in_branch_on(branch_id, day))))
 
 
 def member_by_number(number: str) -> Member | None:

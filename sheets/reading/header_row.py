@@ -221,8 +221,8 @@ def missing_columns(fields: Mapping[str, int], columns: Sequence[Column], row: i
             if decision.field is None:
                 problems.append(problem(None,
                     "Column '%(name)s' was not read: its values (%(values)s) are not what "
-                    "its name usually holds. If it is the column you need, map it with "
-                    "--map \"%(name)s=FIELD\".", name=decision.header,
+                    "its name usually holds. If it is the column you need, say which field "
+                    "it holds.", name=decision.header,
                     values="、".join(decision.samples) or "—").at(row=row))
     return problems
 

@@ -338,7 +338,7 @@ def test_admin_manages_accounts_in_the_console(app: Flask, world: World,
     assert created.status_code == 200
     body = created.get_data(as_text=True)
     assert "只显示这一次" in body
-    password = body.split("<code>")[1].split("</code>")[0]
+    password = body.split('<code id="new-password">')[1].split("</code>")[0]
     assert AuthActions(app.test_client()).login("zhao", password).status_code == 302
     missing_branch = auth.post("/console/accounts/new", username="qian", role="secretary",
                                branch="")

@@ -89,6 +89,7 @@ def test_a_secretary_keeps_the_record_from_a_phone(
 
     page.goto(f"{live_server}/console/members/{number}/reissue")
     screen("reissue")
+    page.check("input[name=reason][value=lost]")
     page.click("button:has-text('确认补发')")
     assert urlsplit(page.url).path == f"/console/members/{number}"
     assert "第 2 版" in page.content()
@@ -101,6 +102,7 @@ def test_a_secretary_keeps_the_record_from_a_phone(
 
     page.goto(f"{live_server}/console/history")
     screen("history")
+    page.click("header summary")  # the menu (a <details>: opens without JavaScript)
     page.click("text=退出")
     assert "/console/login" in page.url
     page.goto(f"{live_server}/console/")

@@ -159,6 +159,7 @@ def test_a_secretarys_day_at_360px(browser: Any, jobs_server: tuple[str, Flask],
         old_path = urlsplit(old_url).path
         assert page.goto(base + old_path).status == 200
         page.goto(f"{base}/console/members/{number}/reissue")
+        page.check("input[name=reason][value=damaged]")
         page.click("main form button[type=submit]")
         page.wait_for_selector("h1")
         page.screenshot(path=str(shots / "6-reissued.png"), full_page=True)

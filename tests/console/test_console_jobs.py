@@ -444,3 +444,26 @@ def test_the_mapping_step_places_a_column_and_remembers_it(
     page = auth.client.get(f"/console/jobs/{_job_id(_upload(auth, again))}").get_data(
         as_text=True)
     assert "/confirm" in page and "同志姓名" not in page.split("<h2>")[-1]
+
+
+def test_the_mapping_step_keeps_the_choices_made(app: Flask, world: World,
+                                                 auth: AuthActions) -> None:
+    """Issue 20: "不导入此列" (and any field chosen) is still chosen on the next check, not
+    forgotten; a column the importer cannot place is offered with the choice made."""
+    from sheets.reading.column_map import set_mapping
+
+    auth.login("sec_a")
+    header = ["同志姓名" if h == "姓名" else h for h in ROSTER_HEADER]
+    row = [1, "新成员丁", "女", "1990-01-01", "2019-07-01", "2020-07-01", "正式党员",
+           world.a.name, "", "", ""]
+    data = ("\n".join([",".join(header), ",".join(str(c) for c in row)]) + "\n").encode()
+    with app.app_context():
+        set_mapping("members", "同志姓名", "", "sec_a")  # chosen before: do not import
+    page = auth.client.get(f"/console/jobs/{_job_id(_upload(auth, data))}").get_data(
+        as_text=True)
+    block = page.split("同志姓名", 1)[1].split("</select>", 1)[0]
+    assert '<option value="-" selected>' in block
+    assert block.count(" selected") == 1
+    # refused for want of the column: the mapping step is pointed to first, and focused
+    assert page.index('href="#map"') < page.index('class="problems"')
+    assert re.search(r'<select name="field-0" autofocus>', page)

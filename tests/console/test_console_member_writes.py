@@ -132,12 +132,17 @@ def test_reissue_replaces_the_card_and_prints_the_new_one(
     confirm = auth.client.get(f"/console/members/{number}/reissue")
     assert confirm.status_code == 200 and "扫描" in confirm.get_data(as_text=True)
     assert _member(app, number).card_generation == 1  # a GET changes nothing
-    done = auth.post(f"/console/members/{number}/reissue")
+    # a reason is asked: without one nothing is reissued, and the refusal says so by it
+    refused = auth.post(f"/console/members/{number}/reissue")
+    assert refused.status_code == 400 and "补发原因" in refused.get_data(as_text=True)
+    assert _member(app, number).card_generation == 1
+    done = auth.post(f"/console/members/{number}/reissue", reason="other", other="卡片受潮")
     assert done.status_code == 302 and done.headers["Location"] == f"/console/members/{number}"
     assert _member(app, number).card_generation == 2
     assert auth.client.get(path).status_code == 410
     row = _log(app, number)[-1]
     assert (row.actor, row.source) == ("sec_a", "console card reissue")
+    assert "卡片受潮" in row.changes  # the reason is logged with the new generation
     pdf = auth.client.get(f"/console/members/{number}/card.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     new_url = card_url(app.config["BASE_URL"], keys, "member", member.id, 2)

@@ -37,15 +37,18 @@ def test_checklist_links_cover_every_rule(app: Flask) -> None:
         cases = [
             (Finding("meeting_missed", "warning",
                      {"kind": MeetingKind.LECTURE, "period": Period(2026, 3, "quarter")}),
-             "/console/branches/ZB/meetings/new?kind=lecture&period=2026-07-01"),
+             "/console/branches/ZB/meetings/new?kind=lecture&period=2026-07-01&cadence=quarter"),
             (Finding("meeting_missed", "warning",
                      {"kind": MeetingKind.GROUP, "period": Period(2026, 10, "month"),
                       "group": "第一党小组"}),
-             "/console/branches/ZB/meetings/new?kind=group&period=2026-10-01&group=%E7%AC%AC"),
+             "/console/branches/ZB/meetings/new?kind=group&period=2026-10-01&cadence=month"
+             "&group=%E7%AC%AC"),
+            # the member's open months up to this one, proposed as one payment
             (Finding("dues_unpaid", "critical", {"name": "李娜", "months": 6, "limit": 6}),
-             "/console/branches/ZB/dues?month=202611"),
+             "/console/branches/ZB/dues?pay=DY1&upto=202611#pay"),
+            # the members not rated, first and highlighted
             (Finding("evaluation_missing", "warning", {"year": 2025, "count": 3}),
-             "/console/branches/ZB/evaluations?year=2025"),
+             "/console/branches/ZB/evaluations?year=2025&open=1#open"),
             (Finding("probation_overdue", "warning",
                      {"name": "李娜", "ended": dt.date(2026, 7, 1)}),
              "/console/members/DY1/edit"),
