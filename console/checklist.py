@@ -3,17 +3,20 @@ with the console screen that closes it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
 
 from console.links import finding_url
 from core.clock import today
-from profiles.audit.checklist import CRITICAL, run_audit, settings_from_config
+from profiles.audit.checklist import CRITICAL, Finding, run_audit, settings_from_config
+from profiles.audit.recruitment import OnTheWay, recruitment_findings
 from profiles.audit.wording import describe, rule_label
 from profiles.members import reads as members_reads
 from profiles.months import yyyymm
 from profiles.queries import branch_page
+from profiles.recruitment import reads as recruit_reads
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,13 @@ def branch_checklist(branch_id: int) -> BranchChecklist | None:
     lines = [
         ChecklistLine(rule_label(f), describe(f), f.severity == CRITICAL,
                       finding_url(page.header.code, f, numbers, month))
-        for f in run_audit(page.audit, settings, day)
+        for f in run_audit(page.audit, settings, day) + _recruitment(branch_id, day)
     ]
     return BranchChecklist(page.header.code, page.header.name, len(page.members), lines)
+
+
+def _recruitment(branch_id: int, day: dt.date) -> list[Finding]:
+    """The 发展党员 lines (console only: applicants are never on a page a code opens)."""
+    people = [OnTheWay(a.id, a.name, recruit_reads.record_of(a))
+              for a in recruit_reads.branch_applicants(branch_id, include_full=False)]
+    return recruitment_findings(people, day)

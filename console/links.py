@@ -84,6 +84,16 @@ def edit_member_url(number: str) -> str:
                         number=number)
 
 
+def recruitment_step_url(applicant_id: int, step: str) -> str:
+    """A step's form on a person's way into the party (发展党员)."""
+    return url_for("console.recruitment_step", applicant_id=applicant_id, step=step)
+
+
+# The recruitment checklist lines and the step that closes each.
+RECRUITMENT_STEPS = {"talk_overdue": "talk", "activist_undecided": "candidate",
+                     "notice_missing": "notice"}
+
+
 def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
                 month: int) -> str | None:
     """The screen that closes the gap ``finding`` names, for branch ``code``.
@@ -101,6 +111,10 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
         return evaluations_url(code, int(p["year"]))
     if finding.rule == "minutes_missing":
         return meeting_url(int(p["meeting_id"]))
+    if finding.rule in RECRUITMENT_STEPS:
+        return recruitment_step_url(int(p["id"]), RECRUITMENT_STEPS[finding.rule])
+    if finding.rule == "approval_overdue":
+        return recruitment_step_url(int(p["id"]), str(p["step"]))
     if finding.rule == "absent":
         # Closed by a meeting the member attends (or is excused from): the branch's meetings.
         return meetings_url(code)

@@ -13,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 from core.problems import Problem, problem
 from profiles.enums import RecruitStage, ReviewConclusion
@@ -33,20 +36,20 @@ NOTICE_MAX_DAYS = 60
 
 # Each rule as the messages name it (msgids; zh in translations/zh/.../recruitment.po).
 RULES = {
-    "age": "applicants are at least 18",
-    "order": "steps in order",
-    "talk": "the talk within a month of the application",
-    "activist_year": "at least a year as activist",
-    "contacts": "one or two 培养联系人, full members",
-    "introducers": "two 入党介绍人, full members",
-    "review": "政治审查 before admission",
-    "notice": "预审 and 公示 before the 支部大会",
-    "quorum": "more than half of the voting members present",
-    "majority": "more than half of all voting full members in favour",
-    "approval": "approval within 3 months of the 支部大会",
-    "probation": "probation one year from the 支部大会",
-    "extension": "one extension of 6 to 12 months",
-    "counts": "counts that add up",
+    "age": _l("applicants are at least 18"),
+    "order": _l("steps in order"),
+    "talk": _l("the talk within a month of the application"),
+    "activist_year": _l("at least a year as activist"),
+    "contacts": _l("one or two 培养联系人, full members"),
+    "introducers": _l("two 入党介绍人, full members"),
+    "review": _l("政治审查 before admission"),
+    "notice": _l("预审 and 公示 before the 支部大会"),
+    "quorum": _l("more than half of the voting members present"),
+    "majority": _l("more than half of all voting full members in favour"),
+    "approval": _l("approval within 3 months of the 支部大会"),
+    "probation": _l("probation one year from the 支部大会"),
+    "extension": _l("one extension of 6 to 12 months"),
+    "counts": _l("counts that add up"),
 }
 
 STEPS = ("talk", "activist", "training", "candidate", "introducers", "review", "intensive",
@@ -125,7 +128,7 @@ def _stage(record: Record, *wanted: RecruitStage) -> list[Problem]:
                     stage=label(record.stage))]
 
 
-def _not_before(field: str, day: dt.date | None, earlier: dt.date | None, what: str,
+def _not_before(field: str, day: dt.date | None, earlier: dt.date | None, what: Any,
                 rule: str = "order") -> list[Problem]:
     if day is not None and earlier is not None and day < earlier:
         return [refusal(field, rule, "the date %(date)s is before %(what)s (%(earlier)s); "
@@ -134,7 +137,7 @@ def _not_before(field: str, day: dt.date | None, earlier: dt.date | None, what: 
     return []
 
 
-def _required(field: str, value: object, what: str) -> list[Problem]:
+def _required(field: str, value: object, what: Any) -> list[Problem]:
     if value is None or value == "":
         return [problem(field, "Give %(what)s.", what=what)]
     return []
@@ -168,8 +171,8 @@ def application_problems(*, name: str, birth_date: dt.date | None, applied_on: d
         found.append(problem("name", "Give the applicant's name."))
     elif len(name) > 60:
         found.append(problem("name", "Too long: at most %(count)s characters.", count=60))
-    found += _required("birth_date", birth_date, "the birth date (the age rule needs it)")
-    found += _required("applied_on", applied_on, "the date of the application")
+    found += _required("birth_date", birth_date, _l("the birth date (the age rule needs it)"))
+    found += _required("applied_on", applied_on, _l("the date of the application"))
     found += _not_future("applied_on", applied_on, today)
     if birth_date and applied_on and full_years(birth_date, applied_on) < MIN_AGE:
         found.append(refusal("birth_date", "age", "the applicant was %(age)s on the day of the "
@@ -185,9 +188,9 @@ def talk_problems(record: Record, *, talk_on: dt.date | None,
                   today: dt.date | None = None) -> list[Problem]:
     """The talk (谈话) with an applicant, on or after the application."""
     return (_stage(record, RecruitStage.APPLICANT)
-            + _required("talk_on", talk_on, "the date of the talk")
+            + _required("talk_on", talk_on, _l("the date of the talk"))
             + _not_future("talk_on", talk_on, today)
-            + _not_before("talk_on", talk_on, record.applied_on, "the application"))
+            + _not_before("talk_on", talk_on, record.applied_on, _l("the application")))
 
 
 def talk_due(applied_on: dt.date) -> dt.date:
@@ -226,12 +229,12 @@ def activist_problems(record: Record, *, decided_on: dt.date | None,
     if record.talk_on is None:
         found.append(refusal("decided_on", "talk", "record the talk with the applicant "
                              "first."))
-    found += _required("decided_on", decided_on, "the date of the branch's decision")
-    found += _required("filed_on", filed_on, "the date the 上级 filed it (备案)")
+    found += _required("decided_on", decided_on, _l("the date of the branch's decision"))
+    found += _required("filed_on", filed_on, _l("the date the 上级 filed it (备案)"))
     found += _not_future("decided_on", decided_on, today) + _not_future("filed_on", filed_on,
                                                                           today)
-    found += _not_before("decided_on", decided_on, record.talk_on, "the talk")
-    found += _not_before("filed_on", filed_on, decided_on, "the branch's decision")
+    found += _not_before("decided_on", decided_on, record.talk_on, _l("the talk"))
+    found += _not_before("filed_on", filed_on, decided_on, _l("the branch's decision"))
     found += _people_problems("contacts", contacts, 1, 2, "contacts")
     return found
 
@@ -240,10 +243,10 @@ def training_problems(record: Record, *, completed_on: dt.date | None, hours: in
                       today: dt.date | None = None) -> list[Problem]:
     """党校 training of an activist (or a 发展对象): its end and hours."""
     return (_stage(record, RecruitStage.ACTIVIST, RecruitStage.CANDIDATE)
-            + _required("completed_on", completed_on, "the date the training ended")
+            + _required("completed_on", completed_on, _l("the date the training ended"))
             + _not_future("completed_on", completed_on, today)
             + _not_before("completed_on", completed_on, record.activist_on,
-                          "becoming an activist")
+                          _l("becoming an activist"))
             + _hours("hours", hours))
 
 
@@ -260,12 +263,12 @@ def candidate_problems(record: Record, *, opinions_on: dt.date | None,
     if record.training_on is None:
         found.append(refusal("decided_on", "order", "record the activist's training (党校) "
                              "first."))
-    found += _required("opinions_on", opinions_on, "the date opinions were heard (听取意见)")
-    found += _required("decided_on", decided_on, "the date of the 支委会's decision")
+    found += _required("opinions_on", opinions_on, _l("the date opinions were heard (听取意见)"))
+    found += _required("decided_on", decided_on, _l("the date of the 支委会's decision"))
     found += _not_future("decided_on", decided_on, today)
     found += _not_before("opinions_on", opinions_on, record.activist_on,
-                         "becoming an activist")
-    found += _not_before("decided_on", decided_on, opinions_on, "hearing the opinions")
+                         _l("becoming an activist"))
+    found += _not_before("decided_on", decided_on, opinions_on, _l("hearing the opinions"))
     if decided_on and record.activist_on and decided_on < candidate_eligible_on(
             record.activist_on):
         found.append(refusal("decided_on", "activist_year", "an activist since %(since)s can "
@@ -286,21 +289,21 @@ def review_problems(record: Record, *, reviewed_on: dt.date | None,
                     today: dt.date | None = None) -> list[Problem]:
     """政治审查 of a 发展对象, and its conclusion."""
     return (_stage(record, RecruitStage.CANDIDATE)
-            + _required("reviewed_on", reviewed_on, "the date of the political review")
-            + _required("conclusion", conclusion, "the review's conclusion")
+            + _required("reviewed_on", reviewed_on, _l("the date of the political review"))
+            + _required("conclusion", conclusion, _l("the review's conclusion"))
             + _not_future("reviewed_on", reviewed_on, today)
             + _not_before("reviewed_on", reviewed_on, record.candidate_on,
-                          "becoming a 发展对象"))
+                          _l("becoming a 发展对象")))
 
 
 def intensive_problems(record: Record, *, completed_on: dt.date | None, hours: int | None,
                        today: dt.date | None = None) -> list[Problem]:
     """集中培训 of a 发展对象."""
     return (_stage(record, RecruitStage.CANDIDATE)
-            + _required("completed_on", completed_on, "the date the training ended")
+            + _required("completed_on", completed_on, _l("the date the training ended"))
             + _not_future("completed_on", completed_on, today)
             + _not_before("completed_on", completed_on, record.candidate_on,
-                          "becoming a 发展对象")
+                          _l("becoming a 发展对象"))
             + _hours("hours", hours))
 
 
@@ -318,14 +321,14 @@ def prereview_problems(record: Record, *, prereviewed_on: dt.date | None,
                              "first."))
     if record.intensive_on is None:
         found.append(refusal("prereviewed_on", "order", "record the 集中培训 first."))
-    found += _required("prereviewed_on", prereviewed_on, "the date of the 预审")
+    found += _required("prereviewed_on", prereviewed_on, _l("the date of the 预审"))
     found += _not_future("prereviewed_on", prereviewed_on, today)
     found += _not_before("prereviewed_on", prereviewed_on, record.review_on,
-                         "the political review")
+                         _l("the political review"))
     found += _not_before("prereviewed_on", prereviewed_on, record.intensive_on,
-                         "the 集中培训")
+                         _l("the 集中培训"))
     found += _required("pledge_number", (pledge_number or "").strip(),
-                       "the number of the 入党志愿书")
+                       _l("the number of the 入党志愿书"))
     if pledge_number and len(pledge_number.strip()) > 32:
         found.append(problem("pledge_number", "Too long: at most %(count)s characters.",
                              count=32))
@@ -340,10 +343,10 @@ def notice_problems(record: Record, *, notice_from: dt.date | None,
     found = []
     if record.prereview_on is None:
         found.append(refusal("notice_from", "notice", "record the 预审 first."))
-    found += _required("notice_from", notice_from, "the first day of the 公示")
-    found += _required("notice_until", notice_until, "the last day of the 公示")
+    found += _required("notice_from", notice_from, _l("the first day of the 公示"))
+    found += _required("notice_until", notice_until, _l("the last day of the 公示"))
     found += _not_future("notice_until", notice_until, today)
-    found += _not_before("notice_from", notice_from, record.prereview_on, "the 预审", "notice")
+    found += _not_before("notice_from", notice_from, record.prereview_on, _l("the 预审"), "notice")
     if notice_from and notice_until:
         days = (notice_until - notice_from).days + 1
         if not NOTICE_MIN_DAYS <= days <= NOTICE_MAX_DAYS:
@@ -407,7 +410,7 @@ def admission_problems(record: Record, *, meeting_on: dt.date | None, votes: Vot
                              "first."))
     if record.notice_until is None:
         found.append(refusal("meeting_on", "notice", "record the 公示 first."))
-    found += _required("meeting_on", meeting_on, "the date of the 支部大会")
+    found += _required("meeting_on", meeting_on, _l("the date of the 支部大会"))
     found += _not_future("meeting_on", meeting_on, today)
     if meeting_on and record.notice_until and meeting_on <= record.notice_until:
         found.append(refusal("meeting_on", "notice", "the 支部大会 comes after the 公示 "
@@ -432,11 +435,11 @@ def approval_problems(record: Record, *, talk_on: dt.date | None,
     found = _stage(record, RecruitStage.CANDIDATE)
     if record.admit_meeting_on is None:
         found.append(refusal("approved_on", "order", "record the 支部大会 first."))
-    found += _required("talk_on", talk_on, "the date of the 上级's talk")
-    found += _required("approved_on", approved_on, "the date of the approval")
+    found += _required("talk_on", talk_on, _l("the date of the 上级's talk"))
+    found += _required("approved_on", approved_on, _l("the date of the approval"))
     found += _not_future("approved_on", approved_on, today)
-    found += _not_before("talk_on", talk_on, record.admit_meeting_on, "the 支部大会")
-    found += _not_before("approved_on", approved_on, talk_on, "the 上级's talk")
+    found += _not_before("talk_on", talk_on, record.admit_meeting_on, _l("the 支部大会"))
+    found += _not_before("approved_on", approved_on, talk_on, _l("the 上级's talk"))
     return found
 
 
@@ -449,7 +452,7 @@ def extension_problems(record: Record, *, decided_on: dt.date | None, months: in
                              "(%(months)s months).", months=record.extension_months))
     if record.convert_meeting_on is not None:
         found.append(refusal(None, "order", "the conversion is already on record."))
-    found += _required("decided_on", decided_on, "the date of the decision")
+    found += _required("decided_on", decided_on, _l("the date of the decision"))
     found += _not_future("decided_on", decided_on, today)
     if months is None or not EXTENSION_MONTHS[0] <= months <= EXTENSION_MONTHS[1]:
         found.append(refusal("months", "extension", "an extension is %(low)s to %(high)s "
@@ -461,7 +464,7 @@ def extension_problems(record: Record, *, decided_on: dt.date | None, months: in
     if decided_on and record.admit_meeting_on:
         found += _not_before("decided_on", decided_on,
                              add_months(record.admit_meeting_on, PROBATION_MONTHS),
-                             "the end of the year's probation", "probation")
+                             _l("the end of the year's probation"), "probation")
     return found
 
 
@@ -472,7 +475,7 @@ def conversion_problems(record: Record, *, meeting_on: dt.date | None, votes: Vo
     if record.convert_meeting_on is not None:
         found.append(refusal(None, "order", "the 支部大会 on this conversion is already on "
                              "record (%(date)s).", date=record.convert_meeting_on.isoformat()))
-    found += _required("meeting_on", meeting_on, "the date of the 支部大会")
+    found += _required("meeting_on", meeting_on, _l("the date of the 支部大会"))
     found += _not_future("meeting_on", meeting_on, today)
     if meeting_on and record.probation_ends and meeting_on < record.probation_ends:
         found.append(refusal("meeting_on", "probation", "the probation ends %(date)s; the "
@@ -494,9 +497,9 @@ def conversion_approval_problems(record: Record, *, approved_on: dt.date | None,
     if record.convert_meeting_on is None:
         found.append(refusal("approved_on", "order", "record the 支部大会 on the conversion "
                              "first."))
-    found += _required("approved_on", approved_on, "the date of the approval")
+    found += _required("approved_on", approved_on, _l("the date of the approval"))
     found += _not_future("approved_on", approved_on, today)
-    found += _not_before("approved_on", approved_on, record.convert_meeting_on, "the 支部大会")
+    found += _not_before("approved_on", approved_on, record.convert_meeting_on, _l("the 支部大会"))
     return found
 
 
@@ -545,3 +548,70 @@ def stage_after(step: str, stage: RecruitStage) -> RecruitStage:
     return {"activist": RecruitStage.ACTIVIST, "candidate": RecruitStage.CANDIDATE,
             "approve": RecruitStage.PROBATIONARY,
             "convert_approve": RecruitStage.FULL}.get(step, stage)
+
+
+# -- a register kept elsewhere (an import) ---------------------------------------------------
+
+# The dates a stage needs on record, and (in order) the dates a register's row may give.
+STAGE_DATES: dict[RecruitStage, tuple[str, ...]] = {
+    RecruitStage.APPLICANT: ("applied_on",),
+    RecruitStage.ACTIVIST: ("applied_on", "activist_on"),
+    RecruitStage.CANDIDATE: ("applied_on", "activist_on", "candidate_on"),
+    RecruitStage.PROBATIONARY: ("applied_on", "activist_on", "candidate_on",
+                                "admit_meeting_on", "approved_on"),
+    RecruitStage.FULL: ("applied_on", "activist_on", "candidate_on", "admit_meeting_on",
+                        "approved_on", "convert_approved_on"),
+}
+DATE_ORDER = ("applied_on", "talk_on", "activist_on", "candidate_on", "admit_meeting_on",
+              "approved_on", "convert_meeting_on", "convert_approved_on")
+DATE_NAMES = {
+    "applied_on": _l("the application"), "talk_on": _l("the talk"),
+    "activist_on": _l("becoming an activist"), "candidate_on": _l("becoming a 发展对象"),
+    "admit_meeting_on": _l("the 支部大会"), "approved_on": _l("the approval"),
+    "convert_meeting_on": _l("the 支部大会 on the conversion"),
+    "convert_approved_on": _l("the conversion's approval"),
+}
+
+
+def register_problems(record: Record, introducers: int, contacts: int) -> list[Problem]:
+    """A register's row: the dates its stage needs, in order, with the year as activist, the
+    two introducers of anyone admitted, the probation's year before the conversion."""
+    found = []
+    for field in STAGE_DATES[record.stage]:
+        if getattr(record, field) is None:
+            found.append(refusal(field, "order", "a %(stage)s has the date of %(what)s on "
+                                 "record; fill in the cell or change the stage.",
+                                 stage=label(record.stage), what=DATE_NAMES[field]))
+    earlier: tuple[str, dt.date] | None = None
+    for field in DATE_ORDER:
+        day = getattr(record, field)
+        if day is None:
+            continue
+        if earlier is not None and day < earlier[1]:
+            found.append(refusal(field, "order", "the date %(date)s is before %(what)s "
+                                 "(%(earlier)s); check both cells.", date=day.isoformat(),
+                                 what=DATE_NAMES[earlier[0]], earlier=earlier[1].isoformat()))
+        earlier = (field, day)
+    if record.activist_on and record.candidate_on and record.candidate_on < \
+            candidate_eligible_on(record.activist_on):
+        found.append(refusal("candidate_on", "activist_year", "an activist since %(since)s "
+                             "can become a 发展对象 from %(first)s on; check both cells.",
+                             since=record.activist_on.isoformat(),
+                             first=candidate_eligible_on(record.activist_on).isoformat()))
+    if record.stage in (RecruitStage.PROBATIONARY, RecruitStage.FULL) and introducers != 2 \
+            and introducers:
+        found.append(refusal("introducers", "introducers", "name two, separated by 、."))
+    if contacts > 2:
+        found.append(refusal("contacts", "contacts", "name %(low)s to %(high)s people.",
+                             low=1, high=2))
+    if record.extension_months and not EXTENSION_MONTHS[0] <= record.extension_months <= \
+            EXTENSION_MONTHS[1]:
+        found.append(refusal("extension_months", "extension", "an extension is %(low)s to "
+                             "%(high)s months.", low=EXTENSION_MONTHS[0],
+                             high=EXTENSION_MONTHS[1]))
+    ends = record.probation_ends
+    if ends and record.convert_meeting_on and record.convert_meeting_on < ends:
+        found.append(refusal("convert_meeting_on", "probation", "the probation ends %(date)s; "
+                             "the conversion is decided then, not before.",
+                             date=ends.isoformat()))
+    return found

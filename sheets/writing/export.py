@@ -41,6 +41,11 @@ TITLES = {
 }
 
 
+# The kinds a branch export holds (a 发展党员 register is imported, not exported: the
+# branch's people on the way are in the console, and its yearly table is its own export).
+EXPORTED_KINDS = ("members", "meetings", "dues", "points", "evaluations")
+
+
 class BranchNotFound(UserError, LookupError):
     """No branch has the code asked for."""
 

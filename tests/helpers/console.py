@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -133,3 +134,21 @@ MEMBER_FORM: dict[str, str] = {
     "status": "normal", "joined_on": "2010-07-01", "converted_on": "2011-07-01",
     "probation_extension_months": "", "dues_basis": "wage", "id_number": "", "phone": "",
     "address": "", "birth_date": "", "dues_base": ""}
+
+
+APPLICANT_NAME = "甲申请人"
+
+
+def make_applicant_in(code: str, name: str = APPLICANT_NAME) -> Any:
+    """An applicant (入党申请人) of branch ``code``, committed, with a private phone."""
+    import datetime as dt
+
+    from core.changelog import Actor
+    from profiles.recruitment.operations import apply
+
+    branch = db.session.scalar(select(Branch).where(Branch.code == code))
+    applicant = apply(Actor("test", "test"), branch=branch, name=name,
+                      applied_on=dt.date(2025, 1, 10), birth_date=dt.date(1999, 5, 1),
+                      phone="13987654321")
+    db.session.commit()
+    return applicant
