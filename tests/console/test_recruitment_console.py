@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from accounts.models import Role
 from core.db import db
-from profiles.enums import Category, RecruitStage
+from profiles.enums import Category, RecruitStage, ReviewConclusion
 from profiles.models import Applicant, ChangeLog, Member, Membership
 from tests.helpers import factories
 from tests.helpers.console import AuthActions, make_account, make_applicant_in
@@ -158,3 +158,90 @@ def test_a_supervisor_reads_without_private_fields_or_forms(app: Flask, setup) -
     with app.app_context():
         assert db.session.scalar(select(ChangeLog.action).where(
             ChangeLog.table_name == "applicant", ChangeLog.action == "reveal")) == "reveal"
+
+
+def _checklist(auth: AuthActions) -> str:
+    return auth.client.get("/console/branches/FZ01").get_data(as_text=True)
+
+
+def _link(page: str, name: str) -> str:
+    found = re.search(r'<a href="([^"]+)">' + re.escape(name), page)
+    assert found, (name, page[-3000:])
+    return found.group(1)
+
+
+def test_each_recruitment_line_is_closed_by_the_screen_it_links_to(app: Flask, setup) -> None:
+    auth, n = setup
+    from core.changelog import Actor
+    from profiles.recruitment import operations as ops
+
+    who = Actor("t", "t")
+    with app.app_context():
+        talk = make_applicant_in("FZ01", "待谈话")  # applied 2025-01-10: talk overdue
+        activist = make_applicant_in("FZ01", "老积极分子")
+        ops.record_talk(who, activist, talk_on=dt.date(2025, 1, 15))
+        one = db.session.scalar(select(Member).where(Member.number == n["one"]))
+        two = db.session.scalar(select(Member).where(Member.number == n["two"]))
+        ops.make_activist(who, activist, decided_on=dt.date(2025, 2, 1),
+                          filed_on=dt.date(2025, 2, 2), contacts=[one])
+        ops.record_training(who, activist, completed_on=dt.date(2025, 3, 1), hours=20)
+        waiting = make_applicant_in("FZ01", "待审批")
+        for a, d in ((waiting, dt.date(2023, 1, 15)),):
+            a.applied_on = dt.date(2023, 1, 10)
+            ops.record_talk(who, a, talk_on=d)
+            ops.make_activist(who, a, decided_on=dt.date(2023, 2, 1),
+                              filed_on=dt.date(2023, 2, 2), contacts=[one])
+            ops.record_training(who, a, completed_on=dt.date(2023, 3, 1), hours=20)
+            ops.make_candidate(who, a, opinions_on=dt.date(2024, 2, 1),
+                               decided_on=dt.date(2024, 2, 2))
+            ops.set_introducers(who, a, [one, two])
+            ops.record_review(who, a, reviewed_on=dt.date(2024, 3, 1),
+                              conclusion=ReviewConclusion.PASSED)
+            ops.record_intensive(who, a, completed_on=dt.date(2024, 3, 5), hours=24)
+            ops.record_prereview(who, a, prereviewed_on=dt.date(2024, 3, 10), pledge_number="Z1")
+        db.session.commit()
+        ids = {"talk": talk.id, "activist": activist.id, "waiting": waiting.id}
+    page = _checklist(auth)
+    # a 公示 not held (after the 预审): closed by the notice form
+    url = _link(page, "待审批：2024-03-10 已预审，未登记公示")
+    assert url == f"/console/recruitment/{ids['waiting']}/notice"
+    assert auth.post(url, notice_from="2024-03-11", notice_until="2024-03-17").status_code == 303
+    assert "未登记公示" not in _checklist(auth)
+    _step(auth, ids["waiting"], "admit", meeting_on="2024-04-01", **VOTES)
+    page = _checklist(auth)
+    url = _link(page, "待审批：2024-04-01 支部大会通过，三个月仍未经上级党委审批")
+    assert url == f"/console/recruitment/{ids['waiting']}/approve"
+    assert auth.post(url, talk_on="2024-04-05", approved_on="2024-08-01",
+                     number="").status_code == 303
+    page = _checklist(auth)
+    assert "仍未经上级党委审批" not in page
+    # a conversion overdue: the member checklist's line, fed by the real dates
+    assert "待审批：预备期已于2025-04-01届满，尚未转正" in page
+    # a talk overdue: closed by the talk form
+    url = _link(page, "待谈话：已递交入党申请书，尚未谈话")
+    assert url == f"/console/recruitment/{ids['talk']}/talk"
+    assert auth.post(url, talk_on="2025-02-20", talk_by="").status_code == 303
+    # an activist past a year (a warning): closed by the 发展对象 form
+    page = _checklist(auth)
+    assert "尚未谈话" not in page
+    url = _link(page, "老积极分子：2025-02-01 确定为入党积极分子，已满一年")
+    assert url == f"/console/recruitment/{ids['activist']}/candidate"
+    assert auth.post(url, opinions_on="2026-02-01", decided_on="2026-02-02").status_code == 303
+    assert "已满一年" not in _checklist(auth)
+
+
+def test_the_yearly_table_counts_each_step_in_its_year(app: Flask, setup) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    auth, n = setup
+    test_one_person_from_application_to_full_membership(app, (auth, n))
+    response = auth.client.get("/console/branches/FZ01/recruitment/table.xlsx?year=2026")
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.data)).active
+    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows[2024] == (1, 1, 0, 0, 0)
+    assert rows[2025] == (0, 0, 1, 1, 0)
+    assert rows[2026] == (0, 0, 0, 0, 1)
+    assert rows["合计"] == (1, 1, 1, 1, 1)
