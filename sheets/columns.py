@@ -147,7 +147,7 @@ RECRUITMENT_COLUMNS: tuple[Column, ...] = (
     Column("birth_date", "出生日期", "Birth date", ("出生年月", "出生时间"), True),
     Column("id_number", "身份证号", "ID number", ("身份证号码", "公民身份号码"), width=21),
     Column("phone", "联系电话", "Phone", ("手机", "手机号", "联系方式"), width=14),
-    Column("stage", "发展阶段", "Stage",
+    Column("recruit_stage", "发展阶段", "Stage",
            ("当前阶段", "所处阶段", "政治面貌", "培养阶段", "发展党员阶段"), True, 12),
     Column("applied_on", "提交书面申请书时间", "Applied on",
            ("申请入党日期", "申请入党时间", "递交入党申请书时间", "入党申请时间", "申请日期"),

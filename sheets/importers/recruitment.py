@@ -88,7 +88,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         if code == "":
             cells.report("branch", "Give the branch (所在支部 or 支部编号) of the person.")
         name = cells.name("name", required=True)
-        stage = cells.choice("stage", RecruitStage, required=True)
+        stage = cells.choice("recruit_stage", RecruitStage, required=True)
         dates = {field: cells.date(field) for field in DATES}
         birth_date = cells.date("birth_date", required=True, month_only=True)
         id_number = cells.text("id_number", max_length=18).upper() or None
@@ -137,8 +137,8 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             outcome.unchanged += 1
             continue
         first_time(cells, "name", (branch_id, name, dates["applied_on"]), seen,
-                   "%(other)s: the same person (branch, name, application date) twice; keep "
-                   "one row.")
+                   "The same person (branch, name, application date) is in row %(other)s "
+                   "already; keep one of the rows.")
         if not row_is_clean(cells, before):
             continue
         private = {"birth_date": birth_date, "id_number": id_number,

@@ -38,6 +38,7 @@ TITLES = {
     "dues": "党费收缴",
     "points": "党员积分",
     "evaluations": "民主评议党员",
+    "recruitment": "发展党员工作台账",
 }
 
 

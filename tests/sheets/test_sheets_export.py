@@ -93,7 +93,7 @@ def test_templates_have_dropdowns_and_importable_headers(kind: str, tmp_path: Pa
     assert ws.max_row == 3  # title, header, example
     lists = [v.formula1 for v in ws.data_validations.dataValidation]
     expected = {"members": "正式党员", "meetings": "出席", "dues": None, "points": None,
-                "evaluations": "支部评定"}[kind]
+                "evaluations": "支部评定", "recruitment": "发展对象"}[kind]
     if expected:
         assert any(expected in f for f in lists)
 
