@@ -12,7 +12,7 @@ from werkzeug.routing import Rule
 
 from accounts.access import AccessRule, access_rule
 from console import CONSOLE_BLUEPRINTS
-from tests.helpers.console import World, make_applicant_in
+from tests.helpers.console import World
 
 # How to fill each URL argument for a route about branch A. Add one here when a new
 # screen takes a new kind of argument; create the record in branch A once per world, e.g.
@@ -27,7 +27,7 @@ URL_VALUES: dict[str, Callable[[World], str]] = {
     "meeting_id": lambda w: str(w.a.meeting_id),
     "token": lambda w: w.a.member_token,
     "file_id": lambda w: w.once("file", lambda: str(make_meeting_photo(w.a.meeting_id))),
-    "applicant_id": lambda w: w.once("applicant", lambda: str(make_applicant_in(w.a.code).id)),
+    "applicant_id": lambda w: str(w.a.applicant_id),  # an applicant of branch A (发展党员)
     "step": lambda w: "talk",  # the first step of 发展党员 (any step's form answers alike)
 }
 
