@@ -21,6 +21,7 @@ from sheets.importers.recruitment import import_recruitment
 from sheets.reading.sheet_file import Upload
 from sheets.report.refusal import SheetRefused
 from tests.helpers import factories
+from tests.helpers.pages import path
 from tests.helpers.sheets import xlsx
 
 HEADER = ["姓名", "性别", "出生年月", "所在支部", "发展阶段", "提交书面申请书时间",
@@ -111,3 +112,19 @@ def test_a_bad_row_is_refused_saying_how_to_fix_it(app: Flask, register: Path, t
     assert message in text and "第2行" in text, text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Applicant)) == 0
+
+
+def test_the_member_page_names_the_introducers_only_if_the_organisation_enables_it(
+        app: Flask, register: Path) -> None:
+    with app.app_context():
+        import_recruitment(_upload(register), actor="tester")
+        member_id = db.session.scalar(select(Applicant.member_id).where(
+            Applicant.name == "孙预备"))
+        url = path(app, "member", member_id)
+    client = app.test_client()
+    page = client.get(url).get_data(as_text=True)
+    assert "孙预备" in page and "老党员乙" not in page and "入党介绍人" not in page
+    assert "13900002222" not in page and "1995-01-01" not in page  # private, as any member's
+    app.config["SHOW_INTRODUCERS"] = True
+    page = client.get(url).get_data(as_text=True)
+    assert "入党介绍人" in page and "老党员甲、老党员乙" in page
