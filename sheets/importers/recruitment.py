@@ -95,6 +95,10 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         number = cells.text("number", max_length=32).upper()
         hours = {f: cells.integer(f, limit=MAX_HOURS) for f in ("training_hours",
                                                                        "intensive_hours")}
+        for field, value in hours.items():
+            if value is not None and value < 1:
+                cells.report(field, "Training hours are a whole number from 1 to %(max)s.",
+                             max=MAX_HOURS)
         extension = cells.integer("extension_months", limit=12) or 0
         conclusion = cells.choice("review_conclusion", ReviewConclusion)
         if not code or stage is None or not name:

@@ -245,3 +245,25 @@ def test_the_yearly_table_counts_each_step_in_its_year(app: Flask, setup) -> Non
     assert rows[2025] == (0, 0, 1, 1, 0)
     assert rows[2026] == (0, 0, 0, 0, 1)
     assert rows["合计"] == (1, 1, 1, 1, 1)
+
+
+def test_the_pipeline_and_the_checklist_run_as_many_statements_for_many_people(
+        app: Flask, setup) -> None:
+    from tests.helpers.pages import count_statements
+
+    auth, _ = setup
+
+    def count(url: str) -> int:
+        auth.client.get(url)
+        with count_statements(app) as statements:
+            assert auth.client.get(url).status_code == 200
+        return len(statements)
+
+    urls = ("/console/branches/FZ01/recruitment", "/console/branches/FZ01")
+    with app.app_context():
+        make_applicant_in("FZ01", "一号")
+    few = [count(u) for u in urls]
+    with app.app_context():
+        for i in range(12):
+            make_applicant_in("FZ01", f"多人{i:02d}")
+    assert [count(u) for u in urls] == few

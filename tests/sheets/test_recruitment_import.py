@@ -26,18 +26,19 @@ from tests.helpers.sheets import xlsx
 
 HEADER = ["姓名", "性别", "出生年月", "所在支部", "发展阶段", "提交书面申请书时间",
           "谈话时间", "确定为入党积极分子时间", "培养联系人", "确定为发展对象时间",
-          "入党介绍人", "支部大会通过时间", "上级党委审批时间", "转正时间", "联系电话"]
+          "入党介绍人", "支部大会通过时间", "上级党委审批时间", "转正时间", "联系电话",
+          "党校培训学时"]
 ROWS = [
     ["赵申请", "男", "2001-03", "发展支部", "入党申请人", "2026-10-01", "", "", "", "", "", "",
-     "", "", "13800001111"],
+     "", "", "13800001111", ""],
     ["钱积极", "女", "1998-05-02", "发展支部", "积极分子", "2025-01-05", "2025-01-20",
-     "2025-03-01", "老党员甲", "", "", "", "", "", ""],
+     "2025-03-01", "老党员甲", "", "", "", "", "", "", 32],
     ["孙预备", "男", "1995-01-01", "发展支部", "预备党员", "2023-02-01", "2023-02-15",
      "2023-04-01", "老党员甲", "2024-05-01", "老党员甲、老党员乙", "2026-06-01",
-     "2026-07-01", "", "13900002222"],
+     "2026-07-01", "", "13900002222", 40],
     ["李正式", "女", "1990-09-09", "发展支部", "正式党员", "2020-03-01", "2020-03-20",
      "2020-05-01", "老党员乙", "2021-06-01", "老党员甲、老党员乙", "2021-09-01",
-     "2021-10-01", "2022-09-10", ""],
+     "2021-10-01", "2022-09-10", "", ""],
 ]
 
 
@@ -66,7 +67,7 @@ def test_a_register_imports_each_person_at_their_stage(app: Flask, register: Pat
         assert {n: a.stage for n, a in people.items()} == {
             "赵申请": RecruitStage.APPLICANT, "钱积极": RecruitStage.ACTIVIST,
             "孙预备": RecruitStage.PROBATIONARY, "李正式": RecruitStage.FULL}
-        assert people["赵申请"].phone == "13800001111"
+        assert people["赵申请"].phone == "13800001111" and people["钱积极"].training_hours == 32
         admitted = db.session.get(Member, people["孙预备"].member_id)
         assert (admitted.category, admitted.joined_on) == (Category.PROBATIONARY,
                                                            dt.date(2026, 6, 1))
@@ -96,6 +97,7 @@ def test_a_register_imports_each_person_at_their_stage(app: Flask, register: Pat
     ({10: "老党员甲、无此人"}, "无此人"),
     ({11: ""}, "填写该单元格"),  # a 预备党员 has the date of the 支部大会
     ({12: "2026-05-01"}, "请检查两个单元格"),  # approved before the meeting
+    ({15: "0"}, "培训学时为 1 到 1000 之间的整数"),
 ])
 def test_a_bad_row_is_refused_saying_how_to_fix_it(app: Flask, register: Path, tmp_path: Path,
                                                    change: dict[int, str], message: str) -> None:
