@@ -85,6 +85,12 @@ def apply(actor: Actor, *, branch: Branch, name: str, applied_on: dt.date | None
              for f, n in (("ethnicity", 20), ("phone", 32), ("address", 200))
              if values[f] and len(values[f]) > n])
     check(_unique_id_number(id_number, None))
+    if db.session.scalar(select(Applicant.id).where(
+            Applicant.branch_id == branch.id, Applicant.name == name,
+            Applicant.applied_on == applied_on)) is not None:
+        check([problem("name", "The application of %(name)s dated %(date)s is on record "
+                       "already; open it from the branch's recruitment list.", name=name,
+                       date=applied_on.isoformat() if applied_on else "")])
     a = Applicant(branch_id=branch.id, stage=RecruitStage.APPLICANT, extension_months=0,
                   **values)
     db.session.add(a)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.models import Role
 from core.db import db
@@ -61,6 +61,10 @@ def test_one_person_from_application_to_full_membership(app: Flask, setup) -> No
                          ethnicity="汉族", id_number="", phone="13911112222", address="东路1号")
     assert response.status_code == 303
     person = int(response.headers["Location"].rsplit("/", 1)[1])
+    again = auth.post("/console/branches/FZ01/recruitment/new", name="新同志",
+                      applied_on="2024-09-01", birth_date="2000-01-01", gender="female",
+                      ethnicity="汉族", id_number="", phone="13911112222", address="东路1号")
+    assert again.status_code == 400 and "入党申请已登记" in again.get_data(as_text=True)
     _step(auth, person, "talk", talk_on="2024-09-15", talk_by="支部书记")
     _step(auth, person, "activist", decided_on="2024-10-01", filed_on="2024-10-08",
           contact_1=n["one"], contact_2="")
@@ -73,6 +77,9 @@ def test_one_person_from_application_to_full_membership(app: Flask, setup) -> No
     _step(auth, person, "notice", notice_from="2025-10-26", notice_until="2025-11-01")
     _step(auth, person, "admit", meeting_on="2025-11-05", **VOTES)
     _step(auth, person, "approve", talk_on="2025-11-10", approved_on="2025-11-20", number="")
+    twice = auth.post(f"/console/recruitment/{person}/approve", talk_on="2025-11-10",
+                      approved_on="2025-11-20", number="")  # a double tap: refused, harmless
+    assert twice.status_code == 400 and "按程序逐步进行" in twice.get_data(as_text=True)
     _step(auth, person, "convert", meeting_on="2026-11-05", **VOTES)
     _step(auth, person, "convert_approve", approved_on="2026-11-15")
     with app.app_context():
@@ -80,6 +87,10 @@ def test_one_person_from_application_to_full_membership(app: Flask, setup) -> No
         assert a.stage is RecruitStage.FULL and a.member_id is not None
         member = db.session.get(Member, a.member_id)
         assert (member.name, member.category) == ("新同志", Category.FULL)
+        assert db.session.scalar(select(func.count()).select_from(Member).where(
+            Member.name == "新同志")) == 1
+        assert db.session.scalar(select(func.count()).select_from(Applicant).where(
+            Applicant.name == "新同志")) == 1
         assert member.joined_on == dt.date(2025, 11, 5)  # the 支部大会's date
         assert member.converted_on == dt.date(2026, 11, 5)  # the day probation ended
         assert member.phone == "13911112222" and a.phone is None  # moved, one copy
@@ -152,6 +163,9 @@ def test_a_supervisor_reads_without_private_fields_or_forms(app: Flask, setup) -
     page = supervisor.client.get(f"/console/recruitment/{person}").get_data(as_text=True)
     assert "被督导者" in page and "139" not in page and "/talk" not in page
     assert supervisor.client.get(f"/console/recruitment/{person}/talk").status_code == 403
+    english = supervisor.client.get("/console/branches/FZ01/recruitment?lang=en")
+    text = english.get_data(as_text=True)
+    assert "Recruitment" in text and "Applicant" in text and "Record an application" not in text
     assert supervisor.post(f"/console/recruitment/{person}/reveal").status_code == 403
     revealed = auth.post(f"/console/recruitment/{person}/reveal").get_data(as_text=True)
     assert "13987654321" in revealed
