@@ -15,8 +15,10 @@ from sqlalchemy import select
 from accounts.models import Role
 from core.changelog import Actor
 from core.db import db
-from profiles.models import Applicant, Branch
+from profiles.enums import Category, MemberStatus, ReviewConclusion
+from profiles.models import Applicant, Branch, Member
 from profiles.recruitment import operations as ops
+from profiles.recruitment.rules import Votes
 from tests.helpers.console import PASSWORD, make_account
 
 pytestmark = pytest.mark.browser
@@ -36,7 +38,31 @@ def test_the_pipeline_and_a_step_form_at_360_px(browser: Any, live_app: Flask,
                           birth_date=dt.date(2000, 6, 1), phone="13700001111")
             if name == "郑积极":
                 ops.record_talk(who, a, talk_on=dt.date(2025, 3, 10))
+        one, two = db.session.scalars(select(Member).where(
+            Member.branch_id == branch.id, Member.category == Category.FULL,
+            Member.status == MemberStatus.NORMAL).order_by(Member.number).limit(2))
+        walked = ops.apply(who, branch=branch, name="王已批", applied_on=dt.date(2023, 3, 1),
+                           birth_date=dt.date(1998, 2, 3))
+        ops.record_talk(who, walked, talk_on=dt.date(2023, 3, 20), talk_by="支部书记")
+        ops.make_activist(who, walked, decided_on=dt.date(2023, 5, 1),
+                          filed_on=dt.date(2023, 5, 9), contacts=[one, two])
+        ops.record_training(who, walked, completed_on=dt.date(2023, 7, 1), hours=32)
+        ops.make_candidate(who, walked, opinions_on=dt.date(2024, 5, 10),
+                           decided_on=dt.date(2024, 5, 20))
+        ops.set_introducers(who, walked, [one, two])
+        ops.record_review(who, walked, reviewed_on=dt.date(2024, 6, 1),
+                          conclusion=ReviewConclusion.PASSED)
+        ops.record_intensive(who, walked, completed_on=dt.date(2024, 6, 10), hours=24)
+        ops.record_prereview(who, walked, prereviewed_on=dt.date(2024, 6, 20),
+                             pledge_number="ZY2024-017")
+        ops.record_notice(who, walked, notice_from=dt.date(2024, 6, 21),
+                          notice_until=dt.date(2024, 6, 27))
+        ops.record_admission_meeting(who, walked, meeting_on=dt.date(2024, 7, 1),
+                                     votes=Votes(12, 11, 11, 0, 0))
+        ops.approve_admission(who, walked, talk_on=dt.date(2024, 7, 10),
+                              approved_on=dt.date(2024, 11, 5))  # late: more than 3 months
         db.session.commit()
+        walked_id = walked.id
         person = db.session.scalar(select(Applicant.id).where(Applicant.name == "周新申"))
         db.session.remove()
     context = browser.new_context(viewport={"width": 360, "height": 800},
@@ -72,4 +98,11 @@ def test_the_pipeline_and_a_step_form_at_360_px(browser: Any, live_app: Flask,
     assert page.url.endswith(f"/console/recruitment/{person}")
     assert "已保存" in page.inner_text("main") and "2026-10-20" in page.inner_text("main")
     screen("person")
+    page.goto(f"{live_server}/console/recruitment/{walked_id}")
+    body = page.inner_text("main")
+    assert "预备党员" in body and "逾期" in body and "ZY2024-017" in body
+    screen("history")
+    page.goto(f"{live_server}/console/branches/ZB03/recruitment?lang=en")
+    assert "Probationary member" in page.inner_text("main")
+    screen("pipeline-en")
     context.close()
