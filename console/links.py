@@ -95,12 +95,13 @@ RECRUITMENT_STEPS = {"talk_overdue": "talk", "activist_undecided": "candidate",
 
 
 def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
-                month: int) -> str | None:
+                month: int, recruits: Mapping[str, int] | None = None) -> str | None:
     """The screen that closes the gap ``finding`` names, for branch ``code``.
 
     ``numbers`` maps member names of the branch to their numbers (a name the branch has
     twice is left out, and its line links to the member search instead); ``month`` is the
-    current ``yyyymm``.
+    current ``yyyymm``; ``recruits`` maps the names of 预备党员 with a recruitment record
+    to it (their conversion is that record's step).
     """
     p = finding.params
     if finding.rule == "meeting_missed":
@@ -123,5 +124,7 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
     if number is None:
         return url_for("console.members", q=name) if name else None
     if finding.rule == "probation_overdue":
+        if recruits and name in recruits:
+            return recruitment_step_url(recruits[name], "convert")
         return edit_member_url(number)
     return member_url(number)

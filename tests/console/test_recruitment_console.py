@@ -241,7 +241,12 @@ def test_each_recruitment_line_is_closed_by_the_screen_it_links_to(app: Flask, s
     page = _checklist(auth)
     assert "仍未经上级党委审批" not in page
     # a conversion overdue: the member checklist's line, fed by the real dates
-    assert "待审批：预备期已于2025-04-01届满，尚未转正" in page
+    url = _link(page, "待审批：预备期已于2025-04-01届满，尚未转正")
+    assert url == f"/console/recruitment/{ids['waiting']}/convert"
+    assert auth.post(url, meeting_on="2025-04-01", **VOTES).status_code == 303
+    _step(auth, ids["waiting"], "convert_approve", approved_on="2025-04-20")
+    page = _checklist(auth)
+    assert "尚未转正" not in page
     # a talk overdue: closed by the talk form
     url = _link(page, "待谈话：已递交入党申请书，尚未谈话")
     assert url == f"/console/recruitment/{ids['talk']}/talk"
