@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None,
         TODAY=None,  # pin the date pages are computed for (tests, demos)
         CJK_FONT=None,  # a font file or family for printing; fontconfig finds one if unset
         HIDDEN_SECTIONS=[],  # member page sections to hide, e.g. ["evaluation_rating"]
+        SHOW_INTRODUCERS=False,  # the member page names the member's two 入党介绍人
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         CACHE_TYPE=None,  # SimpleCache (per process); RedisCache with CACHE_REDIS_URL
         CACHE_DEFAULT_TIMEOUT=600,
@@ -49,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     from core.cache import add_page_settings
 
     add_page_settings(app, AUDIT_DEFAULTS)  # the audit thresholds shape pages: in the key
+    add_page_settings(app, ("SHOW_INTRODUCERS",))  # the member page's 入党介绍人 line
 
     from core.db import database_uri, db
     from core.i18n import domains

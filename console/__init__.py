@@ -33,6 +33,7 @@ SCREENS: tuple[str, ...] = (
     "console.dues",
     "console.points",
     "console.evaluations",
+    "console.recruitment",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,

@@ -95,13 +95,24 @@ def edit_member_url(number: str) -> str:
                         number=number)
 
 
+def recruitment_step_url(applicant_id: int, step: str) -> str:
+    """A step's form on a person's way into the party (发展党员)."""
+    return url_for("console.recruitment_step", applicant_id=applicant_id, step=step)
+
+
+# The recruitment checklist lines and the step that closes each.
+RECRUITMENT_STEPS = {"talk_overdue": "talk", "activist_undecided": "candidate",
+                     "notice_missing": "notice"}
+
+
 def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
-                month: int) -> str | None:
+                month: int, recruits: Mapping[str, int] | None = None) -> str | None:
     """The screen that closes the gap ``finding`` names, for branch ``code``.
 
     ``numbers`` maps member names of the branch to their numbers (a name the branch has
     twice is left out, and its line links to the member search instead); ``month`` is the
-    current ``yyyymm``.
+    current ``yyyymm``; ``recruits`` maps the names of 预备党员 with a recruitment record
+    to it (their conversion is that record's step).
     """
     p = finding.params
     if finding.rule == "meeting_missed":
@@ -114,6 +125,10 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
         return evaluations_url(code, int(p["year"]))
     if finding.rule == "minutes_missing":
         return meeting_url(int(p["meeting_id"]))
+    if finding.rule in RECRUITMENT_STEPS:
+        return recruitment_step_url(int(p["id"]), RECRUITMENT_STEPS[finding.rule])
+    if finding.rule == "approval_overdue":
+        return recruitment_step_url(int(p["id"]), str(p["step"]))
     if finding.rule == "absent":
         # Closed by a meeting the member attends (or is excused from): the branch's meetings.
         return meetings_url(code)
@@ -122,5 +137,7 @@ def finding_url(code: str, finding: Finding, numbers: Mapping[str, str],
     if number is None:
         return url_for("console.members", q=name) if name else None
     if finding.rule == "probation_overdue":
+        if recruits and name in recruits:
+            return recruitment_step_url(recruits[name], "convert")
         return edit_member_url(number)
     return member_url(number)

@@ -16,6 +16,7 @@ from profiles.members.reads import MemberRow
 from profiles.models import Member
 from profiles.org import reads as org_reads
 from profiles.queries import member_page
+from profiles.recruitment import reads as recruit_reads
 
 
 @bp.get("/members")
@@ -51,7 +52,7 @@ def _member_view(member: Member, revealed: bool) -> str:
     return render_template(
         "console/member.html", member=member, page=page, group=group, manages=manages,
         private=private_values(member, revealed) if manages else [], revealed=revealed,
-        post=PostForm())
+        post=PostForm(), recruited=recruit_reads.applicant_of_member(member.id))
 
 
 @bp.get("/members/<number>")

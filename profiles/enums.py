@@ -111,3 +111,20 @@ def enum_column(enum_cls: type[enum.StrEnum], name: str) -> Enum:
         length=24,
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+class RecruitStage(enum.StrEnum):
+    """发展党员: 入党申请人 → 入党积极分子 → 发展对象 → 预备党员 → 正式党员, in order."""
+
+    APPLICANT = "applicant"
+    ACTIVIST = "activist"
+    CANDIDATE = "candidate"
+    PROBATIONARY = "probationary"
+    FULL = "full"
+
+
+class ReviewConclusion(enum.StrEnum):
+    """The conclusion of the political review (政治审查结论)."""
+
+    PASSED = "passed"  # 合格
+    FAILED = "failed"  # 不合格

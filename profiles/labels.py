@@ -15,6 +15,8 @@ from profiles.enums import (
     MemberStatus,
     Position,
     Rating,
+    RecruitStage,
+    ReviewConclusion,
 )
 
 LABELS: dict[enum.StrEnum, tuple[str, str]] = {
@@ -55,6 +57,13 @@ LABELS: dict[enum.StrEnum, tuple[str, str]] = {
     Rating.QUALIFIED: ("合格", "Qualified"),
     Rating.BASICALLY_QUALIFIED: ("基本合格", "Basically qualified"),
     Rating.UNQUALIFIED: ("不合格", "Unqualified"),
+    RecruitStage.APPLICANT: ("入党申请人", "Applicant"),
+    RecruitStage.ACTIVIST: ("入党积极分子", "Activist"),
+    RecruitStage.CANDIDATE: ("发展对象", "Candidate for admission"),
+    RecruitStage.PROBATIONARY: ("预备党员", "Probationary member"),
+    RecruitStage.FULL: ("正式党员", "Full member"),
+    ReviewConclusion.PASSED: ("合格", "Passed"),
+    ReviewConclusion.FAILED: ("不合格", "Not passed"),
 }
 
 
@@ -106,6 +115,13 @@ ALIASES: dict[str, enum.StrEnum] = {
     "测评": EvaluationStage.ASSESSMENT,
     "评定": EvaluationStage.DECIDED,
     "已评定": EvaluationStage.DECIDED,
+    "申请人": RecruitStage.APPLICANT,
+    "申请入党": RecruitStage.APPLICANT,
+    "积极分子": RecruitStage.ACTIVIST,
+    "重点发展对象": RecruitStage.CANDIDATE,
+    "通过": ReviewConclusion.PASSED,
+    "政审合格": ReviewConclusion.PASSED,
+    "未通过": ReviewConclusion.FAILED,
 }
 
 

@@ -17,6 +17,7 @@ from core.clock import today
 from profiles.audit.checklist import branch_cadence_table, run_audit, settings_from_config
 from profiles.queries import branch_page, member_page, member_photo
 from profiles.queries.cards import CardRef
+from profiles.recruitment import reads as recruit_reads
 from qr.cards import ReplacedCard, UnknownCard, current_card, verify_token
 from qr.images import qr_png, qr_svg
 from qr.links import SHORT_KIND, normalise_base_url
@@ -115,6 +116,8 @@ def member(token: str) -> Response:
             branch_url=_link("branch", h.branch_id, h.branch_generation),
             qr_url=url_for("qr.member_svg", token=canonical),
             photo_url=url_for("qr.member_photo", token=canonical) if h.has_photo else None,
+            introducers=(recruit_reads.introducer_names(h.id)
+                         if current_app.config.get("SHOW_INTRODUCERS") else []),
         )
 
     return _cached("member", card, render)

@@ -25,6 +25,7 @@ from sheets.importers.evaluations import import_evaluations
 from sheets.importers.meetings import import_meetings
 from sheets.importers.members import import_members
 from sheets.importers.points import import_points
+from sheets.importers.recruitment import import_recruitment
 from sheets.reading.column_map import MapError, field_choices, parse_map, set_mapping, using_map
 from sheets.reading.values import parse_date
 from sheets.report.lines import MAX_PRINTED, outcome_lines, refused_lines, write_problems_report
@@ -198,10 +199,12 @@ _record_command("evaluations", "Import democratic evaluations (one row per membe
                 click.option("--year", type=int, default=None,
                              help="The year of a sheet without a 年度 column (and without "
                              "the year in its title)."))
+_record_command("recruitment", "Import a 发展党员 register (one row per person: stage and dates).")
 
 IMPORTERS: dict[str, Callable[..., Any]] = {
     "members": import_members, "meetings": import_meetings, "dues": import_dues,
     "points": import_points, "evaluations": import_evaluations,
+    "recruitment": import_recruitment,
 }
 
 

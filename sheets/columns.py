@@ -137,6 +137,59 @@ EVALUATION_COLUMNS: tuple[Column, ...] = (
             "测评结果"), width=10),
 )
 
+# 发展党员 registers (owip-style: one row per person, the stage and the date of each step).
+RECRUITMENT_COLUMNS: tuple[Column, ...] = (
+    Column("branch_code", "支部编号", "Branch code", BRANCH_CODE_ALIASES, width=10),
+    Column("branch", "所在支部", "Branch", BRANCH_ALIASES, width=18),
+    Column("name", "姓名", "Name", ("申请人姓名", "发展对象姓名"), True, 10),
+    Column("gender", "性别", "Gender", (), width=6),
+    Column("ethnicity", "民族", "Ethnicity", (), width=8),
+    Column("birth_date", "出生日期", "Birth date", ("出生年月", "出生时间"), True),
+    Column("id_number", "身份证号", "ID number", ("身份证号码", "公民身份号码"), width=21),
+    Column("phone", "联系电话", "Phone", ("手机", "手机号", "联系方式"), width=14),
+    Column("recruit_stage", "发展阶段", "Stage",
+           ("当前阶段", "所处阶段", "政治面貌", "培养阶段", "发展党员阶段"), True, 12),
+    Column("applied_on", "提交书面申请书时间", "Applied on",
+           ("申请入党日期", "申请入党时间", "递交入党申请书时间", "入党申请时间", "申请日期"),
+           True),
+    Column("talk_on", "谈话时间", "Talk on", ("谈话日期", "组织谈话时间", "派人谈话时间")),
+    Column("activist_on", "确定为入党积极分子时间", "Activist on",
+           ("确定为积极分子时间", "确定入党积极分子日期", "确定积极分子时间",
+            "列为入党积极分子时间")),
+    Column("activist_filed_on", "积极分子备案时间", "Filed on", ("备案时间", "备案日期")),
+    Column("contacts", "培养联系人", "Contacts", ("培养人", "联系人"), width=16),
+    Column("training_on", "党校培训结业时间", "Training ended on",
+           ("党校培训时间", "积极分子培训时间", "培训结业时间")),
+    Column("training_hours", "党校培训学时", "Training hours", ("培训学时", "学时"), width=8),
+    Column("opinions_on", "听取意见时间", "Opinions heard on", ("听取意见日期",)),
+    Column("candidate_on", "确定为发展对象时间", "Candidate on",
+           ("确定发展对象时间", "列为发展对象时间", "确定为发展对象日期")),
+    Column("introducers", "入党介绍人", "Introducers", ("介绍人",), width=16),
+    Column("review_on", "政治审查时间", "Review on", ("政审时间", "政审日期")),
+    Column("review_conclusion", "政审结论", "Review conclusion",
+           ("政治审查结论", "政审结果"), width=8),
+    Column("intensive_on", "集中培训结业时间", "Intensive training ended on",
+           ("集中培训时间", "发展对象培训时间")),
+    Column("intensive_hours", "集中培训学时", "Intensive training hours", (), width=8),
+    Column("prereview_on", "预审时间", "Pre-review on", ("上级党委预审时间", "预审日期")),
+    Column("notice_from", "公示开始时间", "Notice from", ("公示开始日期", "公示起始时间")),
+    Column("notice_until", "公示结束时间", "Notice until", ("公示结束日期", "公示截止时间")),
+    Column("pledge_number", "入党志愿书编号", "Pledge number", ("志愿书编号",), width=14),
+    Column("admit_meeting_on", "支部大会通过时间", "Admission meeting on",
+           ("支部大会讨论时间", "接收预备党员时间", "入党时间", "入党日期",
+            "成为预备党员时间"), width=12),
+    Column("approved_on", "上级党委审批时间", "Approved on",
+           ("党委审批时间", "审批时间", "上级党组织审批时间")),
+    Column("convert_meeting_on", "转正支部大会时间", "Conversion meeting on",
+           ("转正讨论时间", "支部大会讨论转正时间")),
+    Column("convert_approved_on", "转正审批时间", "Conversion approved on",
+           ("转正时间", "转正日期", "成为正式党员时间")),
+    Column("extension_months", "延长预备期（月）", "Extension (months)", ("延长预备期",),
+           width=8),
+    Column("extension_reason", "延长原因", "Extension reason", ("延长预备期原因",), width=20),
+    Column("number", "党员编号", "Member number", ("编号",)),
+)
+
 # The export's sheet names; each importer reads its own sheet from an exported workbook.
 SHEET_NAMES = {
     "members": "党员",
@@ -144,6 +197,7 @@ SHEET_NAMES = {
     "dues": "党费",
     "points": "积分",
     "evaluations": "民主评议",
+    "recruitment": "发展党员",
 }
 
 COLUMNS = {
@@ -152,6 +206,7 @@ COLUMNS = {
     "dues": DUES_COLUMNS,
     "points": POINTS_COLUMNS,
     "evaluations": EVALUATION_COLUMNS,
+    "recruitment": RECRUITMENT_COLUMNS,
 }
 
 # Columns the importers read but the export and templates do not write (other layouts).

@@ -61,6 +61,10 @@ def rule_label(finding: Finding) -> str:
         "excellent_share": gettext("Democratic evaluation"),
         "absent": gettext("Organisational life"),
         "minutes_missing": gettext("Minutes"),
+        "talk_overdue": gettext("Recruitment"),
+        "activist_undecided": gettext("Recruitment"),
+        "notice_missing": gettext("Recruitment"),
+        "approval_overdue": gettext("Recruitment"),
     }[finding.rule]
 
 
@@ -107,4 +111,16 @@ def describe(finding: Finding) -> str:
         return gettext("%(year)d democratic evaluation: %(count)d of %(total)d rated excellent "
                        "(more than a third)", year=p["year"], count=p["count"],
                        total=p["total"])
+    if finding.rule == "talk_overdue":
+        return gettext("%(name)s: applied to join, no talk yet (due by %(date)s)",
+                       name=p["name"], date=p["due"].isoformat())
+    if finding.rule == "activist_undecided":
+        return gettext("%(name)s: activist since %(date)s, more than a year, no decision on "
+                       "becoming a 发展对象 yet", name=p["name"], date=p["since"].isoformat())
+    if finding.rule == "notice_missing":
+        return gettext("%(name)s: 预审 on %(date)s, no 公示 on record", name=p["name"],
+                       date=p["prereviewed"].isoformat())
+    if finding.rule == "approval_overdue":
+        return gettext("%(name)s: 支部大会 on %(date)s, no approval by the 上级 after 3 "
+                       "months", name=p["name"], date=p["meeting"].isoformat())
     raise ValueError(f"unknown audit rule {finding.rule!r}")

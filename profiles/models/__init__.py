@@ -19,8 +19,10 @@ from profiles.members.models import Member, MemberPhoto
 from profiles.models.changes import ChangeLog
 from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.points.models import PointsEntry, PointsRule
+from profiles.recruitment.models import Applicant
 
 __all__ = [
+    "Applicant",
     "AttendanceRecord",
     "Branch",
     "ChangeLog",

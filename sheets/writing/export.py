@@ -38,7 +38,13 @@ TITLES = {
     "dues": "党费收缴",
     "points": "党员积分",
     "evaluations": "民主评议党员",
+    "recruitment": "发展党员工作台账",
 }
+
+
+# The kinds a branch export holds (a 发展党员 register is imported, not exported: the
+# branch's people on the way are in the console, and its yearly table is its own export).
+EXPORTED_KINDS = ("members", "meetings", "dues", "points", "evaluations")
 
 
 class BranchNotFound(UserError, LookupError):

@@ -23,6 +23,8 @@ from profiles.enums import (
     MemberStatus,
     Position,
     Rating,
+    RecruitStage,
+    ReviewConclusion,
 )
 from profiles.labels import LABELS
 from sheets.columns import COLUMNS, SHEET_NAMES
@@ -36,6 +38,7 @@ CHOICES: dict[str, type[enum.StrEnum]] = {
     "gender": Gender, "category": Category, "position": Position, "status": MemberStatus,
     "dues_basis": DuesBasis, "kind": MeetingKind, "attendance": Attendance,
     "stage": EvaluationStage, "rating": Rating,
+    "recruit_stage": RecruitStage, "review_conclusion": ReviewConclusion,
 }
 
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -66,6 +69,13 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "evaluations": {
         "branch_code": "ZB01", "branch": "机关第一党支部", "number": "DY000001", "name": "张三",
         "year": 2025, "stage": "支部评定", "rating": "合格",
+    },
+    "recruitment": {
+        "branch_code": "ZB01", "branch": "机关第一党支部", "name": "王五", "gender": "男",
+        "birth_date": dt.date(2001, 3, 5), "recruit_stage": "入党积极分子",
+        "applied_on": dt.date(2025, 3, 1), "talk_on": dt.date(2025, 3, 15),
+        "activist_on": dt.date(2025, 5, 1), "activist_filed_on": dt.date(2025, 5, 8),
+        "contacts": "张三", "training_on": dt.date(2025, 9, 1), "training_hours": 32,
     },
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -70,11 +71,14 @@ class Side:
     member_names: list[str] = field(default_factory=list)
     meeting_id: int = 0  # a meeting of the branch (the record-keeping screens)
     member_token: str = ""  # the card token of its first member (签到)
+    applicant_id: int = 0  # an applicant (入党申请人) of the branch (发展党员)
+    applicant_name: str = ""
 
     def secrets(self) -> list[str]:
         """Strings that identify this branch: none may appear to the other branch's
-        secretary."""
-        return [self.code, self.name, *self.member_names, *self.member_numbers]
+        secretary (its applicants not even by name)."""
+        return [self.code, self.name, *self.member_names, *self.member_numbers,
+                *([self.applicant_name] if self.applicant_name else [])]
 
 
 @dataclass
@@ -114,6 +118,8 @@ def build_world(app: Flask) -> World:
             first = db.session.scalar(select(Member).where(
                 Member.number == side.member_numbers[0]))
             side.member_token = make_token(app.config["SIGNING_KEYS"], "member", first.id, 1)
+            side.applicant_name = f"{side.name[0]}申请人"
+            side.applicant_id = make_applicant_in(side.code, side.applicant_name).id
         make_account("sec_a", Role.SECRETARY, a.code)
         make_account("sec_b", Role.SECRETARY, b.code)
         make_account("super", Role.SUPERVISOR)
@@ -133,3 +139,18 @@ MEMBER_FORM: dict[str, str] = {
     "status": "normal", "joined_on": "2010-07-01", "converted_on": "2011-07-01",
     "probation_extension_months": "", "dues_basis": "wage", "id_number": "", "phone": "",
     "address": "", "birth_date": "", "dues_base": ""}
+
+
+def make_applicant_in(code: str, name: str = "申请人") -> Any:
+    """An applicant (入党申请人) of branch ``code``, committed, with a private phone."""
+    import datetime as dt
+
+    from core.changelog import Actor
+    from profiles.recruitment.operations import apply
+
+    branch = db.session.scalar(select(Branch).where(Branch.code == code))
+    applicant = apply(Actor("test", "test"), branch=branch, name=name,
+                      applied_on=dt.date(2025, 1, 10), birth_date=dt.date(1999, 5, 1),
+                      phone="13987654321")
+    db.session.commit()
+    return applicant

@@ -27,6 +27,8 @@ URL_VALUES: dict[str, Callable[[World], str]] = {
     "meeting_id": lambda w: str(w.a.meeting_id),
     "token": lambda w: w.a.member_token,
     "file_id": lambda w: w.once("file", lambda: str(make_meeting_photo(w.a.meeting_id))),
+    "applicant_id": lambda w: str(w.a.applicant_id),  # an applicant of branch A (发展党员)
+    "step": lambda w: "talk",  # the first step of 发展党员 (any step's form answers alike)
 }
 
 

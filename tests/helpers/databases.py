@@ -18,6 +18,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BACKENDS = ("sqlite", "postgresql")
 TABLES = ("job",  # background jobs (core/jobs.py)
           "account_session", "account_grant", "account",  # console accounts (accounts/)
+          "applicant",  # 发展党员 (profiles/recruitment)
           "change_log", "membership", "points_entry", "points_rule", "evaluation", "dues",
           "attendance", "meeting_file",
           "meeting", "member_photo", "member", "party_group", "branch", "general_branch",

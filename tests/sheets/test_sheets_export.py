@@ -18,7 +18,7 @@ from sheets.importers.evaluations import import_evaluations
 from sheets.importers.meetings import import_meetings
 from sheets.importers.members import import_members
 from sheets.importers.points import import_points
-from sheets.writing.export import export_branch
+from sheets.writing.export import EXPORTED_KINDS, export_branch
 from sheets.writing.templates import write_template
 from tests.helpers.databases import POSTGRES_SKIP_REASON
 from tests.helpers.dates import TODAY
@@ -59,7 +59,7 @@ def test_export_is_formatted_for_handing_upward(demo_app: Flask, tmp_path: Path)
     with demo_app.app_context():
         export_branch("ZB01", path, TODAY)
     workbook = load_workbook(path)
-    assert workbook.sheetnames == list(SHEET_NAMES.values())
+    assert workbook.sheetnames == [SHEET_NAMES[kind] for kind in EXPORTED_KINDS]
     members = workbook[SHEET_NAMES["members"]]
     assert "机关第一党支部" in members["A1"].value and "A1:T1" in members.merged_cells
     assert [c.value for c in members[2]] == [c.zh for c in COLUMNS["members"]]
@@ -93,7 +93,7 @@ def test_templates_have_dropdowns_and_importable_headers(kind: str, tmp_path: Pa
     assert ws.max_row == 3  # title, header, example
     lists = [v.formula1 for v in ws.data_validations.dataValidation]
     expected = {"members": "正式党员", "meetings": "出席", "dues": None, "points": None,
-                "evaluations": "支部评定"}[kind]
+                "evaluations": "支部评定", "recruitment": "发展对象"}[kind]
     if expected:
         assert any(expected in f for f in lists)
 
