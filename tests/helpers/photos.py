@@ -20,12 +20,13 @@ from tests.helpers.cards import KEYS
 PHONE = (3000, 2250)  # a 6.75 MP phone photo, landscape
 
 
-def card_png(member_id: int, name: str, generation: int = 1, dpi: int = 300) -> Image.Image:
+def card_png(member_id: int, name: str, generation: int = 1, dpi: int = 300,
+             keys: list[str] | None = None, branch: str = "签到甲支部") -> Image.Image:
     """The front of member ``member_id``'s printed card (id1 preset), cut out of the sheet."""
-    values = CardValues(member_id=member_id, name=name, branch="签到甲支部",
+    values = CardValues(member_id=member_id, name=name, branch=branch,
                         category="正式党员", joined_on=dt.date(2010, 7, 1),
                         organisation="中共示范区直属机关委员会",
-                        url=card_url(BASE_URL, KEYS, "member", member_id, generation))
+                        url=card_url(BASE_URL, keys or KEYS, "member", member_id, generation))
     preset = get_preset("id1")
     pdf = render_cards([values], preset, find_cjk_font())
     page = pdfium.PdfDocument(pdf)[0]
@@ -96,3 +97,20 @@ def png_bytes(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def y4m(image: Image.Image, path: str, frames: int = 10, size: tuple[int, int] = (640, 480)
+        ) -> None:
+    """A Y4M video (what Chromium's fake camera plays in a loop) showing ``image``."""
+    w, h = size
+    frame = Image.new("RGB", size, (146, 120, 92))
+    shown = image.copy()
+    shown.thumbnail((int(w * 0.8), int(h * 0.8)))
+    frame.paste(shown, ((w - shown.width) // 2, (h - shown.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (w // 2, h // 2)
+    planes = (y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes())
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + planes)
