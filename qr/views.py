@@ -79,7 +79,8 @@ def _link(kind: Kind, record_id: int, generation: int) -> str:
 def _page_key(kind: Kind, card: CardRef) -> str:
     """Cache key of a rendered page: it changes with the card, the data, the reader and the
     settings that shape pages (hidden sections, audit rules)."""
-    return (f"page:{kind}:{card.record_id}:{card.generation}:{card.revision}:"
+    return (f"page:{kind}:{card.record_id}:{card.generation}:{card.revision}."
+            f"{card.scope_revision}:"
             f"{get_locale()}:{today().isoformat()}:"
             f"{page_settings_fingerprint(current_app.config)}")
 

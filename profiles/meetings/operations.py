@@ -15,6 +15,7 @@ from core.blobs import BlobStore, delete_after_commit
 from core.changelog import Actor, log_change
 from core.db import db
 from core.problems import Problem, problem
+from core.revisions import branch_scope, touch
 from profiles.enums import ATTENDED, Attendance, MeetingKind
 from profiles.labels import label
 from profiles.meetings.attendance_points import settle
@@ -350,6 +351,7 @@ def mark_present(actor: Actor, meeting: Meeting, member: Member,
     changes only one sees a row to change.
     """
     at = at or _now()
+    touch(branch_scope(meeting.branch_id))  # written around the ORM: say whose pages move
     key = f"{member.number} {meeting_key_of(meeting)}"
     where = (_ATTENDANCE.c.meeting_id == meeting.id, _ATTENDANCE.c.member_id == member.id)
     if _insert_once({"meeting_id": meeting.id, "member_id": member.id,
@@ -386,6 +388,7 @@ def undo_checkin(actor: Actor, meeting: Meeting, member: Member) -> bool:
     where = (_ATTENDANCE.c.meeting_id == meeting.id, _ATTENDANCE.c.member_id == member.id,
              _ATTENDANCE.c.status == Attendance.PRESENT)
     _forget(meeting, member)
+    touch(branch_scope(meeting.branch_id))
     removed = db.session.execute(_ATTENDANCE.delete().where(*where))
     if removed.rowcount != 1:  # type: ignore[attr-defined]
         return False  # never in, or undone already (a double tap)
@@ -401,6 +404,7 @@ def check_out(actor: Actor, meeting: Meeting, member: Member,
     keeps the first time. False if the member is not present or signed out already."""
     at = at or _now()
     _forget(meeting, member)
+    touch(branch_scope(meeting.branch_id))
     changed = db.session.execute(
         update(_ATTENDANCE).where(_ATTENDANCE.c.meeting_id == meeting.id,
                                   _ATTENDANCE.c.member_id == member.id,
@@ -423,6 +427,7 @@ def mark_the_rest(actor: Actor, meeting: Meeting, members: list[Member],
     if status is Attendance.PRESENT:
         raise ValueError("the rest are marked 请假 or 缺席; 签到 marks members present")
     marked = 0
+    touch(branch_scope(meeting.branch_id))
     for member in members:
         if _insert_once({"meeting_id": meeting.id, "member_id": member.id,
                          "status": status}):
