@@ -67,10 +67,12 @@ UNDO_SECONDS = 8  # how long the scanner offers "undo" after a check-in
 REST = {"excused": Attendance.EXCUSED, "absent": Attendance.ABSENT}
 
 
-def _room(meeting: Meeting) -> dict[str, Any]:
-    """Who is in, who is still expected, who was marked: three statements."""
-    members = sorted(members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on),
-                     key=lambda m: name_key(m.name))
+def _room(meeting: Meeting, ordered: bool = True) -> dict[str, Any]:
+    """Who is in, who is still expected, who was marked: three statements (in pinyin
+    order, unless only counted)."""
+    members = members_reads.members_in_branch_on(meeting.branch_id, meeting.held_on)
+    if ordered:
+        members.sort(key=lambda m: name_key(m.name))
     expected = meetings_reads.expected_ids(meeting, members)
     recorded = meetings_reads.attendance_of(meeting)
     present = [m for m in members if recorded.get(m.id) in ATTENDED]  # 出席, 线上参加
@@ -199,7 +201,7 @@ def _visible(member: Member | None) -> Member | None:
 
 
 def _count(meeting: Meeting) -> tuple[int, int]:
-    room = _room(meeting)
+    room = _room(meeting, ordered=False)
     return len(room["present"]), room["expected_count"]
 
 
