@@ -100,26 +100,30 @@ def member_records(member_id: int, months: Iterable[int]) -> dict[int, DuesRecor
                                  DuesRecord.month.in_(list(months))))}
 
 
+_CURRENT_MONTH = DuesRecord.month == bindparam("month")
+_SETTLED = DuesRecord.paid_cents >= DuesRecord.due_cents
+_COLLECTION = (
+    select(
+        func.coalesce(func.sum(case((_CURRENT_MONTH, DuesRecord.due_cents), else_=0)), 0),
+        func.coalesce(func.sum(case((_CURRENT_MONTH, DuesRecord.paid_cents), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(_CURRENT_MONTH, _SETTLED), 1), else_=0)), 0),
+        func.coalesce(func.sum(DuesRecord.due_cents), 0),
+        func.coalesce(func.sum(DuesRecord.paid_cents), 0),
+    )
+    .join(Member, Member.id == DuesRecord.member_id)
+    .where(Member.branch_id == bindparam("branch"),
+           Member.status != MemberStatus.TRANSFERRED_OUT,
+           DuesRecord.month >= bindparam("first"), DuesRecord.month <= bindparam("month"))
+)
+
+
 def branch_collection(branch_id: int, today: dt.date) -> Row[*tuple[Any, ...]]:
     """(this month's due, this month's paid, this month's settled rows, the year's due, the
     year's paid), in fen, over the recorded months of the branch's current members from
     January to this month; 0 without rows. One statement (the branch page): who owes this
     month without a row is :func:`branch_arrears`'."""
-    month = yyyymm(today)
-    current = DuesRecord.month == month
-    settled = DuesRecord.paid_cents >= DuesRecord.due_cents
-    return run(
-        select(
-            func.coalesce(func.sum(case((current, DuesRecord.due_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((current, DuesRecord.paid_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(current, settled), 1), else_=0)), 0),
-            func.coalesce(func.sum(DuesRecord.due_cents), 0),
-            func.coalesce(func.sum(DuesRecord.paid_cents), 0),
-        )
-        .join(Member, Member.id == DuesRecord.member_id)
-        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
-               DuesRecord.month >= today.year * 100 + 1, DuesRecord.month <= month)
-    ).one()
+    return run(_COLLECTION, {"branch": branch_id, "month": yyyymm(today),
+                             "first": today.year * 100 + 1}).one()
 
 
 # The fully paid months from the first one owed, future ones included: paying ahead
