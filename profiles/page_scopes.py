@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.revisions import ALL, branch_scope, register
 from profiles.dues.models import DuesRecord
 from profiles.evaluations.models import Evaluation
-from profiles.meetings.models import AttendanceRecord, Meeting
+from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
 from profiles.members.membership import Membership
 from profiles.members.models import Member, MemberPhoto
 from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
@@ -56,5 +56,6 @@ register(PointsEntry, _members_branch)
 register(DuesRecord, _members_branch)
 register(Evaluation, _members_branch)
 register(AttendanceRecord, _meetings_branch)
+register(MeetingFile, _meetings_branch)  # the page says photos and minutes exist
 for _model in (Committee, GeneralBranch, PointsRule):
     register(_model, _everything)
