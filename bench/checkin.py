@@ -1,6 +1,10 @@
 """签到 by scanning a card, and the dues grid, on the 10,000-member demo organisation.
 
     python bench/checkin.py [--members 10000] [--rounds 6]
+    python bench/checkin.py --room [--seconds 120]   # bench/checkin_room.py
+
+``--room``: a meeting of 200 checking in within two minutes from two phones at once while
+public pages are read, with the old and the new page-cache keying in the same run.
 
 Server time through the WSGI app in-process (routing, session, token, queries, template),
 measured interleaved with the public member page in the same run:
@@ -39,8 +43,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=6, help="meetings checked in, in turn")
+    parser.add_argument("--room", action="store_true",
+                        help="a meeting of 200 from two phones while pages are read")
+    parser.add_argument("--seconds", type=float, default=120.0,
+                        help="--room: how long the 200 check-ins take")
     args = parser.parse_args()
     instance, database = demo_database(args.members)
+    if args.room:
+        from bench.checkin_room import report, run_once
+
+        report([run_once(database, instance, keying, args.seconds)
+                for keying in ("global", "scoped")], args.members)
+        return
     app = bench_app(instance, database)
 
     from accounts.models import Account, Role

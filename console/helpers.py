@@ -25,6 +25,9 @@ def local_time(moment: dt.datetime | None) -> str:
 def month_name(month: int) -> str:
     """A YYYYMM month as people write it: "2026年8月" / "2026-08"."""
     return str(gettext("%(year)d-%(month)02d", year=month // 100, month=month % 100))
+def clock(moment: dt.datetime | None) -> str:
+    """A stored moment as the time of day in the app's time zone ("09:05"), for 签到."""
+    return local_time(moment)[-5:]
 
 
 def lang_url(code: str) -> str:
@@ -38,6 +41,7 @@ def lang_url(code: str) -> str:
 
 def init_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["clock"] = clock
     @app.context_processor
     def console_globals() -> dict[str, Any]:
         # `endpoints`: which screens exist, so a page links to a later screen once it is there.

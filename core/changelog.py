@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Connection, DateTime, String, Text, func, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
+from core.revisions import ALL, mark_logged, register, touch
 
 # The one list of private member fields: stored for the secretary, never shown on a page a
 # code opens, masked in the log and in import reports. Member attribute names, plus
@@ -140,6 +141,7 @@ def log_change(actor: Actor, action: str, table: str, key: str,
     with it every cached page's key, moves before the caller commits.
     """
     change = Change(action, table, key, fields=dict(fields or {}))
+    mark_logged()  # the cached pages this transaction changes move when it commits
     new_id = db.session.execute(insert(ChangeLog).returning(ChangeLog.id),
                                 _row(change, actor)).scalar_one()
     return int(new_id)
@@ -150,6 +152,9 @@ def log_changes(changes: Iterable[Change], actor: Actor, *,
     """Log many changed records in bulk (importers; the demo loader on its ``connection``);
     return how many."""
     rows = [_row(c, actor) for c in changes]
+    if connection is None:
+        mark_logged()
+        touch(ALL)  # a bulk write (an import) may touch any branch: every page moves
     execute = connection.execute if connection is not None else db.session.execute
     for start in range(0, len(rows), BATCH):
         execute(insert(ChangeLog), rows[start:start + BATCH])
@@ -170,3 +175,13 @@ def latest_changes(where: ColumnElement[bool], before: int | None,
 def newest_id() -> int:
     """The newest change-log id (0 for none): the revision of the whole data set."""
     return int(db.session.scalar(select(func.max(ChangeLog.id))) or 0)
+
+
+def _logged_by_object(session: Any, _row: Any) -> tuple[str, ...]:
+    """A change-log row added as an ORM object (not by :func:`log_change`) is a logged
+    change too: the transaction's pages move when it commits."""
+    mark_logged(session)
+    return ()
+
+
+register(ChangeLog, _logged_by_object)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from core.db import db
+from core.revisions import ALL, touch
 from profiles.models import (
     Branch,
     Committee,
@@ -44,6 +45,7 @@ def bulk_update(model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
 
 
 def execute_batched(statement: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    touch(ALL)  # bulk rows of any branch: every cached page moves (core.revisions)
     groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)

@@ -81,7 +81,10 @@ def scan_member(token: str) -> Scan:
     try:
         record = resolve_card(token, "member")
     except ReplacedCard:
-        return Scan(None, Refusal.REPLACED_CARD)
+        # Whose card it was (validly signed, an older generation): the console names them
+        # to a secretary who manages them, and offers 签到 by name.
+        owner = db.session.get(Member, verify_token("member", token).record_id)
+        return Scan(None, Refusal.REPLACED_CARD, replaced=owner)
     except UnknownCard:
         return Scan(None, Refusal.UNKNOWN_CARD)
     assert isinstance(record, Member)

@@ -27,8 +27,21 @@ def locale_code() -> str:
     return str(get_locale() or "zh")
 
 
+# Period names by (language, which label, period): the branch page names ~60 periods, and
+# each gettext call costs ~10 µs (bench/pages.py); the catalogs do not change at run time.
+_LABELS: dict[tuple[str, str, Period], str] = {}
+
+
 def period_label(period: Period) -> str:
     """E.g. "2026年第3季度" / "2026 Q3", "2026年10月" / "2026-10", "2025年" / "2025"."""
+    key = (locale_code(), "long", period)
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = _period_label(period)
+    return found
+
+
+def _period_label(period: Period) -> str:
     if period.cadence == "year":
         return gettext("%(year)d", year=period.year)
     if period.cadence == "quarter":
@@ -39,7 +52,11 @@ def period_label(period: Period) -> str:
 def short_period_label(period: Period) -> str:
     """The period within its year: "Q3", "10", or the year."""
     if period.cadence == "quarter":
-        return gettext("Q%(quarter)d", quarter=period.number)
+        key = (locale_code(), "short", period)
+        found = _LABELS.get(key)
+        if found is None:
+            found = _LABELS[key] = gettext("Q%(quarter)d", quarter=period.number)
+        return found
     if period.cadence == "month":
         return str(period.number)
     return str(period.year)

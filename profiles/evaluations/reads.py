@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, and_, bindparam, func, select
+from sqlalchemy import Date, Row, and_, bindparam, func, select
 
 from core.db import db, run
 from profiles.enums import EvaluationStage, MemberStatus, Rating
@@ -31,18 +31,24 @@ def evaluations_of(member_ids: Iterable[int], year: int) -> dict[int, Evaluation
 # -- the token pages' reads (columns) --------------------------------------------------------
 
 
+_PROGRESS = (
+    select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
+    .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id,
+                                Evaluation.year == bindparam("year")))
+    .where(Member.branch_id == bindparam("branch"),
+           Member.status != MemberStatus.TRANSFERRED_OUT,
+           Member.joined_on <= bindparam("year_end", type_=Date))
+    .group_by(Evaluation.stage, Evaluation.rating)
+)
+
+
 def branch_progress(branch_id: int, year: int) -> Sequence[Row[EvaluationStage | None,
                                                                Rating | None, int]]:
     """(stage, rating, members) over the branch's current members who had joined by the
     end of ``year`` (those eligible for its 民主评议), with or without a record (stage and
     rating None): the branch page's progress counts, one statement."""
-    return run(
-        select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
-        .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id, Evaluation.year == year))
-        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
-               Member.joined_on <= dt.date(year, 12, 31))
-        .group_by(Evaluation.stage, Evaluation.rating)
-    ).all()
+    return run(_PROGRESS, {"branch": branch_id, "year_end": dt.date(year, 12, 31),
+                           "year": year}).all()
 
 
 # Built once at import, with bind parameters (bench/pages.py).

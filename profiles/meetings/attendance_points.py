@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core.changelog import Actor
 from core.db import db
@@ -58,15 +59,25 @@ def rule_for(committee_id: int, code: str, actor: Actor | None = None) -> Points
                                                       PointsRule.code == code))
     if rule is None:
         name, points = DEFAULT_RULES[code]
-        rule = seed_points_rule(actor or Actor("partycard", "points rules seeded"),
-                                committee_id, code, name, points)
+        who = actor or Actor("partycard", "points rules seeded")
+        if db.session.get_bind().dialect.name != "postgresql":
+            # SQLite runs one writer at a time: this transaction began with its first
+            # write, after any other seeding committed, and read no rule: none exists.
+            return seed_points_rule(who, committee_id, code, name, points)
+        try:  # two first check-ins of an organisation at once: one seeds, one re-reads
+            with db.session.begin_nested():
+                rule = seed_points_rule(who, committee_id, code, name, points)
+        except IntegrityError:
+            rule = db.session.scalars(select(PointsRule).where(
+                PointsRule.committee_id == committee_id, PointsRule.code == code)).one()
     return rule
 
 
-def settle(actor: Actor, meeting: Meeting, member: Member, status: Attendance,
+def settle(actor: Actor, meeting: Meeting, member: Member, status: Attendance | None,
            on: dt.date | None = None) -> PointsEntry | None:
-    """Append the entry that makes the member's points for ``meeting`` match ``status``."""
-    code = RULE_OF_STATUS[status]
+    """Append the entry that makes the member's points for ``meeting`` match ``status``
+    (None: no attendance recorded any more, as after an undone 签到: worth nothing)."""
+    code = RULE_OF_STATUS[status] if status is not None else None
     rule = rule_for(meeting.branch.committee_id, code, actor) if code else None
     target = rule.points if rule is not None and rule.active else 0
     credited, entries = db.session.execute(
@@ -76,7 +87,8 @@ def settle(actor: Actor, meeting: Meeting, member: Member, status: Attendance,
     change = correction(int(credited), target, bool(entries))
     if change is None:
         return None
-    what = f"{meeting.held_on.isoformat()} {label(meeting.kind)} {label(status)}"
+    done = label(status) if status is not None else "撤销签到"
+    what = f"{meeting.held_on.isoformat()} {label(meeting.kind)} {done}"
     reason = f"更正：{what}" if change.correcting else what
     entry = add_points(actor, member, recorded_on=on or meeting.held_on, points=change.points,
                        reason=reason[:200], rule=rule if rule is not None and rule.active

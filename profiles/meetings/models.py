@@ -56,6 +56,8 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     guests: Mapped[str] = mapped_column(String(200), default="", server_default="")
     minutes: Mapped[str] = mapped_column(Text, default="", server_default="")
     resolutions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # When 签到 was first opened: None before it started ("not yet open"), set once after.
+    checkin_opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     branch: Mapped[Branch] = relationship()
 
@@ -76,6 +78,9 @@ class AttendanceRecord(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[Attendance] = mapped_column(enum_column(Attendance, "attendance_status"))
     made_up_on: Mapped[dt.date | None]  # 已补学: the day the member studied the minutes
     made_up_note: Mapped[str | None] = mapped_column(String(200))
+    # 签到 and 签退 times (None: recorded by hand, or not signed out).
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_out_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     meeting: Mapped[Meeting] = relationship()
 

@@ -1,5 +1,6 @@
 """Writes to meetings and attendance: record and edit a meeting, set a member's
-attendance, open and close 签到."""
+attendance, open and close 签到, check a member in (race-safe), undo it, sign out (签退),
+and mark everyone not checked in at once."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.blobs import BlobStore, delete_after_commit
 from core.changelog import Actor, log_change
 from core.db import db
 from core.problems import Problem, problem
-from profiles.enums import Attendance, MeetingKind
+from core.revisions import branch_scope, touch
+from profiles.enums import ATTENDED, Attendance, MeetingKind
 from profiles.labels import label
 from profiles.meetings.attendance_points import settle
 from profiles.meetings.evidence import MB, EvidenceLimits, EvidenceRefused, Prepared
@@ -169,11 +172,18 @@ def record_attendance(actor: Actor, meeting: Meeting, member: Member,
 
 # -- check-in (签到) ----------------------------------------------------------------------
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def set_checkin(actor: Actor, meeting: Meeting, *, open_: bool) -> Meeting:
-    """Open or close 签到 for a meeting: while open, scanning a card checks its member in."""
+    """Open or close 签到 for a meeting: while open, scanning a card checks its member in.
+    The first opening is kept (``checkin_opened_at``): before it, 签到 has not started."""
     if meeting.checkin_open == open_:
         return meeting
     meeting.checkin_open = open_
+    if open_ and meeting.checkin_opened_at is None:
+        meeting.checkin_opened_at = _now()
     db.session.flush()
     log_change(actor, "update", "meeting", meeting_key_of(meeting),
                {"checkin_open": (not open_, open_)})
@@ -313,3 +323,117 @@ def delete_meeting(actor: Actor, meeting: Meeting, reason: str) -> None:
                 "reason": (None, reason)})
     db.session.delete(meeting)
     db.session.flush()
+_ATTENDANCE = AttendanceRecord.__table__
+
+
+def _insert_once(values: dict[str, Any]) -> bool:
+    """INSERT the attendance row unless one exists (ON CONFLICT DO NOTHING, on SQLite and
+    PostgreSQL alike): True if this statement inserted it. Two requests racing for the same
+    member both run it; the database lets exactly one insert, the other waits for it (the
+    row lock on PostgreSQL, the write lock on SQLite) and inserts nothing. No savepoint and
+    no IntegrityError: the request's transaction stays usable either way."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_ATTENDANCE).values(**values).on_conflict_do_nothing(
+        index_elements=["meeting_id", "member_id"]).returning(_ATTENDANCE.c.member_id)
+    # RETURNING, not rowcount: psycopg reports no row count for this statement.
+    return db.session.execute(statement).first() is not None
+
+
+def mark_present(actor: Actor, meeting: Meeting, member: Member,
+                 at: dt.datetime | None = None) -> bool:
+    """The write of 签到 (``profiles.meetings.checkin.perform_checkin`` checks eligibility
+    first): the member present at ``meeting``, exactly once however many requests race.
+
+    True if this call recorded it (then it is logged and the points settled, once); False
+    if the member was present already (nothing written, nothing logged). A member marked
+    请假 or 缺席 before is changed to present by a conditional UPDATE, so of two racing
+    changes only one sees a row to change.
+    """
+    at = at or _now()
+    touch(branch_scope(meeting.branch_id))  # written around the ORM: say whose pages move
+    key = f"{member.number} {meeting_key_of(meeting)}"
+    where = (_ATTENDANCE.c.meeting_id == meeting.id, _ATTENDANCE.c.member_id == member.id)
+    if _insert_once({"meeting_id": meeting.id, "member_id": member.id,
+                     "status": Attendance.PRESENT, "checked_in_at": at}):
+        log_change(actor, "insert", "attendance", key, {"attendance": (None,
+                                                                       Attendance.PRESENT)})
+    else:
+        old = db.session.execute(select(_ATTENDANCE.c.status).where(*where)).scalar()
+        if old is None or old in ATTENDED:  # present, or 线上参加: in already
+            return False
+        changed = db.session.execute(
+            update(_ATTENDANCE).where(*where, _ATTENDANCE.c.status.not_in(list(ATTENDED)))
+            .values(status=Attendance.PRESENT, checked_in_at=at))
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            return False  # another request changed it first
+        log_change(actor, "update", "attendance", key, {"attendance": (old,
+                                                                       Attendance.PRESENT)})
+    _forget(meeting, member)
+    settle(actor, meeting, member, Attendance.PRESENT)
+    return True
+
+
+def _forget(meeting: Meeting, member: Member) -> None:
+    """Drop a loaded attendance object: the row was written around the ORM."""
+    record = db.session.identity_map.get(
+        db.session.identity_key(AttendanceRecord, (meeting.id, member.id)))
+    if record is not None:
+        db.session.expire(record)
+
+
+def undo_checkin(actor: Actor, meeting: Meeting, member: Member) -> bool:
+    """Take back a 签到 made by mistake (the scanner's undo): the row is removed, logged,
+    and the points corrected by an appended entry. False if the member was not present."""
+    where = (_ATTENDANCE.c.meeting_id == meeting.id, _ATTENDANCE.c.member_id == member.id,
+             _ATTENDANCE.c.status == Attendance.PRESENT)
+    _forget(meeting, member)
+    touch(branch_scope(meeting.branch_id))
+    removed = db.session.execute(_ATTENDANCE.delete().where(*where))
+    if removed.rowcount != 1:  # type: ignore[attr-defined]
+        return False  # never in, or undone already (a double tap)
+    log_change(actor, "delete", "attendance", f"{member.number} {meeting_key_of(meeting)}",
+               {"attendance": (Attendance.PRESENT, None)})
+    settle(actor, meeting, member, None)  # worth nothing now: a correcting entry
+    return True
+
+
+def check_out(actor: Actor, meeting: Meeting, member: Member,
+              at: dt.datetime | None = None) -> bool:
+    """签退: when a present member left (for 党课 and training hours). Once: a second tap
+    keeps the first time. False if the member is not present or signed out already."""
+    at = at or _now()
+    _forget(meeting, member)
+    touch(branch_scope(meeting.branch_id))
+    changed = db.session.execute(
+        update(_ATTENDANCE).where(_ATTENDANCE.c.meeting_id == meeting.id,
+                                  _ATTENDANCE.c.member_id == member.id,
+                                  _ATTENDANCE.c.status == Attendance.PRESENT,
+                                  _ATTENDANCE.c.checked_out_at.is_(None))
+        .values(checked_out_at=at))
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    log_change(actor, "update", "attendance", f"{member.number} {meeting_key_of(meeting)}",
+               {"checked_out_at": (None, at.isoformat(timespec="minutes"))})
+    return True
+
+
+def mark_the_rest(actor: Actor, meeting: Meeting, members: list[Member],
+                  status: Attendance) -> int:
+    """After 签到: record ``status`` (请假 or 缺席) for each of ``members`` that has no
+    attendance yet, in one step; the secretary then changes single members. Returns how
+    many were marked. ``members``: the expected members of the meeting's branch (the
+    caller read them for the meeting's date)."""
+    if status is Attendance.PRESENT:
+        raise ValueError("the rest are marked 请假 or 缺席; 签到 marks members present")
+    marked = 0
+    touch(branch_scope(meeting.branch_id))
+    for member in members:
+        if _insert_once({"meeting_id": meeting.id, "member_id": member.id,
+                         "status": status}):
+            log_change(actor, "insert", "attendance",
+                       f"{member.number} {meeting_key_of(meeting)}",
+                       {"attendance": (None, status)})
+            settle(actor, meeting, member, status)
+            marked += 1
+    return marked

@@ -205,3 +205,11 @@ def attendance_rows(meeting: Meeting) -> dict[int, AttendanceRecord]:
     """member id → the attendance row at ``meeting`` (with its make-up), one statement."""
     return {r.member_id: r for r in db.session.scalars(
         select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id))}
+def checkin_times(meeting: Meeting) -> dict[int, tuple[Any, Any]]:
+    """member id → (签到 time, 签退 time) of the members recorded present (one statement)."""
+    rows = db.session.execute(
+        select(AttendanceRecord.member_id, AttendanceRecord.checked_in_at,
+               AttendanceRecord.checked_out_at)
+        .where(AttendanceRecord.meeting_id == meeting.id,
+               AttendanceRecord.status == Attendance.PRESENT)).all()
+    return {member_id: (came, left) for member_id, came, left in rows}

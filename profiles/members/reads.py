@@ -169,6 +169,14 @@ def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
 _CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
 
 
+_MEMBER_LINES = (
+    select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
+           Member.status, PartyGroup.name, Member.joined_on)
+    .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+    .where(Member.branch_id == bindparam("branch"), _CURRENT)
+)
+
+
 def branch_member_lines(branch_id: int) -> Sequence[Row[int, str, int, Category,
                                                         Position | None, MemberStatus,
                                                         str | None, dt.date]]:
@@ -177,22 +185,21 @@ def branch_member_lines(branch_id: int) -> Sequence[Row[int, str, int, Category,
     branch's current members, in no order: the branch page's member list, which it
     orders by position then pinyin. :func:`current_members` is the console's list (ORM
     rows in name order, for its forms)."""
-    return run(
-        select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
-               Member.status, PartyGroup.name, Member.joined_on)
-        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-        .where(Member.branch_id == branch_id, _CURRENT)
-    ).all()
+    return run(_MEMBER_LINES, {"branch": branch_id}).all()
+
+
+_PROBATIONERS = (
+    select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
+           Member.status, PartyGroup.name, Member.joined_on,
+           Member.probation_extension_months)
+    .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+    .where(Member.branch_id == bindparam("branch"), _CURRENT,
+           Member.category == Category.PROBATIONARY)
+)
 
 
 def branch_probationers(branch_id: int) -> Sequence[Row[*tuple[Any, ...]]]:
     """The branch's current 预备党员: the columns of :func:`branch_member_lines`, then
     joined on and the probation extension in months (the branch page's self-audit works
     out when each probation ends)."""
-    return run(
-        select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
-               Member.status, PartyGroup.name, Member.joined_on,
-               Member.probation_extension_months)
-        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-        .where(Member.branch_id == branch_id, _CURRENT, Member.category == Category.PROBATIONARY)
-    ).all()
+    return run(_PROBATIONERS, {"branch": branch_id}).all()

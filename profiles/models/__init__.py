@@ -43,3 +43,6 @@ __all__ = [
     "closed_at_once",
     "start_of",
 ]
+
+# Which cached pages each model's writes make stale (core.revisions), registered once.
+from profiles import page_scopes as _page_scopes  # noqa: E402,F401

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, select
 
 from core.db import MAX_ID, db, run
 from profiles.enums import MemberStatus
@@ -65,18 +65,21 @@ def branches_with_member_counts(scope: BranchScope) -> Sequence[Row[int, str, st
     ).all()
 
 
+_HEADER = (
+    select(Branch.id, Branch.code, Branch.name, Committee.name, GeneralBranch.name,
+           Branch.founded_on, Branch.dissolved_on, Branch.has_committee,
+           Committee.dues_tracked_from)
+    .join(Committee, Committee.id == Branch.committee_id)
+    .outerjoin(GeneralBranch, GeneralBranch.id == Branch.general_branch_id)
+    .where(Branch.id == bindparam("branch"))
+)
+
+
 def branch_header(branch_id: int) -> Row[*tuple[Any, ...]] | None:
     """(id, code, name, committee name, general branch name or None, founded on, dissolved
     on, ``Branch.has_committee``, the committee's ``dues_tracked_from``) of the branch, or
     None if there is no such branch: the branch page's header, one statement."""
-    return run(
-        select(Branch.id, Branch.code, Branch.name, Committee.name, GeneralBranch.name,
-               Branch.founded_on, Branch.dissolved_on, Branch.has_committee,
-               Committee.dues_tracked_from)
-        .join(Committee, Committee.id == Branch.committee_id)
-        .outerjoin(GeneralBranch, GeneralBranch.id == Branch.general_branch_id)
-        .where(Branch.id == branch_id)
-    ).first()
+    return run(_HEADER, {"branch": branch_id}).first()
 
 
 def groups_of(branch_id: int) -> list[PartyGroup]:

@@ -55,23 +55,28 @@ def points_by_month(member_id: int, since: dt.date) -> dict[int, int]:
 # -- the token pages' reads (columns) --------------------------------------------------------
 
 
+_TOTAL = func.sum(PointsEntry.points)
+_RANKING = (
+    select(Member.id, Member.name, Member.card_generation, _TOTAL)
+    .join(PointsEntry, PointsEntry.member_id == Member.id)
+    .where(Member.branch_id == bindparam("branch"),
+           Member.status != MemberStatus.TRANSFERRED_OUT,
+           PointsEntry.recorded_on >= bindparam("since", type_=Date),
+           PointsEntry.recorded_on <= bindparam("today", type_=Date))
+    .group_by(Member.id, Member.name, Member.card_generation)
+    .order_by(_TOTAL.desc(), Member.name, Member.id)
+    .limit(bindparam("size"))
+)
+
+
 def branch_ranking(branch_id: int, today: dt.date,
                    size: int) -> Sequence[Row[int, str, int, int]]:
     """(member id, name, card generation, points) of the ``size`` current members of the
     branch with the most points this year up to ``today`` (members without entries are
     not ranked); most first, ties by name in code-point order then id (the branch page
-    re-sorts ties in pinyin)."""
-    total = func.sum(PointsEntry.points)
-    return run(
-        select(Member.id, Member.name, Member.card_generation, total)
-        .join(PointsEntry, PointsEntry.member_id == Member.id)
-        .where(Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT,
-               PointsEntry.recorded_on >= dt.date(today.year, 1, 1),
-               PointsEntry.recorded_on <= today)
-        .group_by(Member.id, Member.name, Member.card_generation)
-        .order_by(total.desc(), Member.name, Member.id)
-        .limit(size)
-    ).all()
+    re-sorts ties in pinyin). Built once, with bind parameters (bench/branch_page.py)."""
+    return run(_RANKING, {"branch": branch_id, "since": dt.date(today.year, 1, 1),
+                          "today": today, "size": size}).all()
 
 
 # Built once at import, with bind parameters: building a statement costs several times

@@ -22,7 +22,7 @@ TABLES = ("job",  # background jobs (core/jobs.py)
           "change_log", "membership", "points_entry", "points_rule", "evaluation", "dues",
           "attendance", "meeting_file",
           "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
-          "committee", "column_mapping")
+          "committee", "column_mapping", "page_revision")
 
 
 def _postgres_reachable() -> str | None:

@@ -72,7 +72,10 @@ def make_member(branch: Branch | None = None, **fields: Any) -> Member:
 def make_meeting(branch: Branch, kind: MeetingKind = MeetingKind.GENERAL,
                  held_on: dt.date = dt.date(2026, 5, 10),
                  attendance: dict[Member, Attendance] | None = None, **fields: Any) -> Meeting:
-    """A meeting with one attendance row per given member."""
+    """A meeting with one attendance row per given member (``checkin_open=True``: 签到
+    opened, as the console does, so it has started)."""
+    if fields.get("checkin_open"):
+        fields.setdefault("checkin_opened_at", dt.datetime(2026, 5, 10, 9, tzinfo=dt.UTC))
     meeting = Meeting(branch_id=branch.id, kind=kind, held_on=held_on, **fields)
     db.session.add(meeting)
     db.session.flush()

@@ -99,6 +99,7 @@ OWN_TABLES = {
     "accounts/service.py": "account, account_grant: who may sign in, with which grants",
     "accounts/sessions.py": "account_session: signed-in sessions (ended at logout)",
     "core/jobs.py": "job: a background job's state and progress",
+    "core/revisions.py": "page_revision: which cached pages a logged write made stale",
 }
 
 

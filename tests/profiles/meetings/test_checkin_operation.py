@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from core.changelog import Actor
 from core.db import db
-from profiles.enums import Attendance
+from profiles.enums import Attendance, MeetingKind
 from profiles.meetings.checkin import CheckinRefused, Refusal, Scan, perform_checkin
+from profiles.meetings.operations import check_out, set_attendance, undo_checkin
 from profiles.members.operations import move_membership
-from profiles.models import AttendanceRecord, Branch, Meeting, Member
+from profiles.models import AttendanceRecord, Branch, Meeting, Member, PartyGroup, PointsEntry
 from tests.helpers import factories
 
 ACTOR = Actor("secretary", "test")
@@ -41,13 +42,21 @@ def test_each_refusal_names_its_reason(make_branch: Callable[..., Branch],
     left_before = make_member(branch, name="早已转出")
     open_meeting = factories.make_meeting(branch, held_on=dt.date(2026, 11, 20),
                                           checkin_open=True)
-    closed = factories.make_meeting(branch, held_on=dt.date(2026, 11, 19))
+    not_started = factories.make_meeting(branch, held_on=dt.date(2026, 11, 19))
+    closed = factories.make_meeting(branch, held_on=dt.date(2026, 11, 18),
+                                    checkin_opened_at=dt.datetime(2026, 11, 18, 9,
+                                                                  tzinfo=dt.UTC))
+    newcomer = make_member(branch, name="新党员", joined_on=dt.date(2026, 11, 25),
+                           converted_on=None)
     move_membership(ACTOR, gone, branch=None, group=None, on=dt.date(2026, 11, 21))
     move_membership(ACTOR, left_before, branch=None, group=None, on=dt.date(2026, 10, 1))
     db.session.commit()
     assert _refusal(open_meeting, Scan(None, Refusal.UNKNOWN_CARD)) is Refusal.UNKNOWN_CARD
     assert _refusal(open_meeting, Scan(None, Refusal.REPLACED_CARD)) is Refusal.REPLACED_CARD
+    assert _refusal(not_started, Scan(member)) is Refusal.NOT_OPEN
     assert _refusal(closed, Scan(member)) is Refusal.CLOSED
+    # Joined after the meeting: refused with the reason (it was an uncaught 500).
+    assert _refusal(open_meeting, Scan(newcomer)) is Refusal.NOT_YET_MEMBER
     assert _refusal(open_meeting, Scan(gone)) is Refusal.TRANSFERRED
     # Left before the meeting: still "transferred out", not "ask their branch".
     assert _refusal(open_meeting, Scan(left_before)) is Refusal.TRANSFERRED
@@ -71,3 +80,45 @@ def test_the_branch_is_the_members_on_the_meetings_date(
     assert _refusal(new_before, Scan(mover)) is Refusal.OTHER_BRANCH
     record = db.session.get(AttendanceRecord, (before.id, mover.id))
     assert record is not None and record.status is Attendance.PRESENT
+
+
+def test_a_group_meeting_takes_its_own_group_only(make_branch: Callable[..., Branch],
+                                                   make_member: Callable[..., Member]) -> None:
+    branch = make_branch(code="QD04")
+    first, second = sorted(branch_groups(branch), key=lambda g: g.id)
+    mine = make_member(branch, name="本组", group_id=first.id)
+    theirs = make_member(branch, name="他组", group_id=second.id)
+    meeting = factories.make_meeting(branch, MeetingKind.GROUP, dt.date(2026, 11, 20),
+                                     group_id=first.id, checkin_open=True)
+    db.session.commit()
+    assert _refusal(meeting, Scan(theirs)) is Refusal.OTHER_GROUP
+    assert perform_checkin(ACTOR, meeting, Scan(mine)) is True
+
+
+def test_a_recorded_absence_becomes_present_once_and_undo_corrects_the_points(
+        make_branch: Callable[..., Branch], make_member: Callable[..., Member]) -> None:
+    branch = make_branch(code="QD05")
+    late = make_member(branch, name="迟到")
+    meeting = factories.make_meeting(branch, held_on=dt.date(2026, 11, 20), checkin_open=True)
+    set_attendance(ACTOR, meeting, late, Attendance.ABSENT)
+    assert perform_checkin(ACTOR, meeting, Scan(late)) is True
+    assert perform_checkin(ACTOR, meeting, Scan(late)) is False
+    assert _points(late) == [-2, 4]
+    assert undo_checkin(ACTOR, meeting, late) is True
+    assert undo_checkin(ACTOR, meeting, late) is False  # a double tap on undo
+    assert db.session.get(AttendanceRecord, (meeting.id, late.id)) is None
+    assert sum(_points(late)) == 0
+    assert perform_checkin(ACTOR, meeting, Scan(late)) is True
+    assert check_out(ACTOR, meeting, late) is True
+    assert check_out(ACTOR, meeting, late) is False  # the first time stays
+    record = db.session.get(AttendanceRecord, (meeting.id, late.id))
+    assert record is not None and record.checked_in_at and record.checked_out_at
+
+
+def _points(member: Member) -> list[int]:
+    return list(db.session.scalars(select(PointsEntry.points).where(
+        PointsEntry.member_id == member.id).order_by(PointsEntry.id)))
+
+
+def branch_groups(branch: Branch) -> list[PartyGroup]:
+    return list(db.session.scalars(select(PartyGroup).where(PartyGroup.branch_id == branch.id)))
