@@ -57,7 +57,11 @@ def _upload(path: Path) -> Upload:
 
 
 def test_a_register_imports_each_person_at_their_stage(app: Flask, register: Path) -> None:
+    dry = app.test_cli_runner().invoke(args=["import", "recruitment", str(register),
+                                             "--dry-run"])
+    assert dry.exit_code == 0, dry.output
     with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Applicant)) == 0
         try:
             outcome = import_recruitment(_upload(register), actor="tester")
         except SheetRefused as e:
