@@ -7,6 +7,7 @@ from flask import render_template
 from accounts.access import branch_access, current_access, signed_in
 from console.blueprint import bp
 from console.checklist import branch_checklist
+from console.organisation import organisation_home
 from core.clock import today
 from profiles.meetings import reads as meetings_reads
 from profiles.members import reads as members_reads
@@ -22,8 +23,11 @@ INLINE_CHECKLISTS = 5
 @bp.get("/")
 @signed_in
 def home() -> str:
-    """The branches the account may read; their checklists when there are few."""
+    """One branch's checklist for its secretary; the organisation home (every branch
+    with its gaps, ``console.organisation``) for anyone who reads more than one."""
     access = current_access()
+    if access.reads_all or len(access.branches) > 1:
+        return organisation_home()
     rows = org_reads.branches_with_member_counts(access.readable)
     checklists = []
     todays: dict[int, list[Meeting]] = {}

@@ -1,0 +1,60 @@
+"""The organisation home's gap counts are the branch checklists' own findings, read for
+every branch in a fixed number of statements."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Flask
+from sqlalchemy import select
+
+from core.db import db
+from profiles.audit.checklist import CRITICAL, run_audit, settings_from_config
+from profiles.models import Branch
+from profiles.queries import branch_page
+from profiles.reports.overview import overview
+from profiles.reports.reads import everything
+from tests.helpers import factories
+from tests.helpers.dates import TODAY
+from tests.helpers.pages import count_statements
+
+
+def test_every_demo_branch_has_the_gaps_its_own_checklist_lists(demo_app: Flask) -> None:
+    with demo_app.app_context():
+        settings = settings_from_config(demo_app.config)
+        home = overview(everything, settings, TODAY)
+        ids = list(db.session.scalars(select(Branch.id).order_by(Branch.code)))
+        assert [g.branch.id for g in home.branches] == ids
+        assert sum(g.total for g in home.branches) > 0  # the demo's deliberate gaps
+        for gaps in home.branches:
+            page = branch_page(gaps.branch.id, TODAY, settings.lookback_months)
+            assert page is not None
+            findings = run_audit(page.audit, settings, TODAY)
+            kinds = Counter(f.rule for f in findings)
+            assert {k: v for k, v in gaps.by_kind.items() if v} == dict(kinds), gaps.branch.code
+            assert gaps.critical == sum(1 for f in findings if f.severity == CRITICAL)
+            assert gaps.total == len(findings)
+            assert gaps.branch.members == len(page.members)
+
+
+def _statements(app: Flask) -> int:
+    with app.app_context(), count_statements(app) as statements:
+        overview(everything, settings_from_config(app.config), TODAY)
+    return len(statements)
+
+
+def test_the_overview_runs_the_same_statements_for_two_branches_or_twelve(app: Flask) -> None:
+    with app.app_context():
+        for _ in range(2):
+            branch = factories.make_branch()
+            factories.make_member(branch)
+        db.session.commit()
+    few = _statements(app)
+    with app.app_context():
+        for _ in range(10):
+            branch = factories.make_branch()
+            for _ in range(3):
+                factories.make_member(branch)
+            factories.make_meeting(branch)
+        db.session.commit()
+    assert _statements(app) == few <= 12
