@@ -34,6 +34,7 @@ SCREENS: tuple[str, ...] = (
     "console.points",
     "console.evaluations",
     "console.recruitment",
+    "console.reports",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,

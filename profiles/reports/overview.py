@@ -64,6 +64,7 @@ class BranchInfo:
     full_members: int
     tracked_from: dt.date | None
     committee_id: int
+    committee_name: str
 
 
 @dataclass(frozen=True)
