@@ -19,8 +19,8 @@ from sqlalchemy import select, text
 from core.changelog import Actor
 from core.db import db
 from profiles.audit.checklist import settings_from_config
-from profiles.models import Branch, GeneralBranch, Member
 from profiles.members.operations import transfer_member, transfer_out
+from profiles.models import Branch, GeneralBranch, Member
 from profiles.months import Period
 from profiles.reports.figures import Money, Rate, Report, Table, build_report
 from profiles.reports.reads import everything, within
@@ -34,7 +34,8 @@ from tests.helpers.dates import TODAY  # 2026-11-21
 from tests.helpers.sheets import xlsx
 
 ROSTER = ["党员编号", "姓名", "性别", "入党日期", "转正日期", "人员类别", "所在支部", "党小组"]
-MEETINGS = ["支部编号", "会议类型", "会议日期", "党小组", "会议主题", "党员编号", "姓名", "出勤情况"]
+MEETINGS = ["支部编号", "会议类型", "会议日期", "党小组", "会议主题", "党员编号", "姓名",
+            "出勤情况"]
 DUES = ["支部编号", "党员编号", "姓名", "月份", "应缴金额（元）", "实缴金额（元）", "缴纳日期"]
 EVALUATIONS = ["支部编号", "党员编号", "姓名", "年度", "评议阶段", "评定等次"]
 
@@ -49,15 +50,16 @@ def _build(app: Flask, tmp: Path) -> None:
         factories.make_branch(code="ZB01", name="机关第一党支部", general_branch_id=general.id)
         factories.make_branch(code="ZB02", name="机关第二党支部")
         db.session.commit()
+        one, two = "机关第一党支部", "机关第二党支部"
         roster = [ROSTER,
-                  ["A1", "张三", "男", "2019-07-01", "2020-07-01", "正式党员", "机关第一党支部", "第1小组"],
-                  ["A2", "李四", "女", "2025-09-01", None, "预备党员", "机关第一党支部", "第1小组"],
-                  ["A3", "王五", "男", "2010-07-01", "2011-07-01", "正式党员", "机关第一党支部", "第2小组"],
-                  ["B1", "赵六", "男", "2012-07-01", "2013-07-01", "正式党员", "机关第二党支部", ""],
-                  ["B2", "钱七", "女", "2025-12-10", None, "预备党员", "机关第二党支部", ""],
-                  ["B3", "孙八", "男", "2015-07-01", "2016-07-01", "正式党员", "机关第二党支部", ""],
-                  ["B4", "周九", "女", "2026-03-15", None, "预备党员", "机关第二党支部", ""],
-                  ["B5", "吴十", "男", "2014-07-01", "2015-07-01", "正式党员", "机关第二党支部", ""]]
+                  ["A1", "张三", "男", "2019-07-01", "2020-07-01", "正式党员", one, "第1小组"],
+                  ["A2", "李四", "女", "2025-09-01", None, "预备党员", one, "第1小组"],
+                  ["A3", "王五", "男", "2010-07-01", "2011-07-01", "正式党员", one, "第2小组"],
+                  ["B1", "赵六", "男", "2012-07-01", "2013-07-01", "正式党员", two, ""],
+                  ["B2", "钱七", "女", "2025-12-10", None, "预备党员", two, ""],
+                  ["B3", "孙八", "男", "2015-07-01", "2016-07-01", "正式党员", two, ""],
+                  ["B4", "周九", "女", "2026-03-15", None, "预备党员", two, ""],
+                  ["B5", "吴十", "男", "2014-07-01", "2015-07-01", "正式党员", two, ""]]
         import_members(xlsx(tmp / "roster.xlsx", roster), actor="t", today=TODAY)
         meetings = [MEETINGS,
                     ["ZB01", "支部党员大会", "2026-03-10", "", "学习", "A1", "张三", "出席"],
@@ -152,8 +154,9 @@ def _check_common(report: Report, first: dt.date, last: dt.date) -> None:
     held = {(code, kind): n for code, kind, n in _sql(
         "SELECT b.code, m.kind, count(*) FROM meeting m JOIN branch b ON b.id = m.branch_id "
         "WHERE m.held_on BETWEEN :a AND :b GROUP BY b.code, m.kind", a=first, b=last)}
-    labels = {"支部党员大会": "general", "支委会": "committee", "党小组会": "group", "党课": "lecture",
-              "主题党日": "theme_day", "组织生活会": "life", "民主评议党员": "evaluation"}
+    labels = {"支部党员大会": "general", "支委会": "committee", "党小组会": "group",
+              "党课": "lecture", "主题党日": "theme_day", "组织生活会": "life",
+              "民主评议党员": "evaluation"}
     lines = _rows(tables["meetings"], "支部编号", "会议类型")
     for (code, kind_label), row in lines.items():
         assert row["召开次数"] == held.get((code, labels[kind_label]), 0), (code, kind_label)
