@@ -35,6 +35,7 @@ SCREENS: tuple[str, ...] = (
     "console.evaluations",
     "console.recruitment",
     "console.reports",
+    "console.scores",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,

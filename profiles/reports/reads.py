@@ -40,6 +40,7 @@ from profiles.members.membership import Membership
 from profiles.members.models import Member
 from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.org.reads import BranchScope
+from profiles.points.models import PointsEntry
 
 _CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
 
@@ -283,3 +284,39 @@ def membership_ends(scope: BranchScope, since: dt.date,
 def everything(column: Any) -> ColumnElement[bool]:
     """A scope of every branch (commands and tests)."""
     return true()
+
+
+def scored_members(scope: BranchScope) -> Sequence[Row[int, int, int | None, str, Any]]:
+    """(member id, branch id, group id, name, when they entered the organisation) of every
+    current member: the members 三级考核 scores."""
+    first = (select(func.min(Membership.since)).where(Membership.member_id == Member.id)
+             .correlate(Member).scalar_subquery())
+    return run(
+        select(Member.id, Member.branch_id, Member.group_id, Member.name,
+               func.coalesce(first, Member.joined_on))
+        .where(scope(Member.branch_id), _CURRENT)
+        .order_by(Member.branch_id, Member.id)
+    ).all()
+
+
+def month_dues(scope: BranchScope,
+               month: int) -> Sequence[Row[int, int, int, dt.date | None]]:
+    """(member id, due, paid, paid on) of the current members' rows of one month."""
+    return run(
+        select(DuesRecord.member_id, DuesRecord.due_cents, DuesRecord.paid_cents,
+               DuesRecord.paid_on)
+        .join(Member, Member.id == DuesRecord.member_id)
+        .where(scope(Member.branch_id), _CURRENT, DuesRecord.month == month)
+    ).all()
+
+
+def points_by_member(scope: BranchScope, since: dt.date,
+                     until: dt.date) -> Sequence[Row[int, int]]:
+    """(member id, points recorded ``since``..``until``) of the current members."""
+    return run(
+        select(PointsEntry.member_id, func.sum(PointsEntry.points))
+        .join(Member, Member.id == PointsEntry.member_id)
+        .where(scope(Member.branch_id), _CURRENT, PointsEntry.recorded_on >= since,
+               PointsEntry.recorded_on <= until)
+        .group_by(PointsEntry.member_id)
+    ).all()
