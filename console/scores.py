@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from accounts.access import Access, admin_required, branch_access, current_access, signed_in
+from console import downloads
 from console.blueprint import bp
 from console.organisation import cached_overview
 from console.record import actor
@@ -22,16 +23,19 @@ from core.cache import cache, page_settings_fingerprint
 from core.changelog import newest_id
 from core.clock import today
 from core.db import db
+from print.errors import PrintError
 from profiles.audit.checklist import settings_from_config
 from profiles.models import Branch, Committee, ScoreMonth
-from profiles.months import add_month, yyyymm
-from profiles.reports.overview import branch_infos
+from profiles.months import Period, add_month, yyyymm
+from profiles.reports.figures import Report, Table, period_label
+from profiles.reports.overview import BranchInfo, branch_infos
 from profiles.scoring import operations as scoring_ops
 from profiles.scoring import reads as scoring_reads
 from profiles.scoring.compute import Scored, compute_month
 from profiles.scoring.models import ScoreLevel
-from profiles.scoring.rules import DEFAULT_RULES, Line
+from profiles.scoring.rules import DEFAULT_RULES, Line, RuleSpec
 from profiles.writes import RuleViolation
+from reports.tasks import FORMATS, render
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,63 @@ def branch_scores(branch: Branch) -> str:
                        org.rankings_enabled),
         adjustments=adjustments, names={r.score_id: r.name for r in rows},
         can_adjust=access.admin and closed)
+
+
+LEVEL_TITLES = {ScoreLevel.BRANCH: "支部考核得分", ScoreLevel.GROUP: "党小组考核得分",
+                ScoreLevel.MEMBER: "党员考核得分"}
+
+
+def score_tables(rows: Sequence[ScoreRow], infos: dict[int, BranchInfo],
+                 rules: Sequence[RuleSpec], rankings: bool) -> list[Table]:
+    """One table per level: branch, name, each item's points, adjustments, total, and the
+    rank only when the organisation shows rankings."""
+    tables = []
+    for level, title in LEVEL_TITLES.items():
+        items = [r for r in rules if r.level is level and r.active]
+        mine = ranked([r for r in rows if r.level is level and r.branch_id in infos],
+                      rankings)
+        if not rankings:
+            mine.sort(key=lambda r: (infos[r.branch_id].code, r.name))
+        columns = ("支部编号", "支部名称", *(() if level is ScoreLevel.BRANCH else ("名称",)),
+                   *(f"{r.name}（{r.weight}分）" for r in items), "调整", "得分",
+                   *(("名次",) if rankings else ()))
+        lines = []
+        for row in mine:
+            info = infos[row.branch_id]
+            points = {line.item: line.points_centi for line in row.lines}
+            lines.append((info.code, info.name,
+                          *(() if level is ScoreLevel.BRANCH else (row.name,)),
+                          *(f"{points.get(r.item, 0) / 100:.2f}" for r in items),
+                          f"{row.adjusted_centi / 100:+.2f}" if row.adjusted_centi else "",
+                          f"{row.total_centi / 100:.2f}", *((row.rank,) if rankings else ())))
+        tables.append(Table(level.value, title, columns, lines))
+    return tables
+
+
+@bp.get("/scores/file")
+@signed_in
+def scores_file() -> ResponseReturnValue:
+    """The month's 三级考核 as a report (.xlsx or PDF): every level, item by item."""
+    access = current_access()
+    org = _organisation()
+    month = parse_month(request.args.get("month"))
+    fmt = request.args.get("format", "xlsx")
+    if month is None or fmt not in FORMATS:
+        abort(400)
+    rows, closed = month_rows(access, month, org.id)
+    infos = {i.id: i for i in branch_infos(access.readable)}
+    period = Period(month // 100, month % 100, "month")
+    state = "已结账" if closed else "未结账，按现有记录计算"
+    report = Report(f"{org.name}三级考核（{period_label(period)}，{state}）", org.name,
+                    org.name if access.reads_all else _("My branches"), period, today(),
+                    score_tables(rows, infos, scoring_reads.rules_of(org.id),
+                                 org.rankings_enabled))
+    try:
+        data = render(report, fmt)
+    except PrintError as exc:
+        return render_template("console/error.html", status=503, message=str(exc)), 503
+    name = f"三级考核-{month_text(month)}.{fmt}"
+    return downloads.pdf(data, name) if fmt == "pdf" else downloads.xlsx(data, name)
 
 
 @bp.post("/scores/close")

@@ -81,6 +81,7 @@ def upgrade():
                             name=op.f("uq_score_score_month_id")),
     )
     op.create_index("ix_score_month_branch", "score", ["score_month_id", "branch_id"])
+    op.create_index("ix_score_subject", "score", ["level", "subject_id"])
     op.create_table(
         "score_adjustment",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -104,6 +105,7 @@ def upgrade():
 def downgrade():
     op.drop_index(op.f("ix_score_adjustment_score_id"), table_name="score_adjustment")
     op.drop_table("score_adjustment")
+    op.drop_index("ix_score_subject", table_name="score")
     op.drop_index("ix_score_month_branch", table_name="score")
     op.drop_table("score")
     op.drop_table("score_month")

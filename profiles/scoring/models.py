@@ -77,6 +77,7 @@ class Score(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         UniqueConstraint("score_month_id", "level", "subject_id"),
         Index("ix_score_month_branch", "score_month_id", "branch_id"),
+        Index("ix_score_subject", "level", "subject_id"),  # a member's own scores
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

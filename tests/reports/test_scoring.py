@@ -3,9 +3,11 @@ rule change, logged adjustments, who may do what, and rankings on or off."""
 
 from __future__ import annotations
 
+import io
 import re
 
 from flask import Flask
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from core.db import db
@@ -99,6 +101,12 @@ def test_supervisors_read_scores_and_change_nothing_and_rankings_can_be_off(
     page = auth.client.get("/console/scores?month=2026-05").get_data(as_text=True)
     assert world.a.name in page and world.b.name in page and "<th>排名</th>" in page
     assert auth.post("/console/scores/close", month="2026-05").status_code == 403
+    book = load_workbook(io.BytesIO(auth.client.get(
+        "/console/scores/file?month=2026-05&format=xlsx").data))
+    sheet = book["支部考核得分"]
+    assert "名次" in [c.value for c in sheet[2]] and sheet.max_row == 2 + 2
+    assert "党员考核得分" in book.sheetnames and "党小组考核得分" in book.sheetnames
+    assert auth.client.get("/console/scores/file?month=2026-5x").status_code == 400
     assert auth.post("/console/scores/settings", rankings="on").status_code == 403
     assert auth.client.get("/console/scores/rules").status_code == 200
     auth.logout()
@@ -114,3 +122,40 @@ def test_supervisors_read_scores_and_change_nothing_and_rankings_can_be_off(
         assert org is not None and not org.rankings_enabled and org.member_scores_visible
     off = auth.client.get("/console/scores?month=2026-05").get_data(as_text=True)
     assert "<th>排名</th>" not in off and world.a.name in off
+    book = load_workbook(io.BytesIO(auth.client.get(
+        "/console/scores/file?month=2026-05&format=xlsx").data))
+    assert "名次" not in [c.value for c in book["支部考核得分"][2]]
+    pdf = auth.client.get("/console/scores/file?month=2026-05&format=pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_rankings_off_hide_ranks_on_the_pages_and_the_own_score_shows_when_enabled(
+        app: Flask, world: World, auth: AuthActions) -> None:
+    from profiles.models import Branch, Member
+    from tests.helpers.pages import path
+
+    with app.app_context():
+        member_id = db.session.scalar(select(Member.id).where(
+            Member.number == world.a.member_numbers[0]))
+        branch_id = db.session.scalar(select(Branch.id).where(Branch.code == world.a.code))
+        assert member_id is not None and branch_id is not None
+        member_page, branch_page = path(app, "member", member_id), path(app, "branch",
+                                                                        branch_id)
+    public = app.test_client()
+    assert "积分排名" in public.get(branch_page).get_data(as_text=True)
+    assert "三级考核" not in public.get(member_page).get_data(as_text=True)
+    auth.login("admin")
+    auth.post("/console/scores/close", month="2026-05")
+    # Closed, but not shown until the organisation says so.
+    assert "三级考核" not in public.get(member_page).get_data(as_text=True)
+    auth.post("/console/scores/settings", member_scores="on")  # rankings off
+    member = public.get(member_page).get_data(as_text=True)
+    assert "三级考核" in member and "2026-05" in member and "排名第" not in member
+    assert "积分排名" not in public.get(branch_page).get_data(as_text=True)
+    console = auth.client.get(f"/console/scores/branches/{world.a.code}?month=2026-05")
+    assert re.search(r"<summary>\d+\. ", console.get_data(as_text=True)) is None  # no ranks
+    auth.post("/console/scores/settings", rankings="on")
+    assert "积分排名" in public.get(branch_page).get_data(as_text=True)
+    assert "三级考核" not in public.get(member_page).get_data(as_text=True)
+    ranked = auth.client.get(f"/console/scores/branches/{world.a.code}?month=2026-05")
+    assert re.search(r"<summary>1\. ", ranked.get_data(as_text=True))
