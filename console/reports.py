@@ -23,7 +23,7 @@ from core.clock import today
 from core.db import db
 from core.tasks import enqueue
 from print.errors import PrintError
-from profiles.months import Period, period_of
+from profiles.months import Period, add_month, period_of, yyyymm
 from profiles.reports import reads as report_reads
 from profiles.reports.figures import PERIOD_KINDS, parse_period, period_label
 from reports.tasks import FORMATS, make_report, render
@@ -49,7 +49,8 @@ def _default_value(kind: str) -> str:
         return str(day.year)
     if kind == "quarter":
         return f"{day.year}-{period_of(day, 'quarter').number}"
-    return f"{day.year}-{day.month:02d}"
+    last = add_month(yyyymm(day), -1)  # a monthly report is of the month just ended
+    return f"{last // 100}-{last % 100:02d}"
 
 
 def _choice(access: Access, args: Mapping[str, str]) -> Choice | None:
