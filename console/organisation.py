@@ -138,8 +138,9 @@ def cached_overview(access: Access) -> Overview:
     return data
 
 
-def organisation_home() -> str:
-    """The organisation home page (``console.home`` calls it)."""
+def organisation_home(checklists: Sequence[Any] = ()) -> str:
+    """The organisation home page (``console.home`` calls it), with the checklists of a
+    secretary's few branches below it."""
     access = current_access()
     general = report_reads.general_branches(access.readable)
     query = parse_query(request.args, [g[0] for g in general])
@@ -151,4 +152,5 @@ def organisation_home() -> str:
         shown=len(rows), total=len(data.branches), kinds=GAP_KINDS, totals=totals,
         critical=sum(r.critical for r in data.branches),
         warning=sum(r.warning for r in data.branches), trend=data.trend, sorts=SORTS,
-        kind_label=kind_label, sort_label=sort_label, yuan=format_yuan)
+        kind_label=kind_label, sort_label=sort_label, yuan=format_yuan,
+        checklists=checklists)

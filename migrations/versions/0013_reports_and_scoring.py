@@ -111,6 +111,10 @@ def downgrade():
     op.drop_table("score_month")
     op.drop_table("score_rule")
     op.drop_index("ix_attendance_absent", table_name="attendance")
-    with op.batch_alter_table("committee", schema=None) as batch_op:
-        batch_op.drop_column("member_scores_visible")
-        batch_op.drop_column("rankings_enabled")
+    # Not batch mode on SQLite: copying committee would trip over the branches that refer
+    # to it; SQLite 3.35+ drops a plain column in place.
+    for column in ("member_scores_visible", "rankings_enabled"):
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE committee DROP COLUMN {column}")
+        else:
+            op.drop_column("committee", column)
