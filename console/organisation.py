@@ -40,6 +40,7 @@ def kind_label(kind: str) -> str:
         "evaluation_missing": _("Evaluation not done"),
         "excellent_share": _("Too many excellent"),
         "absent": _("Absent from meetings"),
+        "minutes_missing": _("Minutes missing"),
     }[kind])
 
 

@@ -163,7 +163,8 @@ def meetings_table(scope: BranchScope, infos: Sequence[BranchInfo], period: Peri
     since = dt.date(period.year, 1, 1)
     until = min(period.last_day, today)
     held: dict[int, list[HeldMeeting]] = defaultdict(list)
-    for branch_id, kind, held_on, group_id in reads.held_meetings(scope, since, until):
+    for branch_id, kind, held_on, group_id, _id, _minutes in reads.held_meetings(
+            scope, since, until):
         held[branch_id].append(HeldMeeting(kind, held_on, group_id))
     groups: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
     for branch_id, group_id, _name, founded, dissolved in reads.groups(scope):

@@ -44,7 +44,8 @@ from profiles.reports import reads
 
 # The kinds of gap, in the order the home shows them (the audit's rule names).
 GAP_KINDS: tuple[str, ...] = ("meeting_missed", "dues_unpaid", "probation_overdue",
-                              "evaluation_missing", "excellent_share", "absent")
+                              "evaluation_missing", "excellent_share", "absent",
+                              "minutes_missing")
 TREND_MONTHS = 12
 
 
@@ -119,8 +120,10 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
     for branch_id, group_id, name, founded, dissolved in reads.groups(scope):
         groups[branch_id].append(GroupRef(group_id, name, founded, dissolved))
     meetings: dict[int, list[HeldMeeting]] = defaultdict(list)
-    for branch_id, kind, held_on, meeting_group in reads.held_meetings(scope, since, today):
-        meetings[branch_id].append(HeldMeeting(kind, held_on, meeting_group))
+    for branch_id, kind, held_on, meeting_group, meeting_id, minutes in reads.held_meetings(
+            scope, since, today):
+        meetings[branch_id].append(HeldMeeting(kind, held_on, meeting_group, meeting_id,
+                                               bool(minutes)))
     tracked = {i.id: i.tracked_from for i in infos}
     owing: dict[int, list[MemberArrears]] = defaultdict(list)
     month = yyyymm(today)

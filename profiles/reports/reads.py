@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from core.db import run
 from profiles.dues.models import DuesRecord
-from profiles.enums import Attendance, Category, MemberStatus
+from profiles.enums import ATTENDED, Attendance, Category, MemberStatus
 from profiles.evaluations.models import Evaluation
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.members.membership import Membership
@@ -99,11 +99,13 @@ def groups(scope: BranchScope) -> Sequence[Row[int, int, str, dt.date | None, dt
     ).all()
 
 
-def held_meetings(scope: BranchScope, since: dt.date,
-                  until: dt.date) -> Sequence[Row[int, Any, dt.date, int | None]]:
-    """(branch id, kind, held on, group id) of the meetings held ``since``..``until``."""
+def held_meetings(scope: BranchScope, since: dt.date, until: dt.date,
+                  ) -> Sequence[Row[int, Any, dt.date, int | None, int, bool]]:
+    """(branch id, kind, held on, group id, meeting id, has minutes) of the meetings held
+    ``since``..``until`` (the self-audit checks the cadences and the minutes)."""
     return run(
-        select(Meeting.branch_id, Meeting.kind, Meeting.held_on, Meeting.group_id)
+        select(Meeting.branch_id, Meeting.kind, Meeting.held_on, Meeting.group_id, Meeting.id,
+               Meeting.minutes != "")
         .where(scope(Meeting.branch_id), Meeting.held_on >= since, Meeting.held_on <= until)
         .order_by(Meeting.held_on)
     ).all()
@@ -112,11 +114,11 @@ def held_meetings(scope: BranchScope, since: dt.date,
 def attendance(scope: BranchScope, since: dt.date,
                until: dt.date) -> Sequence[Row[int, Any, int, int, int, int, int]]:
     """Per branch and kind of meeting held ``since``..``until``: (branch id, kind,
-    meetings, present, excused, absent, rows), over the current members' rows (as the
-    branch page's attendance rates)."""
+    meetings, attended (出席 or 线上参加), excused, absent, rows), over the current members'
+    rows (as the branch page's attendance rates)."""
     return run(
         select(Meeting.branch_id, Meeting.kind, func.count(func.distinct(Meeting.id)),
-               func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
+               func.sum(case((AttendanceRecord.status.in_(ATTENDED), 1), else_=0)),
                func.sum(case((AttendanceRecord.status == Attendance.EXCUSED, 1), else_=0)),
                func.sum(case((AttendanceRecord.status == Attendance.ABSENT, 1), else_=0)),
                func.count(AttendanceRecord.member_id))
@@ -131,10 +133,11 @@ def attendance(scope: BranchScope, since: dt.date,
 def member_attendance(scope: BranchScope, since: dt.date,
                       until: dt.date) -> Sequence[Row[int, int, int | None, int, int]]:
     """Per current member with attendance rows for meetings ``since``..``until``: (member
-    id, branch id, group id, present, rows), the member by their current branch."""
+    id, branch id, group id, attended (出席 or 线上参加), rows), the member by their current
+    branch."""
     return run(
         select(Member.id, Member.branch_id, Member.group_id,
-               func.sum(case((AttendanceRecord.status == Attendance.PRESENT, 1), else_=0)),
+               func.sum(case((AttendanceRecord.status.in_(ATTENDED), 1), else_=0)),
                func.count(AttendanceRecord.member_id))
         .join(AttendanceRecord, AttendanceRecord.member_id == Member.id)
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
@@ -203,8 +206,9 @@ def probationers(scope: BranchScope) -> Sequence[Row[int, int, str, dt.date, int
 
 
 def first_absences(scope: BranchScope, today: dt.date) -> Sequence[Row[int, str, dt.date]]:
-    """(branch id, name, day) per current member: the first 缺席 after their last 出席 or
-    请假, as ``profiles.meetings.reads.first_absences`` for every branch at once.
+    """(branch id, name, day) per current member: the first 缺席 not made up (补学) after
+    their last 出席, 线上参加, 请假 or made-up 缺席, as
+    ``profiles.meetings.reads.first_absences`` for every branch at once.
 
     Only members with an absence at all are looked at (the partial index
     ``ix_attendance_absent`` finds them), so the statement does not read every attendance
@@ -216,7 +220,8 @@ def first_absences(scope: BranchScope, today: dt.date) -> Sequence[Row[int, str,
     took_part = (
         select(AttendanceRecord.member_id, func.max(Meeting.held_on).label("held_on"))
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
-        .where(AttendanceRecord.status != Attendance.ABSENT,
+        .where(or_(AttendanceRecord.status != Attendance.ABSENT,
+                   AttendanceRecord.made_up_on.is_not(None)),
                AttendanceRecord.member_id.in_(absent))
         .group_by(AttendanceRecord.member_id)
         .subquery()
@@ -228,6 +233,7 @@ def first_absences(scope: BranchScope, today: dt.date) -> Sequence[Row[int, str,
         .join(Member, Member.id == AttendanceRecord.member_id)
         .outerjoin(took_part, took_part.c.member_id == AttendanceRecord.member_id)
         .where(scope(Member.branch_id), _CURRENT, Meeting.held_on <= today, is_absent,
+               AttendanceRecord.made_up_on.is_(None),
                or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))
         .group_by(Member.id, Member.branch_id, Member.name)
     ).all()

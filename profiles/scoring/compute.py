@@ -71,7 +71,7 @@ def compute_month(scope: BranchScope, month: int, rules: Sequence[RuleSpec],
         groups[branch_id].append(GroupRef(group_id, name, founded, dissolved))
         group_branch[group_id] = branch_id
     meetings: dict[int, list[HeldMeeting]] = defaultdict(list)
-    for branch_id, kind, held_on, meeting_group in reads.held_meetings(
+    for branch_id, kind, held_on, meeting_group, _id, _minutes in reads.held_meetings(
             scope, dt.date(first.year, 1, 1), last):
         meetings[branch_id].append(HeldMeeting(kind, held_on, meeting_group))
     attendance: dict[int, tuple[int, int]] = {}

@@ -73,7 +73,7 @@ def _build(app: Flask, tmp: Path) -> None:
                     ["ZB02", "党课", "2026-10-05", "", "党课", "B1", "赵六", "出席"],
                     ["ZB02", "党课", "2026-10-05", "", "党课", "B2", "钱七", "缺席"],
                     ["ZB02", "党课", "2026-10-05", "", "党课", "B3", "孙八", "出席"],
-                    ["ZB02", "党课", "2026-10-05", "", "党课", "B4", "周九", "出席"],
+                    ["ZB02", "党课", "2026-10-05", "", "党课", "B4", "周九", "线上参加"],
                     ["ZB02", "主题党日", "2026-09-18", "", "参观", "B1", "赵六", "出席"]]
         import_meetings(xlsx(tmp / "meetings.xlsx", meetings), actor="t")
         dues = [DUES,
@@ -165,7 +165,8 @@ def _check_common(report: Report, first: dt.date, last: dt.date) -> None:
     assert all((code, by_kind[kind]) in lines for code, kind in held)  # every kind held
     # Attendance of the current members: raw SQL.
     attendance = {code: (n, p, e, a) for code, n, p, e, a in _sql(
-        "SELECT b.code, count(*), sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), "
+        "SELECT b.code, count(*), sum(CASE WHEN a.status IN ('present', 'online') THEN 1 "
+        "ELSE 0 END), "
         "sum(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END), "
         "sum(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END) FROM attendance a "
         "JOIN meeting m ON m.id = a.meeting_id JOIN member p ON p.id = a.member_id "
