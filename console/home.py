@@ -23,17 +23,13 @@ INLINE_CHECKLISTS = 5
 @bp.get("/")
 @signed_in
 def home() -> str:
-    """One branch's checklist for its secretary; the organisation home (every branch
-    with its gaps, ``console.organisation``) for anyone who reads more than one."""
+    """A secretary's branches with their checklists (and, with several, a link to the
+    organisation view over them); the organisation home (every branch with its gaps,
+    ``console.organisation``) for administrators and supervisors."""
     access = current_access()
     if access.reads_all:
         return organisation_home()
     rows = org_reads.branches_with_member_counts(access.readable)
-    if len(rows) > 1:
-        # A secretary of several branches: the organisation home over theirs, with each
-        # branch's checklist below it when they are few.
-        return organisation_home([c for c in (branch_checklist(r[0]) for r in rows)
-                                  if c is not None] if len(rows) <= INLINE_CHECKLISTS else [])
     checklists = []
     todays: dict[int, list[Meeting]] = {}
     if len(rows) <= INLINE_CHECKLISTS:

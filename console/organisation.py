@@ -13,7 +13,8 @@ from typing import Any
 from flask import current_app, render_template, request
 from flask_babel import gettext
 
-from accounts.access import Access, current_access
+from accounts.access import Access, current_access, signed_in
+from console.blueprint import bp
 from core.cache import cache, page_settings_fingerprint
 from core.changelog import newest_id
 from core.clock import today
@@ -41,6 +42,7 @@ def kind_label(kind: str) -> str:
         "excellent_share": _("Too many excellent"),
         "absent": _("Absent from meetings"),
         "minutes_missing": _("Minutes missing"),
+        "recruitment": _("Party recruitment"),
     }[kind])
 
 
@@ -139,9 +141,17 @@ def cached_overview(access: Access) -> Overview:
     return data
 
 
-def organisation_home(checklists: Sequence[Any] = ()) -> str:
-    """The organisation home page (``console.home`` calls it), with the checklists of a
-    secretary's few branches below it."""
+@bp.get("/organisation")
+@signed_in
+def organisation() -> str:
+    """The organisation view over the branches the account reads (a secretary of several
+    branches reaches it from their home; administrators and supervisors have it as home)."""
+    return organisation_home("console.organisation")
+
+
+def organisation_home(endpoint: str = "console.home") -> str:
+    """The organisation home page (``console.home`` calls it for administrators and
+    supervisors); its forms and sort links lead back to ``endpoint``."""
     access = current_access()
     general = report_reads.general_branches(access.readable)
     query = parse_query(request.args, [g[0] for g in general])
@@ -153,5 +163,4 @@ def organisation_home(checklists: Sequence[Any] = ()) -> str:
         shown=len(rows), total=len(data.branches), kinds=GAP_KINDS, totals=totals,
         critical=sum(r.critical for r in data.branches),
         warning=sum(r.warning for r in data.branches), trend=data.trend, sorts=SORTS,
-        kind_label=kind_label, sort_label=sort_label, yuan=format_yuan,
-        checklists=checklists)
+        kind_label=kind_label, sort_label=sort_label, yuan=format_yuan, here=endpoint)

@@ -98,10 +98,14 @@ class Period:
         return self.first_day <= day <= self.last_day
 
 
-@lru_cache(maxsize=8192)
 def period_of(day: dt.date, cadence: Cadence) -> Period:
     """The period of ``cadence`` containing ``day`` (cached: the organisation home asks
     for the period of every meeting of 400 branches)."""
+    return _period_of(day, cadence)
+
+
+@lru_cache(maxsize=8192)
+def _period_of(day: dt.date, cadence: Cadence) -> Period:
     if cadence == "year":
         return Period(day.year, 0, "year")
     if cadence == "quarter":

@@ -26,6 +26,7 @@ from profiles.audit.checklist import (
     branch_cadences,
     run_audit,
 )
+from profiles.audit.recruitment import OnTheWay, recruitment_findings
 from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import EvaluationStage, MeetingKind, Rating
 from profiles.members.rules import probation_end
@@ -40,12 +41,16 @@ from profiles.months import (
 )
 from profiles.org.reads import BranchScope
 from profiles.org.rules import alive_through, has_committee
+from profiles.recruitment.reads import record_of
 from profiles.reports import reads
 
 # The kinds of gap, in the order the home shows them (the audit's rule names).
 GAP_KINDS: tuple[str, ...] = ("meeting_missed", "dues_unpaid", "probation_overdue",
                               "evaluation_missing", "excellent_share", "absent",
-                              "minutes_missing")
+                              "minutes_missing", "recruitment")
+# The 发展党员 rules' findings (profiles.audit.recruitment) count as one kind on the home.
+RECRUITMENT_RULES = frozenset({"talk_overdue", "activist_undecided", "notice_missing",
+                               "approval_overdue"})
 TREND_MONTHS = 12
 
 
@@ -162,7 +167,8 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
 def count_gaps(info: BranchInfo, findings: Sequence[Finding]) -> BranchGaps:
     by_kind = dict.fromkeys(GAP_KINDS, 0)
     for f in findings:
-        by_kind[f.rule] = by_kind.get(f.rule, 0) + 1
+        kind = "recruitment" if f.rule in RECRUITMENT_RULES else f.rule
+        by_kind[kind] = by_kind.get(kind, 0) + 1
     critical = sum(1 for f in findings if f.severity == CRITICAL)
     return BranchGaps(info, by_kind, critical, len(findings) - critical)
 
@@ -172,7 +178,11 @@ def overview(scope: BranchScope, settings: AuditSettings, today: dt.date,
     """Every branch within ``scope`` with its gaps, and the trend of the last months."""
     infos = branch_infos(scope)
     inputs = audit_inputs(scope, infos, today, settings.lookback_months)
-    gaps = [count_gaps(i, run_audit(inputs[i.id], settings, today)) for i in infos]
+    recruits: dict[int, list[OnTheWay]] = defaultdict(list)
+    for a in reads.applicants_on_the_way(scope):
+        recruits[a.branch_id].append(OnTheWay(a.id, a.name, record_of(a)))
+    gaps = [count_gaps(i, run_audit(inputs[i.id], settings, today)
+                       + recruitment_findings(recruits[i.id], today)) for i in infos]
     if not trend:
         return Overview(gaps)
     first = add_month(yyyymm(today), -(TREND_MONTHS - 1))

@@ -326,3 +326,15 @@ def points_by_member(scope: BranchScope, since: dt.date,
                PointsEntry.recorded_on <= until)
         .group_by(PointsEntry.member_id)
     ).all()
+
+
+def applicants_on_the_way(scope: BranchScope) -> list[Any]:
+    """Every 发展党员 record not yet at full membership (ORM rows: the recruitment rules
+    read them through ``profiles.recruitment.reads.record_of``), for the home's gaps."""
+    from core.db import db
+    from profiles.enums import RecruitStage
+    from profiles.recruitment.models import Applicant
+
+    return list(db.session.scalars(
+        select(Applicant).where(scope(Applicant.branch_id), Applicant.stage != RecruitStage.FULL)
+        .order_by(Applicant.branch_id, Applicant.id)))
