@@ -34,6 +34,8 @@ SCREENS: tuple[str, ...] = (
     "console.points",
     "console.evaluations",
     "console.recruitment",
+    "console.reports",
+    "console.scores",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,

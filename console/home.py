@@ -7,6 +7,7 @@ from flask import render_template
 from accounts.access import branch_access, current_access, signed_in
 from console.blueprint import bp
 from console.checklist import branch_checklist
+from console.organisation import organisation_home
 from core.clock import today
 from profiles.meetings import reads as meetings_reads
 from profiles.members import reads as members_reads
@@ -22,8 +23,12 @@ INLINE_CHECKLISTS = 5
 @bp.get("/")
 @signed_in
 def home() -> str:
-    """The branches the account may read; their checklists when there are few."""
+    """A secretary's branches with their checklists (and, with several, a link to the
+    organisation view over them); the organisation home (every branch with its gaps,
+    ``console.organisation``) for administrators and supervisors."""
     access = current_access()
+    if access.reads_all:
+        return organisation_home()
     rows = org_reads.branches_with_member_counts(access.readable)
     checklists = []
     todays: dict[int, list[Meeting]] = {}

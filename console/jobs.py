@@ -57,6 +57,13 @@ def job(job: Job) -> str:
 @owner_access(load_job, arg="job_id", pass_as="job")
 def job_download(job: Job) -> ResponseReturnValue:
     """The file a finished job made (409 while it is not ready)."""
+    if job.kind == "report":  # reports.tasks: an .xlsx or a PDF
+        fmt = "pdf" if job.options.get("format") == "pdf" else "xlsx"
+        path = job_file(job.id, "." + fmt)
+        if job.state != DONE or not path.exists():
+            abort(409)
+        send = downloads.pdf if fmt == "pdf" else downloads.xlsx
+        return send(path.read_bytes(), job.file_name or f"report.{fmt}")
     path = job_file(job.id, ".pdf")
     if job.kind != "print" or job.state != DONE or not path.exists():
         abort(409)

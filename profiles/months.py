@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 FIRST_YEAR, LAST_YEAR = 1921, 2200  # the years the schema accepts (dues months, evaluations)
@@ -98,7 +99,13 @@ class Period:
 
 
 def period_of(day: dt.date, cadence: Cadence) -> Period:
-    """The period of ``cadence`` containing ``day``."""
+    """The period of ``cadence`` containing ``day`` (cached: the organisation home asks
+    for the period of every meeting of 400 branches)."""
+    return _period_of(day, cadence)
+
+
+@lru_cache(maxsize=8192)
+def _period_of(day: dt.date, cadence: Cadence) -> Period:
     if cadence == "year":
         return Period(day.year, 0, "year")
     if cadence == "quarter":

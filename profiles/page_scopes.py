@@ -3,7 +3,8 @@
 A member's page shows the member, their branch and ranks within it; a branch page shows
 its members. So a write to a member, their attendance, points, dues, evaluation, photo or
 membership history moves their branch's counter (a move between branches both branches');
-a meeting or party group its branch's; a committee, a general branch or a points rule
+a meeting or party group its branch's; a committee (its ranking and member-score
+settings too), a general branch, a points rule, a closed 三级考核 month or an adjustment
 every page's (``all``).
 """
 
@@ -23,6 +24,7 @@ from profiles.members.membership import Membership
 from profiles.members.models import Member, MemberPhoto
 from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.points.models import PointsEntry, PointsRule
+from profiles.scoring.models import ScoreAdjustment, ScoreMonth
 
 
 def _branch_ids(obj: Any, attribute: str = "branch_id") -> Iterable[str]:
@@ -57,5 +59,7 @@ register(DuesRecord, _members_branch)
 register(Evaluation, _members_branch)
 register(AttendanceRecord, _meetings_branch)
 register(MeetingFile, _meetings_branch)  # the page says photos and minutes exist
-for _model in (Committee, GeneralBranch, PointsRule):
+# A closed 三级考核 month or an adjustment changes the member pages that show their own score
+# (the organisation's setting); rare writes, so every page.
+for _model in (Committee, GeneralBranch, PointsRule, ScoreMonth, ScoreAdjustment):
     register(_model, _everything)

@@ -31,6 +31,7 @@ from profiles.members.history import in_branch_on
 from profiles.members.membership import Membership, MembershipEnd
 from profiles.members.models import Member, MemberPhoto
 from profiles.org.models import Branch, Committee, PartyGroup
+from profiles.scoring.models import Score, ScoreAdjustment, ScoreLevel, ScoreMonth
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,19 @@ _HEADER = (
            select(func.max(Membership.until)).where(
                Membership.member_id == Member.id,
                Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
-           Committee.dues_tracked_from)
+           Committee.dues_tracked_from, Committee.rankings_enabled,
+           Committee.member_scores_visible,
+           # The member's latest frozen 三级考核 score (a closed month), adjustments summed
+           # in, and its month (ix_score_subject).
+           select(Score.points_centi + func.coalesce(
+               select(func.sum(ScoreAdjustment.points_centi))
+               .where(ScoreAdjustment.score_id == Score.id).scalar_subquery(), 0))
+           .join(ScoreMonth, ScoreMonth.id == Score.score_month_id)
+           .where(Score.level == ScoreLevel.MEMBER, Score.subject_id == Member.id)
+           .order_by(ScoreMonth.month.desc()).limit(1).scalar_subquery(),
+           select(ScoreMonth.month).join(Score, Score.score_month_id == ScoreMonth.id)
+           .where(Score.level == ScoreLevel.MEMBER, Score.subject_id == Member.id)
+           .order_by(ScoreMonth.month.desc()).limit(1).scalar_subquery())
     .join(Branch, Branch.id == Member.branch_id)
     .join(Committee, Committee.id == Branch.committee_id)
     .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
@@ -162,7 +175,9 @@ def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
     branch id, branch name, branch card generation, group name, category, position,
     status, joined on, converted on, probation extension months, has a photo, the first
     membership range's start, the last 转出 range's end, the organisation's
-    ``dues_tracked_from``); the two membership dates may come back as text on SQLite."""
+    ``dues_tracked_from``, ``rankings_enabled`` and ``member_scores_visible``, the
+    member's latest frozen 三级考核 score in hundredths and its month, or None); the two
+    membership dates may come back as text on SQLite."""
     return run(_HEADER, {"member": member_id}).first()
 
 

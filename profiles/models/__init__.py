@@ -20,6 +20,7 @@ from profiles.models.changes import ChangeLog
 from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.points.models import PointsEntry, PointsRule
 from profiles.recruitment.models import Applicant
+from profiles.scoring.models import Score, ScoreAdjustment, ScoreLevel, ScoreMonth, ScoreRule
 
 __all__ = [
     "Applicant",
@@ -40,6 +41,11 @@ __all__ = [
     "PartyGroup",
     "PointsEntry",
     "PointsRule",
+    "Score",
+    "ScoreAdjustment",
+    "ScoreLevel",
+    "ScoreMonth",
+    "ScoreRule",
     "closed_at_once",
     "start_of",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
@@ -25,6 +25,12 @@ class Committee(db.Model):  # type: ignore[name-defined,misc]
     # The first month whose dues the organisation tracks (its records start there); dues
     # arrears never reach back before it. NULL: from each member's admission or transfer in.
     dues_tracked_from: Mapped[dt.date | None]
+    # Rankings of points and of 三级考核 scores on the pages, the console and the reports:
+    # the organisation's choice (a 2023 central guideline against 指尖上的形式主义 says
+    # apps should not force point rankings on people). Off hides ranks, keeps totals.
+    rankings_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Whether a member's own 三级考核 score shows on their member page.
+    member_scores_visible: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     branches: Mapped[list[Branch]] = relationship(back_populates="committee")
 

@@ -48,6 +48,7 @@ class BranchHeader:
     dissolved_on: dt.date | None
     committee_setting: bool | None  # Branch.has_committee: None means "by the 7-member rule"
     dues_tracked_from: dt.date | None
+    rankings_enabled: bool = True  # the organisation's choice (issue 22): off, no ranking
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,9 @@ class MemberHeader:
     in_organisation_since: dt.date  # the start of the member's history here
     left_on: dt.date | None  # the day they transferred out, if they have
     dues_tracked_from: dt.date | None
+    rankings_enabled: bool = True  # the organisation's choice (三级考核, issue 22)
+    own_score_centi: int | None = None  # the latest closed month's score, if it is shown
+    own_score_month: int | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ def _header(member_id: int, today: dt.date) -> MemberHeader | None:
         left_on=(_as_date(row[14]) if row[14] else today)
         if row[8] is MemberStatus.TRANSFERRED_OUT else None,
         dues_tracked_from=row[15],
+        rankings_enabled=bool(row[16]),
+        own_score_centi=int(row[18]) if row[17] and row[18] is not None else None,
+        own_score_month=int(row[19]) if row[17] and row[19] is not None else None,
     )
 
 

@@ -20,6 +20,8 @@ from tests.helpers.paths import ROOT
 #   sheets -> profiles, core          import and export read and write the domain
 #   demo -> qr, profiles, core        builds the demo organisation, prints its codes' URLs
 #   accounts -> profiles, core        a grant names a branch
+#   reports -> print, sheets, profiles, core   the reports upward as .xlsx (sheets' safe
+#                                     cells) and PDF (print's pipeline); figures: profiles
 #   console -> everything             the screens; it also registers accounts' blueprint
 #   app -> everything                 only the factory wires the features together
 # Nothing imports console or app. A lower package that needs something of a higher one is
@@ -33,9 +35,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "sheets": frozenset({"core", "profiles"}),
     "demo": frozenset({"core", "profiles", "qr"}),
     "accounts": frozenset({"core", "profiles"}),
-    "console": frozenset({"core", "profiles", "qr", "print", "sheets", "demo", "accounts"}),
+    "reports": frozenset({"core", "profiles", "sheets", "print"}),
+    "console": frozenset({"core", "profiles", "qr", "print", "sheets", "demo", "accounts",
+                          "reports"}),
     "app": frozenset({"core", "profiles", "qr", "print", "sheets", "demo", "accounts",
-                      "console"}),
+                      "reports", "console"}),
 }
 # Not part of the app: no module of it imports these.
 OUTSIDE = frozenset({"tests", "bench"})

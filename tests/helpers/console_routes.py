@@ -29,6 +29,7 @@ URL_VALUES: dict[str, Callable[[World], str]] = {
     "file_id": lambda w: w.once("file", lambda: str(make_meeting_photo(w.a.meeting_id))),
     "applicant_id": lambda w: str(w.a.applicant_id),  # an applicant of branch A (发展党员)
     "step": lambda w: "talk",  # the first step of 发展党员 (any step's form answers alike)
+    "score_id": lambda w: w.once("score_id", lambda: _closed_score(w)),  # 三级考核
 }
 
 
@@ -55,6 +56,28 @@ def make_meeting_photo(meeting_id: int) -> int:
                                   evidence_store(), limits)
     db.session.commit()
     return int(row.id)
+
+
+
+def _closed_score(world: World) -> str:
+    """A frozen score of branch A in a closed month (三级考核)."""
+    from sqlalchemy import select
+
+    from core.changelog import Actor
+    from core.db import db
+    from profiles.models import Branch, Score
+    from profiles.scoring.compute import Scored
+    from profiles.scoring.models import ScoreLevel
+    from profiles.scoring.operations import close_month
+    from profiles.scoring.rules import ScoreResult
+
+    branch = db.session.scalar(select(Branch).where(Branch.code == world.a.code))
+    assert branch is not None
+    closed = close_month(Actor("test", "test"), branch.committee_id, 202605, 202611, [
+        Scored(ScoreLevel.BRANCH, branch.id, branch.id, branch.name, ScoreResult(5000, ()))])
+    score = db.session.scalar(select(Score.id).where(Score.score_month_id == closed.id))
+    db.session.commit()
+    return str(score)
 
 
 @dataclass(frozen=True)

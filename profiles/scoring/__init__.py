@@ -1,0 +1,1 @@
+"""三级考核: monthly scores of branches, party groups and members (issue 22)."""
