@@ -49,12 +49,12 @@ IMPORT_JOB_BYTES = 256 * 1024  # larger uploads are checked and imported by the 
 
 
 
-def _writable_names() -> list[str] | None:
-    """The names of the branches this account writes (None: every branch, an admin)."""
+def _writable_codes() -> list[str] | None:
+    """The codes of the branches this account writes (None: every branch, an admin)."""
     access = current_access()
     if access.admin:
         return None
-    return org_reads.branch_names(access.writable)
+    return org_reads.branch_codes(access.writable)
 
 
 def _run(job: jobs.Job, size: int) -> None:
@@ -104,7 +104,7 @@ def upload() -> ResponseReturnValue:
     create = current_access().admin and request.form.get("create_branches") == "1"
     job = jobs.new_job("import", current_user.username, path.name, {
         "path": str(path), "dry_run": True, "create_branches": create, "branch": branch,
-        "writable": _writable_names(), "size": len(data),
+        "writable": _writable_codes(), "size": len(data),
         "locale": str(get_locale() or "zh")})
     db.session.commit()
     _run(job, len(data))
@@ -122,7 +122,7 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
             options["path"]).exists():
         flash(_("This import cannot be confirmed any more; upload the file again."))
         return redirect(url_for("console.job", job_id=job.id))
-    options["writable"] = _writable_names()  # grants may have changed since the upload
+    options["writable"] = _writable_codes()  # grants may have changed since the upload
     return _again(job, options, dry_run=False)
 
 
