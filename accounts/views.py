@@ -42,7 +42,7 @@ from accounts.service import (
 )
 from accounts.service import change_password as service_change_password
 from accounts.sessions import end_session, start_session
-from accounts.throttle import limiter, throttle
+from accounts.throttle import limiter, remember_device, throttle
 from core.db import db
 from core.numbers import bounded_int
 from profiles.models import Branch
@@ -110,7 +110,9 @@ def login() -> ResponseReturnValue:
                     account.password_hash = hash_password(form.password.data)
                 start_session(account)
                 db.session.commit()
-                return redirect(safe_next(request.args.get("next")))
+                response = redirect(safe_next(request.args.get("next")))
+                remember_device(response, username)  # never locked out by others' failures
+                return response
             if not ok:
                 throttle().failed(username)
             # One message for every failure: it must not tell which accounts exist.

@@ -13,6 +13,7 @@ shows it the same way whether the check ran in the request or in a background jo
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
@@ -64,8 +65,9 @@ def keep_upload(filename: str, data: bytes) -> Path:
     folder = uploads_dir() / secrets.token_hex(16)
     folder.mkdir(mode=0o700)
     path = folder / safe_name(filename)
-    path.write_bytes(data)
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
     return path
 
 
