@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from core.dberrors import classify, database_refusal
 from core.tasks import task
 from sheets.columns import COLUMNS
 from sheets.importers.members import import_members
+from sheets.reading.column_map import field_choices, using_map
 from sheets.reading.unmapped import unmapped_columns
 from sheets.report.lines import outcome_lines, refused_lines
 from sheets.report.outcome import Outcome
@@ -71,6 +73,26 @@ def keep_upload(filename: str, data: bytes) -> Path:
     return path
 
 
+UPLOAD_HOURS = 24  # an upload nobody confirmed or dropped is deleted after this
+
+
+def expire_uploads(hours: float | None = None) -> int:
+    """Delete kept uploads older than ``UPLOAD_HOURS`` (config ``UPLOAD_HOURS``): checked
+    but never confirmed. Their jobs then say "upload the file again". How many."""
+    limit = hours if hours is not None else float(
+        current_app.config.get("UPLOAD_HOURS", UPLOAD_HOURS))
+    cutoff = time.time() - limit * 3600
+    removed = 0
+    for folder in uploads_dir().iterdir():
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def drop_upload(path: str | Path) -> None:
     """Delete a kept upload and its folder (only ever inside ``instance/uploads``)."""
     folder = Path(path).parent
@@ -86,7 +108,8 @@ def _problem_rows(refused: SheetRefused) -> list[dict[str, Any]]:
 def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
                codes: frozenset[str] | None = None,
                progress: Callable[[int, int], None] | None = None,
-               branch: str | None = None) -> dict[str, Any]:
+               branch: str | None = None,
+               proposed: dict[str, str] | None = None) -> dict[str, Any]:
     """Check (``dry_run``) or import a member roster; the page's JSON.
 
     ``state`` is "refused" (problems listed), "checked" (a dry run that may be confirmed)
@@ -120,9 +143,25 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
             {"row": None, "column": "", "header": "",
              "message": database_refusal(classify(exc), exc)}]}
     return {"state": "checked" if dry_run else "imported", "file": name,
-            "lines": outcome_lines(outcome, COLUMNS["members"]),
+            "lines": map_effect_lines(outcome, proposed or {})
+            + outcome_lines(outcome, COLUMNS["members"]),
             "new": outcome.inserted, "changed": outcome.updated,
             "unchanged": outcome.unchanged, "rows": outcome.rows}
+
+
+def map_effect_lines(outcome: Outcome, mapping: dict[str, str]) -> list[str]:
+    """What a proposed column map does to existing records: per mapped column, how many
+    existing members would have that field changed (the values stay masked below)."""
+    labels = field_choices("members")
+    lines = []
+    for header, field in mapping.items():
+        if not field or field == "-":
+            continue
+        changed = sum(1 for c in outcome.changes if c.action == "update" and field in c.fields)
+        lines.append(gettext("Column %(header)s is read as %(field)s: it changes %(field)s of "
+                             "%(num)s existing members.", header=header,
+                             field=labels.get(field, field), num=changed))
+    return lines
 
 
 def unplaced_columns(path: Path) -> list[dict[str, Any]]:
@@ -185,7 +224,8 @@ def import_job(job_id: str) -> None:
     db.session.commit()  # end the read: the import opens its own transaction and lock
     path = Path(options["path"])
     names = options.get("writable")
-    with force_locale(options.get("locale", "zh")):
+    mapping = {str(k): str(v) for k, v in (options.get("map") or {}).items()}
+    with force_locale(options.get("locale", "zh")), using_map("members", mapping):
         jobs.start(job_id)
         try:
             result = run_import(
@@ -193,7 +233,8 @@ def import_job(job_id: str) -> None:
                 create_branches=bool(options.get("create_branches")),
                 branch=options.get("branch") or None, actor=owner,
                 codes=frozenset(names) if names is not None else None,
-                progress=lambda done, total: jobs.set_progress(job_id, done, total))
+                progress=lambda done, total: jobs.set_progress(job_id, done, total),
+                proposed=mapping)
         except Exception as exc:  # the owner sees that it failed; the log has the trace
             db.session.rollback()
             current_app.logger.exception("import job %s failed", job_id)
