@@ -28,10 +28,14 @@ BAD_NUMBERS = ["DY000024 ZB02", "DY1\tX", "党员01", 'A"; filename=x.html', "A_
 
 # -- item 3: the character set, everywhere -------------------------------------------------
 
-@pytest.mark.parametrize("number", BAD_NUMBERS)
-def test_the_database_refuses_a_member_number_outside_the_set(app: Flask, world: World,
-                                                              number: str) -> None:
-    with app.app_context():
+def test_the_database_refuses_a_member_number_outside_the_set(app: Flask,
+                                                              world: World) -> None:
+    for number in BAD_NUMBERS:
+        _database_refuses(world, number)
+
+
+def _database_refuses(world: World, number: str) -> None:
+    with world.app.app_context():
         branch_id = db.session.scalar(select(Branch.id).where(Branch.code == world.a.code))
         with pytest.raises(DBAPIError):
             db.session.execute(insert(Member).values(
@@ -97,16 +101,18 @@ def test_history_shows_only_the_members_own_keys(app: Flask, world: World,
 
 # -- items 8, 9: ranges --------------------------------------------------------------------
 
-@pytest.mark.parametrize("points", ["9223372036854775807", "-9223372036854775807",
-                                    "99999999999999999999", str(MAX_POINTS + 1), "1e5", "NaN",
-                                    "Infinity", "٣"])
+POINTS = ["9223372036854775807", "-9223372036854775807", "99999999999999999999",
+          str(MAX_POINTS + 1), "1e5", "NaN", "Infinity", "٣"]
+
+
 def test_points_beyond_the_range_are_refused_with_a_message(
-        app: Flask, world: World, auth: AuthActions, points: str) -> None:
+        app: Flask, world: World, auth: AuthActions) -> None:
     auth.login("sec_a")
     number = world.a.member_numbers[0]
-    response = auth.post(f"/console/members/{number}/points", points=points, reason="试",
-                         recorded_on="2026-05-01")
-    assert response.status_code == 400, response.status_code
+    for points in POINTS:
+        response = auth.post(f"/console/members/{number}/points", points=points, reason="试",
+                             recorded_on="2026-05-01")
+        assert response.status_code == 400, (points, response.status_code)
     with app.app_context():
         assert db.session.scalar(select(PointsEntry.id)) is None
     assert auth.client.get(f"/console/members/{number}/points").status_code == 200
@@ -151,15 +157,18 @@ def _edit_fields(auth: AuthActions, url: str) -> dict[str, str]:
     return fields
 
 
-@pytest.mark.parametrize("base", ["NaN", "Infinity", "-Infinity", "1e400", "99999999999",
-                                  "1000000.01", "0x10", "１e9"])
+BASES = ["NaN", "Infinity", "-Infinity", "1e400", "99999999999", "1000000.01", "0x10", "１e9"]
+
+
 def test_a_dues_base_beyond_the_range_is_a_message(app: Flask, world: World,
-                                                   auth: AuthActions, base: str) -> None:
+                                                   auth: AuthActions) -> None:
     auth.login("sec_a")
     url = f"/console/members/{world.a.member_numbers[0]}/edit"
-    response = auth.post(url, **{**_edit_fields(auth, url), "dues_base": base})
-    assert response.status_code == 400
-    assert 'class="error"' in response.get_data(as_text=True)
+    fields = _edit_fields(auth, url)
+    for base in BASES:
+        response = auth.post(url, **{**fields, "dues_base": base})
+        assert response.status_code == 400, base
+        assert 'class="error"' in response.get_data(as_text=True)
     with app.app_context():
         member = db.session.scalar(select(Member).where(Member.number == world.a.member_numbers[0]))
         assert member.dues_base_cents == 600_000
@@ -167,9 +176,9 @@ def test_a_dues_base_beyond_the_range_is_a_message(app: Flask, world: World,
 
 def test_the_largest_values_over_a_large_branch_sum_without_overflow(
         app: Flask, world: World, auth: AuthActions) -> None:
-    """3,000 members, each at the largest dues base, points and amounts: every page of the
+    """1,500 members, each at the largest dues base, points and amounts: every page of the
     branch and its members still answers."""
-    members = 3000
+    members = 1500
     with app.app_context():
         branch = db.session.scalar(select(Branch).where(Branch.code == world.a.code))
         base = dict(branch_id=branch.id, category="full", joined_on=dt.date(2010, 1, 1),
