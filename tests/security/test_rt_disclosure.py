@@ -62,8 +62,8 @@ def test_a_supervisor_sees_a_months_total_only_over_several_payers(
     auth.login("super")
     body = auth.client.get(f"/console/branches/{world.a.code}/dues?year=2026").get_data(
         as_text=True)
-    assert "65.00" in body  # the branch total of three payments
-    for one in ("10.00", "20.00", "35.00"):
+    assert 'class="total">65<' in body  # the branch total of three payments, in yuan
+    for one in ("10.00", "20.00", "35.00", '"total">10<', '"total">20<', '"total">35<'):
         assert one not in body
 
 
