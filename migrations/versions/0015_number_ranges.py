@@ -7,7 +7,7 @@ are referred to or guarded by triggers of their own. Existing data must pass; if
 not, the upgrade stops and says which table and how to find the rows.
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0010
 Create Date: 2026-12-02 18:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
