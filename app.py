@@ -80,6 +80,11 @@ def create_app(test_config: dict[str, Any] | None = None,
     check_settings(app.config, QR_SETTINGS)  # BASE_URL, before any code is drawn with it
 
     prepare_database_file(app.config["SQLALCHEMY_DATABASE_URI"], strict=strict)
+    from core.security import apply_proxy_fix
+    from core.storage import secure_instance
+
+    secure_instance(Path(app.instance_path), strict=strict)  # 0700 / 0600, whoever made them
+    apply_proxy_fix(app)
     # Sessions have their own secret (instance/session-secret): rotating card keys must not
     # log anyone out, nor rotating the session secret invalidate a printed card.
     secret, fallbacks = load_session_secrets(

@@ -23,4 +23,8 @@ def init_accounts(app: Flask) -> None:
     csrf.init_app(app)  # app-wide, nothing exempt
     init_sessions(app)
     init_throttle(app)
+    from accounts.passwords import dummy_hash
+
+    with app.app_context():
+        dummy_hash()  # once, at start: the first unknown name costs no more than the next
     app.cli.add_command(user_cli)

@@ -15,11 +15,17 @@ MIN_LENGTH = 10
 ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def _hasher() -> PasswordHasher:
+def _profile() -> str:
     name = DEFAULT_PROFILE
     if has_app_context():
         name = current_app.config.get("PASSWORD_HASH_PROFILE") or DEFAULT_PROFILE
-    return PasswordHasher.from_parameters(getattr(profiles, name))
+    if not hasattr(profiles, name):
+        raise ValueError(f"PASSWORD_HASH_PROFILE {name!r} is not an argon2 profile")
+    return str(name)
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher.from_parameters(getattr(profiles, _profile()))
 
 
 def hash_password(password: str) -> str:
@@ -44,17 +50,22 @@ def needs_rehash(stored: str) -> bool:
 
 
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong
-# password and timing does not tell which accounts exist.
+# password and timing does not tell which accounts exist. One hash per argon2 profile
+# (a handful of names, so the dict is bounded), made once per process.
 _DUMMY: dict[str, str] = {}
 
 
+def dummy_hash() -> str:
+    """The process's dummy hash for the configured profile (computed on first use)."""
+    name = _profile()
+    if name not in _DUMMY:
+        _DUMMY[name] = _hasher().hash(secrets.token_hex(16))
+    return _DUMMY[name]
+
+
 def burn_time(password: str) -> None:
-    """Spend one verification's time on nothing."""
-    hasher = _hasher()
-    key = repr(hasher)
-    if key not in _DUMMY:
-        _DUMMY[key] = hasher.hash(secrets.token_hex(8))
-    verify_password(_DUMMY[key], password)
+    """Spend one verification's time on nothing: the same work as a wrong password."""
+    verify_password(dummy_hash(), password)
 
 
 def random_password(length: int = 14) -> str:

@@ -42,8 +42,9 @@ from accounts.service import (
 )
 from accounts.service import change_password as service_change_password
 from accounts.sessions import end_session, start_session
-from accounts.throttle import limiter, throttle
+from accounts.throttle import limiter, remember_device, throttle
 from core.db import db
+from core.numbers import bounded_int
 from profiles.models import Branch
 
 # Console pages: the console gives this blueprint its rules (login required, console
@@ -109,7 +110,9 @@ def login() -> ResponseReturnValue:
                     account.password_hash = hash_password(form.password.data)
                 start_session(account)
                 db.session.commit()
-                return redirect(safe_next(request.args.get("next")))
+                response = redirect(safe_next(request.args.get("next")))
+                remember_device(response, username)  # never locked out by others' failures
+                return response
             if not ok:
                 throttle().failed(username)
             # One message for every failure: it must not tell which accounts exist.
@@ -251,7 +254,7 @@ def account(username: str) -> ResponseReturnValue:
             if action == "grant" and grant.validate_on_submit():
                 add_grant(actor, SOURCE, found, _spec(grant))
             elif action == "revoke" and PostForm().validate_on_submit():
-                target = db.session.get(Grant, request.form.get("grant", type=int) or 0)
+                target = db.session.get(Grant, bounded_int(request.form.get("grant", ""), 1) or 0)
                 if target is None or target.account_id != found.id:
                     abort(404)
                 revoke_grant(actor, SOURCE, found, target)

@@ -57,6 +57,23 @@ def require_login() -> ResponseReturnValue | None:
     return None
 
 
+@bp.before_app_request
+def unknown_console_path() -> ResponseReturnValue | None:
+    """A console path that matches no route (or not with this method) gets the same answer
+    as a real one for anonymous visitors: the login page, so routes cannot be listed by
+    comparing 404 and 302. Signed-in accounts get the 404."""
+    path = request.path
+    if request.url_rule is not None or not (path == "/console" or path.startswith("/console/")):
+        return None
+    if current_user.is_authenticated:
+        return None
+    if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        from accounts import csrf
+
+        csrf.protect()  # as on a real route: a POST without this session's token is a 400
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
 def console_blueprint(bp: Blueprint) -> Blueprint:
     """Give a blueprint the console's rules: login required, console headers."""
     bp.before_request(require_login)

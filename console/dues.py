@@ -1,6 +1,12 @@
 """Dues (党费): a branch's month grid, payments (one month or several: 补交, paying ahead)
 and amounts set by hand with a reason.
 
+Who sees amounts: a member's monthly amount is a fixed share of the private wage, so only
+those who manage the member's branch (its secretaries, administrators) see amounts and
+reasons. A supervisor sees each month as paid, part paid, unpaid or nothing due, the
+arrears counts, and per month the branch's total when at least ``MIN_TOTAL_MEMBERS``
+members paid (docs/security.md, "Dues").
+
 Each member's amount for a month is what was recorded, else what the brackets give for the
 member's basis (profiles.dues.rates; nothing before admission). Arrears come from the one
 computation the pages use (profiles.dues.arrears, read by profiles.dues.reads): the months
@@ -25,6 +31,7 @@ from core.clock import today
 from core.db import db
 from core.errors import UserError
 from core.money import format_yuan, parse_yuan
+from core.numbers import bounded_int
 from core.problems import Problem
 from profiles.dues import operations as dues_ops
 from profiles.dues import reads as dues_reads
@@ -115,8 +122,8 @@ def _member(branch: Branch, number: str) -> Member | None:
 def _month_arg(text: str) -> int | None:
     """'2026-05' (a month input) or '202605' → 202605."""
     text = text.strip().replace("-", "")
-    return int(text) if text.isdigit() and len(text) == 6 and 1 <= int(text) % 100 <= 12 \
-        else None
+    value = bounded_int(text, 100001, 999912) if len(text) == 6 else None
+    return value if value is not None and 1 <= value % 100 <= 12 else None
 
 
 @bp.get("/branches/<code>/dues")
@@ -131,8 +138,9 @@ def _dues_view(branch: Branch, status: int = 200) -> tuple[str, int]:
     month = _month_arg(request.args.get("month", ""))
     if month:
         year = month // 100
-    if request.args.get("year", "").isdigit():
-        year = max(1921, min(2200, int(request.args["year"])))
+    asked = bounded_int(request.args.get("year", ""), 1, 9999)
+    if asked is not None:
+        year = max(1921, min(2200, asked))
     upto = _month_arg(request.args.get("upto", ""))
     if upto and not request.args.get("year"):
         year = upto // 100
@@ -142,7 +150,23 @@ def _dues_view(branch: Branch, status: int = 200) -> tuple[str, int]:
     return render_template(
         "console/record_dues.html", branch=branch, rows=rows, shown=shown, year=year,
         current=current, writable=writable, quick=quick,
-        form=request.form, today=today()), status
+        amounts=current_access().manages(branch.id), totals=month_totals(rows, shown),
+        min_total=MIN_TOTAL_MEMBERS, form=request.form, today=today()), status
+
+
+# A month's branch total is shown to a reader who does not manage the branch only when at
+# least this many members paid in it: a total of one or two payments would be their amounts,
+# and an amount divided by its bracket's rate is the private wage (docs/security.md).
+MIN_TOTAL_MEMBERS = 3
+
+
+def month_totals(rows: list[Row], shown: list[int]) -> list[tuple[int, int]]:
+    """Per month of the grid: (amount paid in the branch, how many members paid)."""
+    out = []
+    for index, _month in enumerate(shown):
+        paid = [r.cells[index].paid for r in rows if r.cells[index].paid]
+        out.append((sum(paid), len(paid)))
+    return out
 
 
 def _quick_pay(rows: list[Row], number: str, upto: int | None) -> QuickPay | None:
@@ -209,11 +233,12 @@ def pay_dues(branch: Branch) -> ResponseReturnValue:
         count_text = request.form.get("count", "1").strip() or "1"
         if first is None:
             errors.append(("first", _("Give the first month paid for (yyyy-mm).")))
-        if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_MONTHS:
+        count = bounded_int(count_text, 1, MAX_MONTHS)
+        if count is None:
             errors.append(("count", _("Pay for 1 to %(max)d months at a time.",
                                       max=MAX_MONTHS)))
         elif first is not None:
-            chosen = [add_month(first, i) for i in range(int(count_text))]
+            chosen = [add_month(first, i) for i in range(count)]
     try:
         amount = None if quick else parse_yuan(request.form.get("amount", ""))
     except ValueError:

@@ -23,6 +23,7 @@ from console.record import actor
 from core.clock import today
 from core.db import db
 from core.errors import UserError
+from core.numbers import bounded_int
 from profiles.audit.checklist import settings_from_config
 from profiles.enums import EvaluationStage, Rating
 from profiles.evaluations import operations as evaluation_ops
@@ -42,7 +43,8 @@ STAGES = list(EvaluationStage)
 
 def _year() -> int:
     text = request.args.get("year", "")
-    return max(1921, min(2200, int(text))) if text.isdigit() else today().year - 1
+    year = bounded_int(text, 1, 9999)
+    return max(1921, min(2200, year)) if year is not None else today().year - 1
 
 
 def _eligible(branch: Branch, year: int) -> list[Member]:

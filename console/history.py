@@ -24,6 +24,7 @@ from accounts.access import Access, branch_access, current_access, member_access
 from console.blueprint import bp
 from core.changelog import PRIVATE_FIELDS, latest_changes, mask
 from core.money import format_yuan
+from core.numbers import bounded_int
 from profiles.enums import (
     Attendance,
     Category,
@@ -102,9 +103,22 @@ def _field(name: str) -> str:
     return str(FIELDS.get(name, name))
 
 
+# Dues amounts (and the reason an amount was set by hand) are a share of the private wage:
+# shown only to those who manage every branch the page may show (docs/security.md).
+AMOUNT_FIELDS = frozenset({"due", "paid", "due_cents", "paid_cents", "due_reason"})
+
+
+def _amounts_hidden() -> bool:
+    """A supervisor reads branches they do not manage: their history hides dues amounts."""
+    access = current_access()
+    return access.supervisor and not access.admin
+
+
 def _shown(field: str, value: Any) -> str:
     if value is None:
         return ""
+    if field in AMOUNT_FIELDS and _amounts_hidden():
+        return "***"
     if field in PRIVATE_FIELDS:
         return str(mask(field, value))
     if isinstance(value, bool):
@@ -182,7 +196,7 @@ def history_lines(where: ColumnElement[bool], before: int | None = None) -> list
 
 
 def _render(title: str, where: ColumnElement[bool], **context: Any) -> str:
-    before = request.args.get("before", type=int)
+    before = bounded_int(request.args.get("before", ""), 1)
     lines = history_lines(where, before)
     return render_template("console/history.html", title=title, lines=lines, **context)
 

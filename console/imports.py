@@ -28,7 +28,7 @@ from accounts.access import branch_access, current_access, owner_access, signed_
 from accounts.forms import PostForm
 from console import downloads
 from console.blueprint import bp
-from console.jobs import load_job
+from console.jobs import load_job, over_quota
 from console.record import actor
 from core import jobs
 from core.changelog import log_change
@@ -38,10 +38,12 @@ from core.tasks import enqueue
 from profiles.models import Branch
 from profiles.org import reads as org_reads
 from sheets.columns import COLUMNS
+from sheets.reading.package_checks import inflated_size
 from sheets.upload_jobs import (
     MAX_BYTES,
     SUFFIXES,
     drop_upload,
+    expire_uploads,
     keep_upload,
 )
 
@@ -49,16 +51,18 @@ IMPORT_JOB_BYTES = 256 * 1024  # larger uploads are checked and imported by the 
 
 
 
-def _writable_names() -> list[str] | None:
-    """The names of the branches this account writes (None: every branch, an admin)."""
+def _writable_codes() -> list[str] | None:
+    """The codes of the branches this account writes (None: every branch, an admin)."""
     access = current_access()
     if access.admin:
         return None
-    return org_reads.branch_names(access.writable)
+    return org_reads.branch_codes(access.writable)
 
 
 def _run(job: jobs.Job, size: int) -> None:
-    """Run the job's check or import: here for a small file, in the worker for a big one."""
+    """Run the job's check or import: here for a small file, in the worker for a big one.
+    ``size`` is what the file unpacks to (the zip central directory's sum), not its bytes
+    on the wire: a small .xlsx holding a huge sheet is a big one."""
     from sheets.upload_jobs import import_job
 
     if size > current_app.config.get("IMPORT_JOB_BYTES", IMPORT_JOB_BYTES):
@@ -91,6 +95,10 @@ def upload() -> ResponseReturnValue:
     if not name.lower().endswith(SUFFIXES):
         flash(_("Only these files can be imported: %(kinds)s.", kinds=", ".join(SUFFIXES)))
         return redirect(url_for("console.import_home"))
+    over = over_quota(current_user.username)
+    if over:
+        flash(over)
+        return redirect(url_for("console.import_home"))
     data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         flash(_("The file is larger than %(mb)s MB.", mb=MAX_BYTES // 1024 // 1024))
@@ -100,14 +108,16 @@ def upload() -> ResponseReturnValue:
     if branch and branch not in dict(org_reads.branch_choices(current_access().writable)):
         flash(_("Choose one of your branches, or none if the file names its branches."))
         return redirect(url_for("console.import_home"))
+    expire_uploads()
+    size = max(len(data), inflated_size(data))  # the central directory's sum, not inflated
     path = keep_upload(name, data)
     create = current_access().admin and request.form.get("create_branches") == "1"
     job = jobs.new_job("import", current_user.username, path.name, {
         "path": str(path), "dry_run": True, "create_branches": create, "branch": branch,
-        "writable": _writable_names(), "size": len(data),
+        "writable": _writable_codes(), "size": size,
         "locale": str(get_locale() or "zh")})
     db.session.commit()
-    _run(job, len(data))
+    _run(job, size)
     return redirect(url_for("console.job", job_id=job.id))
 
 
@@ -122,15 +132,17 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
             options["path"]).exists():
         flash(_("This import cannot be confirmed any more; upload the file again."))
         return redirect(url_for("console.job", job_id=job.id))
-    options["writable"] = _writable_names()  # grants may have changed since the upload
+    options["writable"] = _writable_codes()  # grants may have changed since the upload
     return _again(job, options, dry_run=False)
 
 
 @bp.post("/jobs/<job_id>/map")
 @owner_access(load_job, arg="job_id", pass_as="job")
 def map_columns(job: jobs.Job) -> ResponseReturnValue:
-    """The mapping step: remember what the columns the importer could not place hold
-    (for every later import of the organisation, as ``--map`` does), then check again."""
+    """The mapping step: what the columns the importer could not place hold, then check
+    again. An administrator's choice is remembered for every later import of the
+    organisation (as ``--map`` does); a secretary's applies to this file only, and the
+    check says how many existing members' fields it would change (docs/security.md)."""
     from sheets.reading.column_map import field_choices, set_mapping
 
     if not PostForm().validate_on_submit() or job.kind != "import":
@@ -151,8 +163,13 @@ def map_columns(job: jobs.Job) -> ResponseReturnValue:
     if not chosen:
         flash(_("Choose what at least one column holds."))
         return redirect(url_for("console.job", job_id=job.id))
-    for header, field in chosen.items():
-        set_mapping("members", header, field, current_user.username)
+    if current_access().admin:  # the organisation's map: an administrator's decision
+        for header, field in chosen.items():
+            set_mapping("members", header, field, current_user.username)
+    else:  # a secretary's map is a proposal: this file only, its effect shown in the check
+        options["map"] = {**(options.get("map") or {}), **chosen}
+        flash(_("This map is used for this file only. An administrator decides the map "
+                "every import uses; ask them to remember it."))
     return _again(job, options, dry_run=True)
 
 

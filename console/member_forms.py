@@ -93,6 +93,8 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         }
         for name in ("id_number", "phone", "address"):
             text = (getattr(self, name).data or "").strip()
+            if name == "id_number":  # a lower-case x is the same ID number
+                text = text.upper()
             if text:
                 out[name] = None if text == CLEAR else text
         birth = (self.birth_date.data or "").strip()

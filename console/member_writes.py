@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from accounts.access import current_access, member_access
 from accounts.forms import PostForm
+from console import downloads
 from console.blueprint import bp
 from console.member_forms import FieldError, MemberForm, TransferForm
 from console.privacy import private_values
 from console.record import actor
 from core.clock import today
 from core.db import db
+from core.numbers import bounded_int
 from profiles.cards import reissue_card
 from profiles.members.operations import transfer_member, transfer_out, update_member
 from profiles.models import Branch, Member, PartyGroup
@@ -102,7 +104,8 @@ def _target(value: str) -> tuple[Branch, PartyGroup | None] | None:
         return None
     group = None
     if group_id:
-        group = org_reads.group_by_id(int(group_id)) if group_id.isdigit() else None
+        number = bounded_int(group_id, 1)
+        group = org_reads.group_by_id(number) if number is not None else None
         if group is None or group.branch_id != branch.id:
             return None
     return branch, group
@@ -198,7 +201,4 @@ def card_pdf(member: Member) -> ResponseReturnValue:
         pdf = render_cards(cards, get_preset("id1"), find_cjk_font(config.get("CJK_FONT")))
     except PrintError as exc:
         return render_template("console/error.html", status=503, message=str(exc)), 503
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="card-{member.number}-{member.card_generation}.pdf"')
-    return response
+    return downloads.pdf(pdf, f"card-{member.number}-{member.card_generation}.pdf")

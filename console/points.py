@@ -7,6 +7,7 @@ The ledger is append-only: a wrong entry is corrected by another entry, never ed
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -63,16 +64,17 @@ def _entry(rules: list[PointsRule]) -> tuple[PointsRule | None, int, str, dt.dat
     points_text = request.form.get("points", "").strip().replace("＋", "+").replace("－", "-")
     points: int | None = None
     if points_text:
-        try:
+        # ASCII digits only (int() also reads other scripts' digits), at most six of them:
+        # the range itself is the rule's (profiles/limits.py), refused with its message.
+        if re.fullmatch(r"[+-]?[0-9]{1,6}", points_text):
             points = int(points_text)
-        except ValueError:
-            problem("points", _("Points are a whole number, e.g. 3 or -2."))
-            ok = False
-        else:
             if not -MAX_POINTS <= points <= MAX_POINTS:
                 problem("points", _("Give between -%(max)d and %(max)d points.",
                                     max=MAX_POINTS))
                 ok = False
+        else:
+            problem("points", _("Points are a whole number, e.g. 3 or -2."))
+            ok = False
     elif rule is not None:
         points = rule.points
     else:

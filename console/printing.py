@@ -18,6 +18,7 @@ from flask_login import current_user
 from accounts.access import branch_access, current_access, signed_in
 from console import downloads
 from console.blueprint import bp
+from console.jobs import over_quota
 from core import jobs
 from core.clock import today
 from core.db import db
@@ -110,6 +111,10 @@ def print_branch_poster(branch: Branch) -> ResponseReturnValue:
 def print_all() -> ResponseReturnValue:
     """Every branch one may read (the organisation, for supervisors and administrators),
     as a background job; answers with the job's progress page."""
+    over = over_quota(current_user.username)
+    if over:
+        flash(over)
+        return redirect(url_for("console.print_home"))
     preset, back, photo = _options()
     access = current_access()
     branch_ids = None if access.reads_all else [b.id for b in _readable_branches()]

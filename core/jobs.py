@@ -76,6 +76,17 @@ def new_job(kind: str, owner: str, title: str, params: dict[str, Any]) -> Job:
     return job
 
 
+def owner_load(owner: str, period: dt.timedelta) -> tuple[int, int]:
+    """How many jobs ``owner`` started within ``period``, and how many are unfinished (an
+    account's quota: console/imports.py)."""
+    since = dt.datetime.now(dt.UTC) - period
+    recent = db.session.scalar(select(func.count(Job.id)).where(
+        Job.owner == owner, Job.created_at >= since)) or 0
+    running = db.session.scalar(select(func.count(Job.id)).where(
+        Job.owner == owner, Job.state.in_((QUEUED, RUNNING)))) or 0
+    return int(recent), int(running)
+
+
 def latest_jobs(owner: str | None, limit: int) -> list[Job]:
     """The newest ``limit`` jobs, newest first: ``owner``'s, or everyone's for None (an
     administrator's list). Whose list it is, is the caller's access decision."""

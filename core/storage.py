@@ -75,3 +75,49 @@ def prepare_database_file(uri: str, strict: bool) -> Path | None:
             raise StorageError(message)
         log.warning("WARNING: %s", message)
     return path
+
+
+def private_file(path: Path) -> None:
+    """Make ``path`` exist as a file only its owner can read (0600), whoever made it."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    create_private(path)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
+def secure_instance(instance: Path, strict: bool) -> list[Path]:
+    """Make the instance folder 0700 and everything partycard keeps in it private: folders
+    0700, files 0600 (the database and its side files, keys, the job queue, the login
+    count, uploads and job results), whatever git or an older version created. Run at
+    every start; what cannot be fixed (another owner) stops a strict start with the
+    ``chmod`` to run, as a readable database does. Returns what was changed."""
+    changed: list[Path] = []
+    problems: list[Path] = []
+
+    def fix(path: Path, mode: int) -> None:
+        try:
+            if path.is_symlink():
+                return  # never follow a link out of the folder
+            if path.stat().st_mode & 0o777 & ~mode:
+                path.chmod(mode)
+                changed.append(path)
+        except OSError:
+            problems.append(path)
+
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fix(instance, 0o700)
+    for root, dirs, files in os.walk(instance):
+        for name in dirs:
+            fix(Path(root) / name, 0o700)
+        for name in files:
+            fix(Path(root) / name, 0o600)
+    if changed:
+        log.info("instance folder: made %d entries private", len(changed))
+    if problems:
+        names = " ".join(str(p) for p in problems)
+        message = (f"{names}: cannot be made private (owned by another user?). Run "
+                   f"`chmod -R go-rwx {instance}` as their owner, then start again.")
+        if strict:
+            raise StorageError(message)
+        log.warning("WARNING: %s", message)
+    return changed

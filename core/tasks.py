@@ -73,6 +73,10 @@ class Queue:
             else:
                 path = app.config.get("JOBS_QUEUE_FILE") or str(
                     Path(app.instance_path) / "jobs-queue.sqlite3")
+                if not immediate:  # 0600 before SQLite makes it (its -wal/-shm follow)
+                    from core.storage import private_file
+
+                    private_file(Path(path))
                 self._huey = SqliteHuey(name, filename=path, immediate=immediate)
         return self._huey
 

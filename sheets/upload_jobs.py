@@ -13,9 +13,11 @@ shows it the same way whether the check ran in the request or in a background jo
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from core.dberrors import classify, database_refusal
 from core.tasks import task
 from sheets.columns import COLUMNS
 from sheets.importers.members import import_members
+from sheets.reading.column_map import field_choices, using_map
 from sheets.reading.unmapped import unmapped_columns
 from sheets.report.lines import outcome_lines, refused_lines
 from sheets.report.outcome import Outcome
@@ -41,8 +44,8 @@ SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")  # sheets.
 MAX_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\- ()（）]+")
 
-# Decides, for an import the request would run, which branches it may touch: given the
-# outcome of the dry run, the names of branches it changes that the account may not write.
+# Decides, for an import the request would run, whether it stays in its account's
+# branches: given the outcome of the dry run, one entry per effect outside them.
 ScopeCheck = Callable[[Outcome], list[str]]
 
 
@@ -64,9 +67,30 @@ def keep_upload(filename: str, data: bytes) -> Path:
     folder = uploads_dir() / secrets.token_hex(16)
     folder.mkdir(mode=0o700)
     path = folder / safe_name(filename)
-    path.write_bytes(data)
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
     return path
+
+
+UPLOAD_HOURS = 24  # an upload nobody confirmed or dropped is deleted after this
+
+
+def expire_uploads(hours: float | None = None) -> int:
+    """Delete kept uploads older than ``UPLOAD_HOURS`` (config ``UPLOAD_HOURS``): checked
+    but never confirmed. Their jobs then say "upload the file again". How many."""
+    limit = hours if hours is not None else float(
+        current_app.config.get("UPLOAD_HOURS", UPLOAD_HOURS))
+    cutoff = time.time() - limit * 3600
+    removed = 0
+    for folder in uploads_dir().iterdir():
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def drop_upload(path: str | Path) -> None:
@@ -82,9 +106,10 @@ def _problem_rows(refused: SheetRefused) -> list[dict[str, Any]]:
 
 
 def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
-               scope: ScopeCheck | None = None,
+               codes: frozenset[str] | None = None,
                progress: Callable[[int, int], None] | None = None,
-               branch: str | None = None) -> dict[str, Any]:
+               branch: str | None = None,
+               proposed: dict[str, str] | None = None) -> dict[str, Any]:
     """Check (``dry_run``) or import a member roster; the page's JSON.
 
     ``state`` is "refused" (problems listed), "checked" (a dry run that may be confirmed)
@@ -92,20 +117,22 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
     the file would do to the database as it is now.
     """
     name = path.name
+    scope = branch_scope(codes)
     try:
         outcome = import_members(path, dry_run=True, create_branches=create_branches,
-                                 actor=actor, today=today(), progress=progress, branch=branch)
+                                 actor=actor, today=today(), progress=progress, branch=branch,
+                                 scope=codes)
         outside = scope(outcome) if scope else []
         db.session.rollback()  # the real import begins its own transaction, with the lock
         if outside:
             return {"state": "refused", "file": name, "problems": [
                 {"row": None, "column": "", "header": "", "message": gettext(
-                    "This file changes members of branches your account does not keep: "
-                    "%(names)s. Import only your own branches' rows.",
-                    names="、".join(outside))}]}
+                    "This file changes members or units outside the branches your account "
+                    "keeps. Import only your own branches' rows.")}]}
         if not dry_run:
             outcome = import_members(path, dry_run=False, create_branches=create_branches,
-                                     actor=actor, today=today(), branch=branch)
+                                     actor=actor, today=today(), branch=branch,
+                                     scope=codes)
     except SheetRefused as refused:
         db.session.rollback()
         return {"state": "refused", "file": name, "problems": _problem_rows(refused),
@@ -116,9 +143,25 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
             {"row": None, "column": "", "header": "",
              "message": database_refusal(classify(exc), exc)}]}
     return {"state": "checked" if dry_run else "imported", "file": name,
-            "lines": outcome_lines(outcome, COLUMNS["members"]),
+            "lines": map_effect_lines(outcome, proposed or {})
+            + outcome_lines(outcome, COLUMNS["members"]),
             "new": outcome.inserted, "changed": outcome.updated,
             "unchanged": outcome.unchanged, "rows": outcome.rows}
+
+
+def map_effect_lines(outcome: Outcome, mapping: dict[str, str]) -> list[str]:
+    """What a proposed column map does to existing records: per mapped column, how many
+    existing members would have that field changed (the values stay masked below)."""
+    labels = field_choices("members")
+    lines = []
+    for header, field in mapping.items():
+        if not field or field == "-":
+            continue
+        changed = sum(1 for c in outcome.changes if c.action == "update" and field in c.fields)
+        lines.append(gettext("Column %(header)s is read as %(field)s: it changes %(field)s of "
+                             "%(num)s existing members.", header=header,
+                             field=labels.get(field, field), num=changed))
+    return lines
 
 
 def unplaced_columns(path: Path) -> list[dict[str, Any]]:
@@ -132,14 +175,14 @@ def unplaced_columns(path: Path) -> list[dict[str, Any]]:
              "samples": u.samples} for u in found]
 
 
-def branch_scope(writable_names: frozenset[str] | None) -> ScopeCheck | None:
-    """A scope check allowing changes to members of the named branches only (None: all).
-
-    A member counts for the branch the file puts them in and, if the file moves them, for
-    the branch they are in now: a secretary may neither add to nor take from another
-    branch.
-    """
-    if writable_names is None:
+def branch_scope(codes: frozenset[str] | None) -> ScopeCheck | None:
+    """A check of the dry run's effects against the branches an account writes (their
+    codes; None: all): every member it adds, changes or moves, and every unit it creates
+    or whose dates it sets, must be of those branches. The importer already resolves
+    only those (``import_members(scope=...)``); this second look is on what the rows
+    would do, so a way round the resolution is still refused. It returns how many
+    effects fall outside, never what they are."""
+    if codes is None:
         return None
     from sqlalchemy import select
 
@@ -150,18 +193,23 @@ def branch_scope(writable_names: frozenset[str] | None) -> ScopeCheck | None:
         current: dict[str, str] = {}
         for start in range(0, len(numbers), 500):
             current.update(db.session.execute(
-                select(Member.number, Branch.name).join(Branch, Member.branch_id == Branch.id)
+                select(Member.number, Branch.code).join(Branch, Member.branch_id == Branch.id)
                 .where(Member.number.in_(numbers[start:start + 500]))).all())
-        touched: set[str] = set()
+        names = set(db.session.scalars(select(Branch.name).where(Branch.code.in_(codes))))
+        outside = 0
         for change in outcome.changes:
-            if change.action == "update" and change.key in current:
-                touched.add(current[change.key])
+            if change.action == "update" and current.get(change.key) not in codes:
+                outside += 1
             new = change.fields.get("branch")
-            if new is not None and new[1]:
-                touched.add(str(new[1]))
-        if outcome.side_changes:  # branches or groups the file would create
-            touched.update(outcome.created)
-        return sorted(touched - writable_names)
+            if new is not None and new[1] and str(new[1]) not in names:
+                outside += 1
+        for change in outcome.side_changes:
+            unit = change.key.split(" ", 1)[0]
+            if change.table in ("committee", "branch") and change.action == "insert":
+                outside += 1  # a secretary creates no branch
+            elif unit not in codes:
+                outside += 1
+        return ["outside"] * outside
 
     return check
 
@@ -176,15 +224,17 @@ def import_job(job_id: str) -> None:
     db.session.commit()  # end the read: the import opens its own transaction and lock
     path = Path(options["path"])
     names = options.get("writable")
-    with force_locale(options.get("locale", "zh")):
+    mapping = {str(k): str(v) for k, v in (options.get("map") or {}).items()}
+    with force_locale(options.get("locale", "zh")), using_map("members", mapping):
         jobs.start(job_id)
         try:
             result = run_import(
                 path, dry_run=bool(options.get("dry_run", True)),
                 create_branches=bool(options.get("create_branches")),
-                branch=options.get("branch") or None, actor=owner, scope=branch_scope(
-                    frozenset(names) if names is not None else None),
-                progress=lambda done, total: jobs.set_progress(job_id, done, total))
+                branch=options.get("branch") or None, actor=owner,
+                codes=frozenset(names) if names is not None else None,
+                progress=lambda done, total: jobs.set_progress(job_id, done, total),
+                proposed=mapping)
         except Exception as exc:  # the owner sees that it failed; the log has the trace
             db.session.rollback()
             current_app.logger.exception("import job %s failed", job_id)

@@ -11,6 +11,7 @@ from core.money import format_yuan
 from core.problems import Problem, problem
 from profiles.dues.rates import monthly_dues_cents
 from profiles.enums import DuesBasis
+from profiles.limits import MAX_CENTS
 from profiles.months import FIRST_YEAR, LAST_YEAR, month_label, yyyymm
 
 # -- dues --------------------------------------------------------------------------------
@@ -29,8 +30,12 @@ def dues_problems(*, due_cents: int | None, paid_cents: int | None,
     found = []
     if due_cents is not None and due_cents < 0:
         found.append(problem("due", "An amount cannot be negative."))
+    elif due_cents is not None and due_cents > MAX_CENTS:
+        found.append(problem("due", "At most %(max)s yuan, please.", max=MAX_CENTS // 100))
     if paid_cents is not None and paid_cents < 0:
         found.append(problem("paid", "An amount cannot be negative."))
+    elif paid_cents is not None and paid_cents > MAX_CENTS:
+        found.append(problem("paid", "At most %(max)s yuan, please.", max=MAX_CENTS // 100))
     if paid_cents and paid_on is None:
         found.append(problem("paid_on", "A payment needs the date it was paid."))
     if paid_cents == 0 and paid_on is not None:

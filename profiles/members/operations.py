@@ -53,18 +53,18 @@ def _facts(values: Mapping[str, Any]) -> MemberFacts:
 
 
 def _unique_problems(values: Mapping[str, Any], member_id: int | None) -> list[Problem]:
-    """The number and ID number are not another member's."""
+    """The number and ID number are not another member's. The answer names nobody: the
+    holder may be of a branch the person typing cannot read (docs/security.md)."""
     found = []
     other = db.session.scalar(select(Member.id).where(Member.number == values["number"]))
     if other is not None and other != member_id:
-        found.append(problem("number", "党员编号 %(value)s is another member's.",
-                             value=values["number"]))
+        found.append(problem("number", "党员编号 %(value)s is used by another record of the "
+                             "organisation; choose another number.", value=values["number"]))
     if values.get("id_number"):
         holder = db.session.scalar(select(Member).where(Member.id_number == values["id_number"]))
         if holder is not None and holder.id != member_id:
-            found.append(problem("id_number", "This ID number belongs to member "
-                                 "%(number)s (%(name)s) already.", number=holder.number,
-                                 name=holder.name))
+            found.append(problem("id_number", "This ID number is used by another record of "
+                                 "the organisation; please check it."))
     return found
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from core.problems import Problem, problem
 from profiles.collation import name_key
 from profiles.enums import Category
+from profiles.limits import MAX_CENTS, MEMBER_NUMBER
 from profiles.months import add_months
 from profiles.org.rules import Lifespan
 
@@ -33,6 +34,14 @@ def id_number_problems(id_number: str) -> list[Problem]:
                         "An ID number has 18 characters (17 digits and a digit or X).")]
     if id_check_digit(id_number[:17]) != id_number[17]:
         return [problem("id_number", "The ID number's check digit is wrong; please check it.")]
+    return []
+
+
+def number_problems(number: str) -> list[Problem]:
+    """A 党员编号 is 1 to 32 letters, digits or hyphens (checked upper-cased, as stored)."""
+    if number and not MEMBER_NUMBER.fullmatch(number):
+        return [problem("number", "党员编号 %(value)s: use only letters, digits and hyphens "
+                        "(-), at most 32, no spaces.", value=number)]
     return []
 
 
@@ -82,6 +91,10 @@ def member_problems(facts: MemberFacts, today: dt.date | None = None) -> list[Pr
                              "A probation extension is 6 to 12 months (or empty for none)."))
     if facts.dues_base_cents is not None and facts.dues_base_cents < 0:
         found.append(problem("dues_base_cents", "An amount cannot be negative."))
+    elif facts.dues_base_cents is not None and facts.dues_base_cents > MAX_CENTS:
+        found.append(problem("dues_base_cents", "At most %(max)s yuan, please.",
+                             max=MAX_CENTS // 100))
+    found.extend(number_problems(facts.number))
     if facts.id_number:
         found.extend(id_number_problems(facts.id_number))
     return found

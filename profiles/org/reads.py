@@ -47,9 +47,13 @@ def branch_choices(scope: BranchScope) -> Sequence[Row[str, str]]:
 
 
 def branch_names(scope: BranchScope) -> list[str]:
-    """The names of the branches within ``scope``, sorted (the import checks rows by
-    branch name)."""
+    """The names of the branches within ``scope``, sorted."""
     return sorted(db.session.scalars(select(Branch.name).where(scope(Branch.id))))
+
+
+def branch_codes(scope: BranchScope) -> list[str]:
+    """The codes of the branches within ``scope``, sorted (an account's import scope)."""
+    return sorted(db.session.scalars(select(Branch.code).where(scope(Branch.id))))
 
 
 def branches_with_member_counts(scope: BranchScope) -> Sequence[Row[int, str, str, int]]:

@@ -32,8 +32,9 @@ def plan_lifetimes(rows: list[MemberRow],
     if groups:
         for gid, founded, dissolved in db.session.execute(select(
                 PartyGroup.id, PartyGroup.founded_on, PartyGroup.dissolved_on)).all():
-            current[("party_group", groups[gid], "founded_on")] = founded
-            current[("party_group", groups[gid], "dissolved_on")] = dissolved
+            if gid in groups:  # under a scope, only its branches' groups
+                current[("party_group", groups[gid], "founded_on")] = founded
+                current[("party_group", groups[gid], "dissolved_on")] = dissolved
     planned: dict[Lifetime, tuple[dt.date | None, dt.date]] = {}
     given: dict[Lifetime, tuple[dt.date, int]] = {}
     for row in rows:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
-from profiles.members.rules import id_check_digit
+from profiles.members.rules import id_check_digit, number_problems
 from sheets.reading.row_cells import Cells
 from sheets.reading.spellings import NONE_WORDS
 
@@ -52,6 +52,8 @@ def parse_member_row(cells: Cells, today: dt.date) -> MemberRow:
     values: dict[str, Any] = {}
     if cells.has("number"):
         values["number"] = cells.text("number", max_length=32).upper()
+        for found in number_problems(values["number"]):  # the documented character set
+            cells.add(found)
     values["name"] = cells.name("name", required=True)
     plain = {"ethnicity": 20, "phone": 32, "address": 200}
     for field, length in plain.items():

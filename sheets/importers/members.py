@@ -48,13 +48,18 @@ GENERATED = re.compile(r"^DY(\d+)$")
 def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: bool = False,
                    actor: str = "unknown", today: dt.date | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   committee: str | None = None, branch: str | None = None) -> Outcome:
+                   committee: str | None = None, branch: str | None = None,
+                   scope: frozenset[str] | None = None) -> Outcome:
     """Import a member roster; raises SheetRefused (nothing written) if any row is wrong.
 
     ``committee`` names the committee of new branches when the file has no committee
     column (a first import into an empty database); ``branch`` (a code) is the branch a
     roster without a branch column is about. A new member without 人员类别 is given the
-    one the dates imply (``inference``)."""
+    one the dates imply (``inference``). ``scope``: the codes of the branches the
+    importing account writes (None: all). Under a scope a row may only name those
+    branches and their groups, and only match or take members, member numbers and ID
+    numbers of them; no branch is created. What lies outside is refused with messages
+    that name nothing of it, the same whether it exists or not."""
     day = today or dt.date.today()
     intake = read_rows(path, "members", supplied=given.checked(branch=branch, today=day))
     problems = intake.problems
@@ -71,6 +76,8 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
     with import_transaction(dry_run):
         orgs = OrgIndex.load()
         existing = [dict(r) for r in db.session.execute(select(Member.__table__)).mappings()]
+        if scope is not None:
+            existing = _within(existing, orgs, scope)
         outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
         outcome.notes = intake.notes
         moves: dict[str, dt.date] = {}  # member number -> effective date of a move
@@ -96,6 +103,29 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
     return outcome
 
 
+def _within(existing: list[dict[str, Any]], orgs: OrgIndex,
+            scope: frozenset[str]) -> list[dict[str, Any]]:
+    """Restrict the index to the scope's branches; the members inside it. The numbers and
+    ID numbers of the others are kept only as taken."""
+    ids = {b.id for code, b in orgs.by_code.items() if code in scope}
+    orgs.restrict(scope)
+    inside = []
+    for member in existing:
+        if member["branch_id"] in ids:
+            inside.append(member)
+            continue
+        orgs.outside_numbers.add(member["number"])
+        if member["id_number"]:
+            orgs.outside_id_numbers.add(member["id_number"])
+    return inside
+
+
+# A file bringing more ID numbers new to the account's members than this: a collision
+# with another branch's record is not pinned to its row (a file of candidate ID numbers
+# would otherwise confirm the one that exists).
+MAX_NAMED_OUTSIDE_IDS = 3
+
+
 def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
           create_branches: bool, problems: list[Problem], outcome: Outcome,
           today: dt.date) -> tuple[list[MemberRow], list[tuple[dict[str, Any], MemberRow]]]:
@@ -105,8 +135,9 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
     by_key: dict[tuple[Any, ...], dict[str, Any]] = {
         (m["name"], branch_codes[m["branch_id"]], m["joined_on"]): m for m in existing}
     by_id_number = {m["id_number"]: m for m in existing if m["id_number"]}
-    next_number = 1 + max((int(g.group(1)) for n in by_number
+    next_number = 1 + max((int(g.group(1)) for n in (*by_number, *orgs.outside_numbers)
                            if (g := GENERATED.match(n))), default=0)
+    outside_ids: list[MemberRow] = []
     seen: dict[Any, int] = {}
     bad_rows = {p.row for p in problems}  # rows whose cells did not parse: not planned
     inserts: list[MemberRow] = []
@@ -131,6 +162,14 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
             _resolve_group(row, code, orgs, create_branches)
         if code is None or row.cells.row in bad_rows or len(problems) > before:
             continue
+        if number and number in orgs.outside_numbers:
+            row.cells.report("number", "党员编号 %(value)s is used by another record of the "
+                             "organisation; check it, or leave the cell empty to give a new "
+                             "number.", value=number)
+            continue
+        if id_number and id_number in orgs.outside_id_numbers:
+            outside_ids.append(row)
+            continue
         current = by_number.get(number) if number else by_key.get(key)
         holder = by_id_number.get(id_number) if id_number else None
         if holder is not None and holder is not current:
@@ -153,6 +192,8 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
                                           row.values["name"], row.cells.row, changed))
         else:
             outcome.unchanged += 1
+    fresh = {r.values.get("id_number") for r in rows} - set(by_id_number) - {None, ""}
+    _report_outside_ids(outside_ids, len(fresh), problems)
     for row, holder in taken:
         if new_id_numbers.get(holder["id"], holder["id_number"]) == holder["id_number"]:
             row.cells.report("id_number", "This ID number belongs to member %(number)s "
@@ -162,6 +203,27 @@ def _plan(rows: list[MemberRow], orgs: OrgIndex, existing: list[dict[str, Any]],
                        + [f"{b.code} {b.name}" for b in orgs.new_branches.values()]
                        + [f"{orgs.branch_name(c)} {g}" for c, g in sorted(orgs.new_groups)])
     return inserts, updates
+
+
+def _report_outside_ids(rows: list[MemberRow], fresh: int, problems: list[Problem]) -> None:
+    """ID numbers that other records of the organisation hold. The rows are named only
+    when the file brings few ID numbers new to the account's members (a correction, a
+    new member or two); a file of many new ones gets one problem for the whole file, so
+    a file of candidates does not say which one exists (docs/security.md)."""
+    if not rows:
+        return
+    if fresh <= MAX_NAMED_OUTSIDE_IDS:
+        for row in rows:
+            row.cells.report("id_number", "This ID number is used by another record of the "
+                             "organisation; please check it.")
+        return
+    problems.append(problem(None, "%(num)s ID numbers in this file are used by other records "
+                            "of the organisation. Check the 身份证号 column against your "
+                            "members' records, or ask an administrator.", num=len(rows)))
+    from flask import current_app
+
+    current_app.logger.warning("member import: %d ID numbers of other branches' records in "
+                               "one file", len(rows))
 
 
 class ImportDate(str):
@@ -275,6 +337,12 @@ def _resolve_branch(row: MemberRow, orgs: OrgIndex, create: bool) -> str | None:
                              name=orgs.branch_name(code), value=row.branch_name)
             return None
         return code
+    if orgs.scope is not None:  # never created, never told whether it exists
+        row.cells.report("branch", "'%(value)s' is not one of the branches your account "
+                         "keeps (%(yours)s). Import only rows of your own branches.",
+                         value=row.branch_code or row.branch_name,
+                         yours="、".join(sorted(b.name for b in orgs.by_code.values())) or "—")
+        return None
     if not row.branch_code and orgs.ambiguous(row.branch_name):
         row.cells.report("branch", "Several branches are called '%(value)s'; add a 支部编号 "
                          "column to say which.", value=row.branch_name)

@@ -38,6 +38,14 @@ class OrgIndex:
     new_branches: dict[str, NewBranch] = field(default_factory=dict)  # by code
     new_groups: set[tuple[str, str]] = field(default_factory=set)
     new_committees: set[str] = field(default_factory=set)
+    # The branch codes an account's import may touch (None: every branch, an admin or the
+    # command line without --account). Outside them a branch is "not yours", whether or
+    # not it exists, and its groups and name are never looked at.
+    scope: frozenset[str] | None = None
+    # Under a scope: the member numbers and ID numbers held by members outside it, so a
+    # row cannot take them, and is told so without a name or a branch.
+    outside_numbers: set[str] = field(default_factory=set)
+    outside_id_numbers: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls) -> OrgIndex:
@@ -51,6 +59,15 @@ class OrgIndex:
                   for g in db.session.scalars(select(PartyGroup))}
         committees = {c.name: c.id for c in db.session.scalars(select(Committee))}
         return cls({b.code: b for b in branches}, by_name, groups, committees)
+
+    def restrict(self, codes: frozenset[str]) -> None:
+        """Forget every branch (and its groups) outside ``codes``: rows naming one are
+        refused the same way whether or not it exists."""
+        self.scope = codes
+        self.by_code = {c: b for c, b in self.by_code.items() if c in codes}
+        self.by_name = {n: kept for n, bs in self.by_name.items()
+                        if (kept := [b for b in bs if b.code in codes])}
+        self.groups = {k: v for k, v in self.groups.items() if k[0] in codes}
 
     def group_names(self, code: str) -> str:
         """The branch's existing party groups, for messages."""

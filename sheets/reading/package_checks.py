@@ -7,12 +7,42 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from core.problems import problem
 from sheets.report.refusal import SheetRefused
 
 MAX_COLUMNS = 256  # the .xls limit (IV); no roster or register has more
-MAX_XML_BYTES = 1024 * 1024 * 1024  # one decompressed part (a zip bomb is refused)
+MAX_XML_BYTES = 256 * 1024 * 1024  # one decompressed part (a zip bomb is refused)
+MAX_INFLATED_BYTES = 512 * 1024 * 1024  # all parts of one package together
+
+
+def inflated_size(data: bytes | None = None, path: str | None = None) -> int:
+    """What a package says it unpacks to, from the zip central directory alone (nothing
+    is inflated): the sum of its parts' sizes. Not a zip (.xls, .csv): its own size."""
+    source: Any = io.BytesIO(data) if data is not None else path
+    try:
+        with zipfile.ZipFile(source) as package:
+            return sum(max(0, info.file_size) for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return len(data) if data is not None else 0
+
+
+def check_directory(package: zipfile.ZipFile) -> None:
+    """Refuse a package whose central directory declares a part, or parts together, larger
+    than the limits, before any part is read. A part cannot unpack to more than it
+    declares: zipfile stops at the declared size (and a lie fails its CRC check)."""
+    total = 0
+    for info in package.infolist():
+        total += info.file_size
+        if info.file_size > MAX_XML_BYTES:
+            raise SheetRefused([problem(None,
+                "Part %(part)s of the workbook unpacks to more than %(size)s MB.",
+                part=info.filename, size=MAX_XML_BYTES // (1024 * 1024))])
+    if total > MAX_INFLATED_BYTES:
+        raise SheetRefused([problem(None,
+            "The workbook unpacks to more than %(size)s MB.",
+            size=MAX_INFLATED_BYTES // (1024 * 1024))])
 
 
 def not_a(kind: str) -> SheetRefused:
@@ -56,16 +86,26 @@ def xlsx_extent(package: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> 
     return width * max(int(r) for r in {r for _, r in refs})
 
 
-def read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    out = bytearray()
+def read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytearray:
+    """A part's bytes, read into one buffer of its declared size (checked first), chunk
+    by chunk: never held twice, never grown by copying."""
+    if info.file_size > MAX_XML_BYTES:
+        raise SheetRefused([problem(None,
+            "Part %(part)s of the workbook unpacks to more than %(size)s MB.",
+            part=info.filename, size=MAX_XML_BYTES // (1024 * 1024))])
+    out = bytearray(info.file_size)
+    view = memoryview(out)
+    filled = 0
     with package.open(info) as part:
-        while chunk := part.read(1 << 20):
-            out += chunk
-            if len(out) > MAX_XML_BYTES:
-                raise SheetRefused([problem(None,
-                    "Part %(part)s of the workbook unpacks to more than %(size)s MB.",
-                    part=info.filename, size=MAX_XML_BYTES // (1024 * 1024))])
-    return bytes(out)
+        while filled < len(out):
+            read = part.readinto(view[filled:filled + (1 << 20)])  # type: ignore[attr-defined]
+            if not read:
+                break
+            filled += read
+    view.release()
+    if filled < len(out):
+        del out[filled:]
+    return out
 
 
 def check_prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -89,6 +129,7 @@ def check_ods(data: bytes) -> None:
     of columns or rows (LibreOffice repeats only empty cells that way)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
+            check_directory(package)
             for info in package.infolist():
                 if info.filename.endswith(".xml"):
                     check_prolog(package, info)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from core.problems import Problem, problem
 from core.text import unsafe_characters
 from profiles.labels import LABELS
+from profiles.limits import MAX_CENTS, MAX_POINTS
 from profiles.months import first_day
 from sheets.reading.header_row import HeaderRow
 from sheets.reading.spellings import NONE_WORDS, E, parse_value
@@ -25,10 +26,7 @@ from sheets.reading.workbooks import Table
 
 T = TypeVar("T")
 
-# The largest amount and points a cell may hold: beyond the database column's range (a
-# 32-bit integer of fen on PostgreSQL) and beyond any real wage or dues payment.
-MAX_CENTS = 100_000_000  # one million yuan
-MAX_POINTS = 10_000
+# The largest amount and points a cell may hold are the domain's (profiles/limits.py).
 
 _RELEASED: list[Any] = []  # shared by every released row; never appended to
 

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from core.problems import problem
 from sheets.reading.package_checks import (
     MAX_COLUMNS,
+    check_directory,
     check_ods,
     check_prolog,
     not_a,
@@ -309,6 +310,7 @@ def _xlsx_book(data: bytes, engine: str | None) -> Book:
         "(it may be damaged). Open it in Excel or WPS and save it again.")])
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
+            check_directory(package)  # declared sizes first: nothing inflated yet
             small = all(xlsx_extent(package, info, MAX_CELLS) <= MAX_CELLS
                         for info in package.infolist()
                         if info.filename.startswith("xl/worksheets/")

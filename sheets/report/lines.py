@@ -73,9 +73,17 @@ def outcome_lines(outcome: Outcome, columns: Sequence[Column]) -> list[str]:
                          "%(same)s unchanged.", file=outcome.filename, rows=outcome.rows,
                          new=outcome.inserted, changed=outcome.updated, same=outcome.unchanged))
     lines += note_lines(outcome)
-    if not outcome.changes:
+    units = [c for c in outcome.side_changes if c.action == "update"]
+    if not outcome.changes and not units:
         lines.append(gettext("No changes: the database already holds what the file says."))
         return lines + unlisted_lines(outcome)
+    unit_fields = {"founded_on": gettext("founded on"), "dissolved_on": gettext("dissolved on")}
+    for change in units:  # a unit's founding or dissolution date: said, never silent
+        lines.append("  " + gettext("Unit %(unit)s: %(fields)s", unit=change.key,
+                                    fields="; ".join(
+                                        f"{unit_fields.get(f, f)} {_shown(f, old)} → "
+                                        f"{_shown(f, new)}"
+                                        for f, (old, new) in change.fields.items())))
     for created in outcome.created:
         lines.append("  " + gettext("Created: %(what)s", what=created))
     names = _names(columns)

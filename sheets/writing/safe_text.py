@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The ASCII starts, their full-width and small forms (WPS and Excel with a Chinese input
+# method turn a typed ＝ into =), the minus sign, and line breaks.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n",
+                  "\uff1d", "\uff0b", "\uff0d", "\uff20",  # ＝ ＋ － ＠
+                  "\ufe66", "\ufe62", "\ufe63", "\u2212")  # ﹦ ﹢ ﹣ −
 
 
 def is_formula_like(value: object) -> bool:
-    """Whether a spreadsheet would take ``value`` for (the start of) a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    """Whether a spreadsheet would take ``value`` for (the start of) a formula, also after
+    leading spaces (ASCII or full-width)."""
+    return isinstance(value, str) and value.lstrip(" \u3000\u00a0").startswith(
+        FORMULA_STARTS)
 
 
 def write_as_text(ws: Worksheet) -> int:

@@ -100,6 +100,8 @@ OWN_TABLES = {
     "accounts/sessions.py": "account_session: signed-in sessions (ended at logout)",
     "core/jobs.py": "job: a background job's state and progress",
     "core/revisions.py": "page_revision: which cached pages a logged write made stale",
+    "accounts/throttle.py": "failure: bad-password times in instance/login-throttle.sqlite3 "
+                            "(its own file, not the application database)",
 }
 
 
