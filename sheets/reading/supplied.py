@@ -101,7 +101,8 @@ def _check_branch(cells: Cells, supplied: Supplied) -> None:
     if (code and code != supplied.branch_code) or (name and name != supplied.branch_name):
         cells.report("branch_code" if code and code != supplied.branch_code else "branch",
                      "This row is about %(value)s, but the file is being imported into "
-                     "%(branch)s; import it without choosing a branch, or correct the row.",
+                     "%(branch)s; correct the row, or import the file without choosing a "
+                     "branch (no --branch).",
                      value=name or code, branch=supplied.branch_name)
 
 

@@ -114,6 +114,13 @@ def test_branch_given_for_a_roster_without_one(branch: Branch, tmp_path: Path) -
                                        ["新乙", "正式党员", "2010-07-01", BRANCH]])
     message = _refusal(lambda: import_members(named, actor="t", today=TODAY, branch="ZB02"))
     assert BRANCH in message and "without choosing a branch" in message
+    assert "不选择支部" in _refusal(
+        lambda: import_members(named, actor="t", today=TODAY, branch="ZB02"), "zh")
+    # A 支部编号 without 所在支部: the name is missing, not the branch; no --branch hint.
+    coded = xlsx(tmp_path / "c.xlsx", [["姓名", "人员类别", "入党日期", "支部编号"],
+                                       ["新丁", "正式党员", "2010-07-01", "ZB01"]])
+    message = _refusal(lambda: import_members(coded, actor="t", today=TODAY))
+    assert "所在支部" in message and "--branch" not in message
     assert import_members(named, actor="t", today=TODAY, branch="ZB01").inserted == 1
 
 
