@@ -3,8 +3,9 @@ on the console, the branch being imported into), and what a sheet's own title gi
 
 A branch's own roster has no branch column, an evaluation sheet often no 年度 column: the
 value supplied stands in for the missing column in every row (a row then reads as if the
-column were there), and the report says so. A file that does name a branch, imported into
-another, is a problem at each row that names another. Also here: the sheets no importer can
+column were there), and the report says so. A row that leaves its branch cell empty takes
+the branch given too; a row naming another branch than the one imported into is a
+problem at that row. Also here: the sheets no importer can
 take as they are (a 历史党员 roster), refused before any row is read, saying what to do.
 """
 
@@ -85,7 +86,9 @@ def supply(kind: str, cells: Cells, supplied: Supplied, table: Table) -> Cells:
     fields = cells.header.fields
     overrides: dict[str, Any] = {}
     if supplied.branch_code:
-        if not {"branch", "branch_code"} & fields.keys():
+        # No branch column, or a row that leaves its branch empty: the branch given.
+        if not {"branch", "branch_code"} & fields.keys() or not (
+                cells.text("branch_code") or cells.text("branch")):
             overrides = {"branch_code": supplied.branch_code, "branch": supplied.branch_name}
         else:
             _check_branch(cells, supplied)
@@ -116,6 +119,10 @@ def supplied_notes(kind: str, headers: list[tuple[Table, HeaderRow]],
             notes.append(lazy_gettext(
                 "Sheet %(sheet)s has no branch column: every row was read as %(branch)s, the "
                 "branch being imported into.", sheet=where, branch=supplied.branch_name))
+        elif supplied.branch_code:
+            notes.append(lazy_gettext(
+                "Sheet %(sheet)s: rows that leave the branch empty were read as %(branch)s, "
+                "the branch being imported into.", sheet=where, branch=supplied.branch_name))
         if kind == "evaluations" and "year" not in header.fields:
             if supplied.year is not None:
                 notes.append(lazy_gettext(

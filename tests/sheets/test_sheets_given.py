@@ -122,6 +122,13 @@ def test_branch_given_for_a_roster_without_one(branch: Branch, tmp_path: Path) -
     message = _refusal(lambda: import_members(coded, actor="t", today=TODAY))
     assert "所在支部" in message and "--branch" not in message
     assert import_members(named, actor="t", today=TODAY, branch="ZB01").inserted == 1
+    # A branch cell left empty takes the branch imported into; without one it is required.
+    blank = xlsx(tmp_path / "b.xlsx", [["姓名", "人员类别", "入党日期", "所在支部"],
+                                       ["新戊", "正式党员", "2012-07-01", ""]])
+    assert "empty but required" in _refusal(
+        lambda: import_members(blank, actor="t", today=TODAY))
+    outcome = import_members(blank, actor="t", today=TODAY, branch="ZB02")
+    assert outcome.inserted == 1 and "leave the branch empty" in _text(outcome.notes)
 
 
 def test_every_new_branch_joins_the_committee_given(
