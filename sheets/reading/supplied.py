@@ -32,9 +32,11 @@ _YEAR = re.compile(r"((?:19|20|21)\d{2})\s*年")
 # A roster of former members: its sheet or title says so, or its columns say why and
 # when each membership ended (全国党员管理信息系统's 历史党员 / 党员减少 lists).
 _FORMER_TITLE = re.compile(r"历史党员|减少党员|党员减少|出党人员|已故党员")
+# Only the columns of such a list: a roster of current members may date a death or an
+# expulsion in its status columns (状态日期, 去世日期 …) and is not a list of former members.
 _FORMER_COLUMNS = frozenset(normalise(h) for h in (
-    "减少类型", "减少原因", "减少方式", "减少日期", "减少时间", "出党方式", "出党原因", "出党日期",
-    "出党时间", "离开原因", "去世日期", "死亡日期", "党籍终止日期", "终止原因"))
+    "减少类型", "减少原因", "减少方式", "减少日期", "减少时间", "出党方式", "出党原因", "离开原因",
+    "党籍终止日期", "终止原因"))
 
 
 @dataclass(frozen=True)

@@ -254,3 +254,18 @@ def test_console_imports_a_branchless_roster_into_the_chosen_branch(
     with app.app_context():
         member = db.session.scalars(select(Member).where(Member.name == "新成员乙")).one()
         assert db.session.get(Branch, member.branch_id).code == world.a.code  # type: ignore[union-attr]
+
+
+def test_a_list_of_former_members_is_refused_saying_what_to_do(branch: Branch,
+                                                                tmp_path: Path) -> None:
+    titled = xlsx(tmp_path / "h.xlsx", [["姓名", "人员类别", "入党日期", "所在支部"],
+                                        ["何平", "正式党员", "1978-07-01", BRANCH]],
+                  title="历史党员名册")
+    message = _refusal(lambda: import_members(titled, actor="t", today=TODAY))
+    assert "former members" in message and "out of the file" in message
+    assert "从文件中删除" in _refusal(lambda: import_members(titled, actor="t", today=TODAY),
+                                   "zh")
+    # A roster of current members that dates a death is not a list of former members.
+    dated = xlsx(tmp_path / "d.xlsx", [["姓名", "人员类别", "入党日期", "所在支部", "去世日期"],
+                                       ["何平", "正式党员", "1978-07-01", BRANCH, ""]])
+    assert import_members(dated, actor="t", today=TODAY).inserted == 1
