@@ -188,7 +188,8 @@ def _require(kind: str, layout: str, table: Table, header: HeaderRow,
     problems = missing_columns(fields, columns, header.row, header.decisions)
     if problems:
         problems += [p.at(row=header.row) for p in missing_help(kind, {
-            c.field for c in columns if c.required and c.field not in fields})]
+            c.field for c in columns if c.required and c.field not in fields} - (
+                {"branch"} if "branch_code" in fields else set()))]
         if header.sheet:
             problems = [p.at(sheet=header.sheet, sheet_no=header.sheet_no)
                         for p in problems]

@@ -3,8 +3,9 @@ on the console, the branch being imported into), and what a sheet's own title gi
 
 A branch's own roster has no branch column, an evaluation sheet often no 年度 column: the
 value supplied stands in for the missing column in every row (a row then reads as if the
-column were there), and the report says so. A file that does name a branch, imported into
-another, is a problem at each row that names another. Also here: the sheets no importer can
+column were there), and the report says so. A row that leaves its branch cell empty takes
+the branch given too; a row naming another branch than the one imported into is a
+problem at that row. Also here: the sheets no importer can
 take as they are (a 历史党员 roster), refused before any row is read, saying what to do.
 """
 
@@ -31,9 +32,11 @@ _YEAR = re.compile(r"((?:19|20|21)\d{2})\s*年")
 # A roster of former members: its sheet or title says so, or its columns say why and
 # when each membership ended (全国党员管理信息系统's 历史党员 / 党员减少 lists).
 _FORMER_TITLE = re.compile(r"历史党员|减少党员|党员减少|出党人员|已故党员")
+# Only the columns of such a list: a roster of current members may date a death or an
+# expulsion in its status columns (状态日期, 去世日期 …) and is not a list of former members.
 _FORMER_COLUMNS = frozenset(normalise(h) for h in (
-    "减少类型", "减少原因", "减少方式", "减少日期", "减少时间", "出党方式", "出党原因", "出党日期",
-    "出党时间", "离开原因", "去世日期", "死亡日期", "党籍终止日期", "终止原因"))
+    "减少类型", "减少原因", "减少方式", "减少日期", "减少时间", "出党方式", "出党原因", "离开原因",
+    "党籍终止日期", "终止原因"))
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,9 @@ def supply(kind: str, cells: Cells, supplied: Supplied, table: Table) -> Cells:
     fields = cells.header.fields
     overrides: dict[str, Any] = {}
     if supplied.branch_code:
-        if not {"branch", "branch_code"} & fields.keys():
+        # No branch column, or a row that leaves its branch empty: the branch given.
+        if not {"branch", "branch_code"} & fields.keys() or not (
+                cells.text("branch_code") or cells.text("branch")):
             overrides = {"branch_code": supplied.branch_code, "branch": supplied.branch_name}
         else:
             _check_branch(cells, supplied)
@@ -101,7 +106,8 @@ def _check_branch(cells: Cells, supplied: Supplied) -> None:
     if (code and code != supplied.branch_code) or (name and name != supplied.branch_name):
         cells.report("branch_code" if code and code != supplied.branch_code else "branch",
                      "This row is about %(value)s, but the file is being imported into "
-                     "%(branch)s; import it without choosing a branch, or correct the row.",
+                     "%(branch)s; correct the row, or import the file without choosing a "
+                     "branch (no --branch).",
                      value=name or code, branch=supplied.branch_name)
 
 
@@ -115,6 +121,10 @@ def supplied_notes(kind: str, headers: list[tuple[Table, HeaderRow]],
             notes.append(lazy_gettext(
                 "Sheet %(sheet)s has no branch column: every row was read as %(branch)s, the "
                 "branch being imported into.", sheet=where, branch=supplied.branch_name))
+        elif supplied.branch_code:
+            notes.append(lazy_gettext(
+                "Sheet %(sheet)s: rows that leave the branch empty were read as %(branch)s, "
+                "the branch being imported into.", sheet=where, branch=supplied.branch_name))
         if kind == "evaluations" and "year" not in header.fields:
             if supplied.year is not None:
                 notes.append(lazy_gettext(

@@ -114,7 +114,21 @@ def test_branch_given_for_a_roster_without_one(branch: Branch, tmp_path: Path) -
                                        ["新乙", "正式党员", "2010-07-01", BRANCH]])
     message = _refusal(lambda: import_members(named, actor="t", today=TODAY, branch="ZB02"))
     assert BRANCH in message and "without choosing a branch" in message
+    assert "不选择支部" in _refusal(
+        lambda: import_members(named, actor="t", today=TODAY, branch="ZB02"), "zh")
+    # A 支部编号 without 所在支部: the name is missing, not the branch; no --branch hint.
+    coded = xlsx(tmp_path / "c.xlsx", [["姓名", "人员类别", "入党日期", "支部编号"],
+                                       ["新丁", "正式党员", "2010-07-01", "ZB01"]])
+    message = _refusal(lambda: import_members(coded, actor="t", today=TODAY))
+    assert "所在支部" in message and "--branch" not in message
     assert import_members(named, actor="t", today=TODAY, branch="ZB01").inserted == 1
+    # A branch cell left empty takes the branch imported into; without one it is required.
+    blank = xlsx(tmp_path / "b.xlsx", [["姓名", "人员类别", "入党日期", "所在支部"],
+                                       ["新戊", "正式党员", "2012-07-01", ""]])
+    assert "empty but required" in _refusal(
+        lambda: import_members(blank, actor="t", today=TODAY))
+    outcome = import_members(blank, actor="t", today=TODAY, branch="ZB02")
+    assert outcome.inserted == 1 and "leave the branch empty" in _text(outcome.notes)
 
 
 def test_every_new_branch_joins_the_committee_given(
@@ -240,3 +254,18 @@ def test_console_imports_a_branchless_roster_into_the_chosen_branch(
     with app.app_context():
         member = db.session.scalars(select(Member).where(Member.name == "新成员乙")).one()
         assert db.session.get(Branch, member.branch_id).code == world.a.code  # type: ignore[union-attr]
+
+
+def test_a_list_of_former_members_is_refused_saying_what_to_do(branch: Branch,
+                                                                tmp_path: Path) -> None:
+    titled = xlsx(tmp_path / "h.xlsx", [["姓名", "人员类别", "入党日期", "所在支部"],
+                                        ["何平", "正式党员", "1978-07-01", BRANCH]],
+                  title="历史党员名册")
+    message = _refusal(lambda: import_members(titled, actor="t", today=TODAY))
+    assert "former members" in message and "out of the file" in message
+    assert "从文件中删除" in _refusal(lambda: import_members(titled, actor="t", today=TODAY),
+                                   "zh")
+    # A roster of current members that dates a death is not a list of former members.
+    dated = xlsx(tmp_path / "d.xlsx", [["姓名", "人员类别", "入党日期", "所在支部", "去世日期"],
+                                       ["何平", "正式党员", "1978-07-01", BRANCH, ""]])
+    assert import_members(dated, actor="t", today=TODAY).inserted == 1
