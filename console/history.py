@@ -87,7 +87,7 @@ FIELDS = {
     "reason": _l("Reason"), "paid_cents": _l("Paid (yuan)"), "due_cents": _l("Due (yuan)"),
     "paid_on": _l("Paid on"), "due_reason": _l("Why the amount differs"),
     "month": _l("Month"), "founded_on": _l("Founded on"), "dissolved_on": _l("Dissolved on"),
-    "code": _l("Code"), "dues_tracked_from": _l("Dues tracked from"),
+    "code": _l("Code"), "records_from": _l("Record begins"),
 }
 
 # Fields whose stored codes are one of the fixed value sets: shown by their labels.

@@ -231,7 +231,7 @@ class DemoBuilder:
         # The records start on 1 January last year, and so does the dues tracking.
         self._insert(Committee.__table__, [
             {"id": 1, "name": COMMITTEE_NAME, "short_name": "示范区直属机关党委",
-             "dues_tracked_from": self.start}
+             "records_from": self.start}
         ])
         self._insert(GeneralBranch.__table__, [
             {"id": 1, "committee_id": 1, "name": GENERAL_BRANCH_NAME}

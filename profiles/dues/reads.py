@@ -40,7 +40,7 @@ class MemberDues:
 
 def tracked_from(branch_id: int) -> dt.date | None:
     """The first month the branch's organisation tracks (None: not set)."""
-    return run(select(Committee.dues_tracked_from)
+    return run(select(Committee.records_from)
                .join(Branch, Branch.committee_id == Committee.id)
                .where(Branch.id == branch_id)).scalar()
 

@@ -150,7 +150,7 @@ _HEADER = (
            select(func.max(Membership.until)).where(
                Membership.member_id == Member.id,
                Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
-           Committee.dues_tracked_from, Committee.rankings_enabled,
+           Committee.records_from, Committee.rankings_enabled,
            Committee.member_scores_visible,
            # The member's latest frozen 三级考核 score (a closed month), adjustments summed
            # in, and its month (ix_score_subject).
@@ -175,7 +175,7 @@ def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
     branch id, branch name, branch card generation, group name, category, position,
     status, joined on, converted on, probation extension months, has a photo, the first
     membership range's start, the last 转出 range's end, the organisation's
-    ``dues_tracked_from``, ``rankings_enabled`` and ``member_scores_visible``, the
+    ``records_from``, ``rankings_enabled`` and ``member_scores_visible``, the
     member's latest frozen 三级考核 score in hundredths and its month, or None); the two
     membership dates may come back as text on SQLite."""
     return run(_HEADER, {"member": member_id}).first()

@@ -22,9 +22,10 @@ class Committee(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     short_name: Mapped[str | None] = mapped_column(String(40))
-    # The first month whose dues the organisation tracks (its records start there); dues
-    # arrears never reach back before it. NULL: from each member's admission or transfer in.
-    dues_tracked_from: Mapped[dt.date | None]
+    # Where the organisation's record begins: the first day of the first month it tracks
+    # (set by an administrator, proposed at the first import). No rule looks before it:
+    # dues, absence, meetings owed, evaluations. NULL: not set (each member's own dates).
+    records_from: Mapped[dt.date | None]
     # Rankings of points and of 三级考核 scores on the pages, the console and the reports:
     # the organisation's choice (a 2023 central guideline against 指尖上的形式主义 says
     # apps should not force point rankings on people). Off hides ranks, keeps totals.

@@ -72,7 +72,7 @@ def branches_with_member_counts(scope: BranchScope) -> Sequence[Row[int, str, st
 _HEADER = (
     select(Branch.id, Branch.code, Branch.name, Committee.name, GeneralBranch.name,
            Branch.founded_on, Branch.dissolved_on, Branch.has_committee,
-           Committee.dues_tracked_from, Committee.rankings_enabled)
+           Committee.records_from, Committee.rankings_enabled)
     .join(Committee, Committee.id == Branch.committee_id)
     .outerjoin(GeneralBranch, GeneralBranch.id == Branch.general_branch_id)
     .where(Branch.id == bindparam("branch"))
@@ -81,7 +81,7 @@ _HEADER = (
 
 def branch_header(branch_id: int) -> Row[*tuple[Any, ...]] | None:
     """(id, code, name, committee name, general branch name or None, founded on, dissolved
-    on, ``Branch.has_committee``, the committee's ``dues_tracked_from`` and
+    on, ``Branch.has_committee``, the committee's ``records_from`` and
     ``rankings_enabled``) of the branch, or None if there is no such branch: the branch
     page's header, one statement."""
     return run(_HEADER, {"branch": branch_id}).first()

@@ -47,7 +47,7 @@ class BranchHeader:
     founded_on: dt.date | None
     dissolved_on: dt.date | None
     committee_setting: bool | None  # Branch.has_committee: None means "by the 7-member rule"
-    dues_tracked_from: dt.date | None
+    records_from: dt.date | None
     rankings_enabled: bool = True  # the organisation's choice (issue 22): off, no ranking
 
 
@@ -153,7 +153,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
     # From 1 January of the year the audit window starts in: yearly kinds need the whole year.
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
     held = meetings_reads.held_meetings(branch_id, since, today)
-    owing = dues_reads.branch_arrears(branch_id, today, header.dues_tracked_from)
+    owing = dues_reads.branch_arrears(branch_id, today, header.records_from)
     committee = has_committee(sum(1 for m in members if m.category is Category.FULL),
                               header.committee_setting)
     audit = AuditInput(

@@ -53,7 +53,7 @@ class MemberHeader:
     has_photo: bool
     in_organisation_since: dt.date  # the start of the member's history here
     left_on: dt.date | None  # the day they transferred out, if they have
-    dues_tracked_from: dt.date | None
+    records_from: dt.date | None
     rankings_enabled: bool = True  # the organisation's choice (三级考核, issue 22)
     own_score_centi: int | None = None  # the latest closed month's score, if it is shown
     own_score_month: int | None = None
@@ -167,7 +167,7 @@ def _header(member_id: int, today: dt.date) -> MemberHeader | None:
         in_organisation_since=_as_date(row[13]) if row[13] else row[9],
         left_on=(_as_date(row[14]) if row[14] else today)
         if row[8] is MemberStatus.TRANSFERRED_OUT else None,
-        dues_tracked_from=row[15],
+        records_from=row[15],
         rankings_enabled=bool(row[16]),
         own_score_centi=int(row[18]) if row[17] and row[18] is not None else None,
         own_score_month=int(row[19]) if row[17] and row[19] is not None else None,
@@ -223,7 +223,7 @@ def _evaluations(member_id: int, today: dt.date) -> list[EvaluationLine]:
 
 
 def _dues(header: MemberHeader, today: dt.date) -> DuesSummary:
-    start = first_month_owed(header.in_organisation_since, header.dues_tracked_from)
+    start = first_month_owed(header.in_organisation_since, header.records_from)
     settled = dues_reads.settled_months(header.id, start)
     if header.left_on is not None:
         # Transferred out: the new organisation collects now, and old arrears no longer

@@ -61,7 +61,7 @@ def within(scope: BranchScope, general_branch_id: int | None) -> BranchScope:
 def branches(scope: BranchScope) -> Sequence[Row[*tuple[Any, ...]]]:
     """(id, code, name, general branch id, general branch name, founded on, dissolved on,
     ``has_committee`` setting, current members, current full members, the committee's
-    ``dues_tracked_from``, the committee id, the committee's name) of every branch within
+    ``records_from``, the committee id, the committee's name) of every branch within
     ``scope``, by code."""
     counts = (
         select(Member.branch_id.label("branch_id"), func.count().label("members"),
@@ -71,7 +71,7 @@ def branches(scope: BranchScope) -> Sequence[Row[*tuple[Any, ...]]]:
         select(Branch.id, Branch.code, Branch.name, Branch.general_branch_id, GeneralBranch.name,
                Branch.founded_on, Branch.dissolved_on, Branch.has_committee,
                func.coalesce(counts.c.members, 0), func.coalesce(counts.c.full, 0),
-               Committee.dues_tracked_from, Committee.id, Committee.name)
+               Committee.records_from, Committee.id, Committee.name)
         .join(Committee, Committee.id == Branch.committee_id)
         .outerjoin(GeneralBranch, GeneralBranch.id == Branch.general_branch_id)
         .outerjoin(counts, counts.c.branch_id == Branch.id)

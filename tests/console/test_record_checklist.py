@@ -59,7 +59,7 @@ def _world(app: Flask) -> Branch:
                                              joined_on=dt.date(2025, 1, 1), converted_on=None)
         # Dues are tracked from July (arrears count months with no row too): 李娜 owes all
         # five months since, the others have paid them.
-        factories.committee().dues_tracked_from = dt.date(2026, 7, 1)
+        factories.committee().records_from = dt.date(2026, 7, 1)
         for month in (202607, 202608, 202609, 202610, 202611):  # 李娜: 5 months unpaid
             db.session.add(DuesRecord(member_id=people["李娜"].id, month=month, due_cents=9000,
                                       paid_cents=0))

@@ -40,7 +40,7 @@ def seed_branch(members: int, months: int, **member_fields: Any) -> tuple[int, l
         people.append(factories.make_member(branch, **fields))
     start = dt.date(2026, 11, 1)
     # The organisation's records (and so its dues tracking) start with the seeded history.
-    factories.committee().dues_tracked_from = _month_back(start, max(0, months - 1))
+    factories.committee().records_from = _month_back(start, max(0, months - 1))
     for back in range(months):
         month_start = _month_back(start, back)
         factories.make_meeting(

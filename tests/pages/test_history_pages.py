@@ -39,7 +39,7 @@ def _pay(member: Member, *months: int) -> None:
 def test_missing_months_are_arrears_and_the_branch_counts_who_owes(
         app: Flask, make_branch: Callable[..., Branch],
         make_member: Callable[..., Member]) -> None:
-    factories.committee().dues_tracked_from = dt.date(2026, 1, 1)
+    factories.committee().records_from = dt.date(2026, 1, 1)
     branch = make_branch()
     two = make_member(branch, name="两个月")  # paid through September: Oct, Nov owed
     three = make_member(branch, name="三个月")  # paid through August, no rows since
@@ -66,7 +66,7 @@ def test_missing_months_are_arrears_and_the_branch_counts_who_owes(
 
 def test_the_prepaid_year_on_the_member_page(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        factories.committee().dues_tracked_from = dt.date(2026, 1, 1)
+        factories.committee().records_from = dt.date(2026, 1, 1)
         member = factories.make_member()
         _pay(member, *range(202601, 202613), *range(202701, 202713))
         db.session.commit()
@@ -78,7 +78,7 @@ def test_the_prepaid_year_on_the_member_page(app: Flask, client: FlaskClient) ->
 def test_arrears_follow_a_member_who_moved_and_leave_with_one_who_left(
         app: Flask, make_branch: Callable[..., Branch],
         make_member: Callable[..., Member]) -> None:
-    factories.committee().dues_tracked_from = dt.date(2026, 1, 1)
+    factories.committee().records_from = dt.date(2026, 1, 1)
     old, new = make_branch(code="OLD"), make_branch(code="NEW")
     mover = make_member(old, name="调动")
     leaver = make_member(old, name="转出")

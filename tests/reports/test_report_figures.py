@@ -43,7 +43,7 @@ EVALUATIONS = ["支部编号", "党员编号", "姓名", "年度", "评议阶段
 def _build(app: Flask, tmp: Path) -> None:
     with app.app_context():
         committee = factories.committee()
-        committee.dues_tracked_from = dt.date(2026, 9, 1)
+        committee.records_from = dt.date(2026, 9, 1)
         general = GeneralBranch(committee_id=committee.id, name="第一党总支")
         db.session.add(general)
         db.session.flush()
