@@ -65,5 +65,6 @@ def init_console(app: Flask) -> None:
         # The dues grid once started here; it now counts from the organisation's first
         # tracked month, as the pages do (one arrears computation).
         app.logger.warning("DUES_TRACKED_FROM is no longer read: the dues grid and the "
-                           "pages count arrears from the organisation's first tracked month (flask record begins) "
+                           "pages count arrears from the organisation's first tracked "
+                           "month (flask record begins) "
                            "(docs/record.md).")
