@@ -21,6 +21,7 @@ from profiles.reports.overview import owed_periods
 from tests.helpers.dates import TODAY  # 2026-11-21
 
 OFF = {k.value: None for k in MeetingKind}
+NO_EVALUATION = EvaluationCounts(2025, 0, 0, 0)
 
 
 def _settings(**cadences: str) -> object:
@@ -30,7 +31,7 @@ def _settings(**cadences: str) -> object:
 
 def _data(records_from: dt.date | None, *, meetings: tuple[HeldMeeting, ...] = (),
           absences: tuple[MemberAbsence, ...] = (),
-          evaluation: EvaluationCounts = EvaluationCounts(2025, 0, 0, 0),
+          evaluation: EvaluationCounts = NO_EVALUATION,
           founded_on: dt.date | None = None) -> AuditInput:
     return AuditInput(founded_on, [], list(meetings), [], [], list(absences), evaluation,
                       records_from=records_from)
