@@ -119,6 +119,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     from demo.cli import demo_command, urls_command
     from print.cli import print_cli
     from profiles import views as profile_views
+    from profiles.org.cli import record_cli
     from qr import views as qr_views
     from qr.cli import card_cli, qr_cli
     from sheets.cli import export_cli, import_cli, template_command
@@ -133,6 +134,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.cli.add_command(import_cli)
     app.cli.add_command(template_command)
     app.cli.add_command(export_cli)
+    app.cli.add_command(record_cli)
 
     from accounts import init_accounts
     from console import init_console

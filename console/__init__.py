@@ -36,6 +36,7 @@ SCREENS: tuple[str, ...] = (
     "console.recruitment",
     "console.reports",
     "console.scores",
+    "console.record_settings",
 )
 
 # Blueprints whose routes are console routes (login required, console CSP, no-store,

@@ -37,6 +37,7 @@ from core.db import db
 from core.tasks import enqueue
 from profiles.models import Branch
 from profiles.org import reads as org_reads
+from profiles.org.rules import parse_month, records_from_problems
 from sheets.columns import COLUMNS
 from sheets.reading.package_checks import inflated_size
 from sheets.upload_jobs import (
@@ -133,7 +134,28 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
         flash(_("This import cannot be confirmed any more; upload the file again."))
         return redirect(url_for("console.job", job_id=job.id))
     options["writable"] = _writable_codes()  # grants may have changed since the upload
+    if not _record_start_given(job, options):
+        return redirect(url_for("console.job", job_id=job.id))
     return _again(job, options, dry_run=False)
+
+
+def _record_start_given(job: jobs.Job, options: dict[str, Any]) -> bool:
+    """Where the record begins, as the administrator changed it in the preview (the field
+    shows only while none is set, and only to administrators; anyone else's is ignored):
+    kept in the options for the import to set. False (and why, flashed) if out of range."""
+    options.pop("records_from", None)
+    text = request.form.get("records_from", "").strip()
+    proposal = (job.outcome.get("record_start") or {}).get("month")
+    if not text or not proposal or not current_access().admin or text == proposal:
+        return True
+    month = parse_month(text)
+    found = records_from_problems(month, today()) if month else None
+    if month is None or found:
+        flash(str(found[0]) if found else _("'%(value)s' is not a month; write it like "
+                                            "2025-01.", value=text[:20]))
+        return False
+    options["records_from"] = f"{month:%Y-%m}"
+    return True
 
 
 @bp.post("/jobs/<job_id>/map")

@@ -17,6 +17,7 @@ from profiles.audit.wording import (
 )
 from profiles.enums import EvaluationStage, Rating
 from profiles.months import Period
+from profiles.org.wording import record_since
 
 bp = Blueprint("profiles", __name__)
 
@@ -46,5 +47,5 @@ def helpers() -> dict[str, Any]:
     return {"label": label, "describe": describe, "rule_label": rule_label,
             "period_label": period_label,
             "short_period_label": short_period_label, "cadence_label": cadence_label,
-            "month_label": _month, "percent": _percent,
+            "month_label": _month, "percent": _percent, "record_since": record_since,
             "lang": locale_code, "stages": EvaluationStage, "ratings": Rating}

@@ -14,17 +14,20 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import DBAPIError
 
-from core.changelog import os_user
+from core.changelog import Actor, os_user
 from core.clock import today
+from core.db import db
 from core.dberrors import classify, database_refusal
 from core.files import OutputError, output_path
 from core.text import for_terminal
+from profiles.org.rules import parse_month, records_from_problems
 from sheets.columns import COLUMNS
 from sheets.importers.dues import import_dues
 from sheets.importers.evaluations import import_evaluations
 from sheets.importers.meetings import import_meetings
 from sheets.importers.members import import_members
 from sheets.importers.points import import_points
+from sheets.importers.record_start import apply_start, plan_start, start_lines
 from sheets.importers.recruitment import import_recruitment
 from sheets.reading.column_map import MapError, field_choices, parse_map, set_mapping, using_map
 from sheets.reading.values import parse_date
@@ -81,6 +84,7 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
                 "--map \"%(entry)s\": write it as \"column name=field\"; the fields are: "
                 "%(fields)s", entry=str(exc),
                 fields="、".join(field_choices(kind).values()))) from None
+        records_from = _checked_start(options.pop("records_from", None))
         _echo(gettext("Reading %(file)s …", file=path.name), err=True)
         try:
             with _progress() as progress, using_map(kind, mapping):
@@ -107,12 +111,47 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
             raise SystemExit(1) from None
         for line in outcome_lines(outcome, COLUMNS[kind]):
             _echo(line)
+        for line in _record_start(kind, outcome, records_from, options):
+            _echo(line)
         if mapping and not options.get("dry_run"):
             for header, field in mapping.items():
                 set_mapping(kind, header, field, options.get("actor") or os_user())
             _echo(gettext("Column map remembered for later imports: %(map)s",
                           map="; ".join(f"{h}={field_choices(kind).get(f, '-')}"
                                         for h, f in mapping.items())))
+
+
+def _checked_start(text: str | None) -> dt.date | None:
+    """``--records-from``: a month in range, checked before anything is imported."""
+    if text is None:
+        return None
+    month = parse_month(text)
+    if month is None:
+        raise click.ClickException(gettext(
+            "'%(value)s' is not a month; write it like 2025-01.", value=text))
+    found = records_from_problems(month, today())
+    if found:
+        raise click.ClickException(f"--records-from {text}: {found[0]}")
+    return month
+
+
+def _record_start(kind: str, outcome: Any, given: dt.date | None,
+                  options: dict[str, Any]) -> list[str]:
+    """Where the record begins: proposed (and, unless a dry run, set) at the first import,
+    or the rows that lie before it; the report's lines."""
+    plan = plan_start(kind, outcome.record_months, today(), given=given,
+                      as_of=options.get("as_of"))
+    if not options.get("dry_run"):
+        apply_start(plan, Actor(options.get("actor") or os_user(), f"import {kind}"), today())
+        db.session.commit()
+    return start_lines(plan)
+
+
+def _start_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--records-from", "records_from", default=None, metavar="YYYY-MM",
+                        help="Where the organisation's record begins (default: at the first "
+                        "import, the earliest month in the file; never changed after "
+                        "unless given).")(fn)
 
 
 class _DateType(click.ParamType[dt.date]):
@@ -155,14 +194,15 @@ def _map_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--actor", default=None, help="Who is importing (default: the OS user).")
 @_branch_option
 @_map_option
+@_start_option
 @_lang_option
 @with_appcontext
 def members_command(file: Path, dry_run: bool, create_branches: bool, committee: str | None,
                     actor: str | None, branch: str | None, column_map: tuple[str, ...],
-                    lang: str | None) -> None:
+                    records_from: str | None, lang: str | None) -> None:
     """Import a member roster (.xlsx, .xls, .ods, .csv): all rows or none."""
     _run("members", file, lang, column_map, dry_run=dry_run, create_branches=create_branches,
-         actor=actor or os_user(), branch=branch,
+         actor=actor or os_user(), branch=branch, records_from=records_from,
          committee=committee or current_app.config.get("ORG_NAME") or None)
 
 
@@ -176,6 +216,7 @@ def _record_command(kind: str, help_text: str, extra: Callable[..., Any] | None 
     command = with_appcontext(command)
     command = _lang_option(command)
     command = _map_option(command)
+    command = _start_option(command)
     command = click.option("--actor", default=None,
                            help="Who is importing (default: the OS user).")(command)
     command = click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")(

@@ -13,6 +13,7 @@ shows it the same way whether the check ran in the request or in a background jo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
@@ -28,12 +29,15 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.exc import DBAPIError
 
 from core import jobs
+from core.changelog import Actor
 from core.clock import today
 from core.db import db
 from core.dberrors import classify, database_refusal
 from core.tasks import task
+from profiles.org.rules import RECORDS_EARLIEST, parse_month
 from sheets.columns import COLUMNS
 from sheets.importers.members import import_members
+from sheets.importers.record_start import apply_start, plan_start, start_lines
 from sheets.reading.column_map import field_choices, using_map
 from sheets.reading.unmapped import unmapped_columns
 from sheets.report.lines import outcome_lines, refused_lines
@@ -214,6 +218,28 @@ def branch_scope(codes: frozenset[str] | None) -> ScopeCheck | None:
     return check
 
 
+def record_start(result: dict[str, Any], options: dict[str, Any], owner: str) -> None:
+    """Where the record begins, for a roster checked or imported in the console: the
+    proposal while none is set (the month of the import's as-of date, or of today), or the
+    month the administrator gave at the confirmation (``options["records_from"]``, YYYY-MM);
+    set when the import is written. ``result["record_start"]`` holds the preview's
+    field, ``result["start_lines"]`` the report's lines (docs/record.md)."""
+    if result.get("state") not in ("checked", "imported"):
+        return
+    given = parse_month(str(options.get("records_from") or ""))
+    as_of_text = str(options.get("as_of") or "")
+    as_of = dt.date.fromisoformat(as_of_text[:10]) if as_of_text else None
+    plan = plan_start("members", [], today(), given=given, as_of=as_of)
+    if result["state"] == "imported":
+        apply_start(plan, Actor(owner, "console"), today())
+        db.session.commit()
+    elif plan.proposed is not None:
+        last = today()
+        result["record_start"] = {"month": f"{plan.proposed:%Y-%m}",
+                                  "min": f"{RECORDS_EARLIEST:%Y-%m}", "max": f"{last:%Y-%m}"}
+    result["start_lines"] = start_lines(plan)
+
+
 @task("import_members")
 def import_job(job_id: str) -> None:
     """Check or import an uploaded roster in the background, with progress by rows."""
@@ -241,6 +267,7 @@ def import_job(job_id: str) -> None:
             drop_upload(path)
             jobs.fail(job_id, gettext("The import failed: %(error)s", error=type(exc).__name__))
             return
+        record_start(result, options, owner)
         if options.get("dry_run", True):
             result["unplaced"] = unplaced_columns(path)
         if result["state"] != "checked" and not result.get("unplaced"):

@@ -160,6 +160,17 @@ class AuditInput:
     evaluation: EvaluationCounts
     dissolved_on: dt.date | None = None
     has_committee: bool = True  # profiles.org.rules.has_committee; else no 支委会 is due
+    # Where the organisation's record begins (``Committee.records_from``; None: not set).
+    # No rule looks before it: periods, absences, minutes and evaluation years before it
+    # are never owed, as if the branch did not exist yet.
+    records_from: dt.date | None = None
+
+
+def audited_from(data: AuditInput) -> dt.date | None:
+    """The first day the branch's record is audited: the later of its founding and where
+    the organisation's record begins (None: neither is on record)."""
+    starts = [d for d in (data.founded_on, data.records_from) if d is not None]
+    return max(starts) if starts else None
 
 
 def branch_cadences(cadences: Mapping[MeetingKind, Cadence | None],
@@ -258,11 +269,14 @@ def evaluation_missing(counts: EvaluationCounts, today: dt.date,
 
 
 def absent_from_life(absences: Iterable[MemberAbsence], today: dt.date,
-                     warn_months: int, critical_months: int) -> list[Finding]:
-    """Members absent (缺席, not 请假) from every meeting for ``warn_months``+ months."""
+                     warn_months: int, critical_months: int,
+                     records_from: dt.date | None = None) -> list[Finding]:
+    """Members absent (缺席, not 请假) from every meeting for ``warn_months``+ months; never
+    counted from before ``records_from`` (where the record begins)."""
     findings = []
     for a in sorted(absences, key=lambda a: (a.absent_since, name_key(a.name))):
-        months = months_since(a.absent_since, today)
+        since = a.absent_since if records_from is None else max(a.absent_since, records_from)
+        months = months_since(since, today)
         if months >= warn_months:
             severity = CRITICAL if months >= critical_months else WARNING
             findings.append(Finding("absent", severity, {
@@ -291,22 +305,26 @@ def too_many_excellent(counts: EvaluationCounts, max_share: Fraction) -> list[Fi
 
 
 def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list[Finding]:
-    """Every rule over one branch, critical findings first."""
+    """Every rule over one branch, critical findings first. Nothing before the branch's
+    founding or where the record begins is owed (:func:`audited_from`)."""
+    start = audited_from(data)
+    look_from = add_months(today, -settings.lookback_months)
     findings = [
         *missed_meetings(data.meetings, data.groups, branch_cadences(settings.cadences, data),
-                         today, settings.lookback_months, data.founded_on, data.dissolved_on),
+                         today, settings.lookback_months, start, data.dissolved_on),
         *dues_arrears(data.arrears, settings.dues_warn_months, settings.dues_critical_months),
         *probation_overdue(data.probationers, today),
-        # A year's 民主评议 is owed only by a branch that existed all that year.
+        # A year's 民主评议 is owed only by a branch that existed all that year, and only
+        # if the record begins on or before 1 January of it.
         *(evaluation_missing(data.evaluation, today, settings.evaluation_due_month)
           + too_many_excellent(data.evaluation, settings.excellent_max_share)
           if alive_through(dt.date(data.evaluation.year, 1, 1),
-                           dt.date(data.evaluation.year, 12, 31), data.founded_on,
+                           dt.date(data.evaluation.year, 12, 31), start,
                            data.dissolved_on) else []),
         *absent_from_life(data.absences, today, settings.absence_warn_months,
-                          settings.dues_critical_months),
+                          settings.dues_critical_months, data.records_from),
         *(minutes_missing(data.meetings, today, settings.minutes_due_days,
-                          add_months(today, -settings.lookback_months))
+                          max(look_from, data.records_from or look_from))
           if settings.minutes_due_days is not None else []),
     ]
     return sorted(findings, key=lambda f: f.severity != CRITICAL)
@@ -379,6 +397,7 @@ def _lived_between(group: GroupRef, start: dt.date, end: dt.date) -> bool:
 
 def branch_cadence_table(data: AuditInput, settings: AuditSettings,
                          today: dt.date) -> list[CadenceRow]:
-    """The branch page's table: this branch's cadences, over its own and its groups' lives."""
+    """The branch page's table: this branch's cadences, over its own and its groups' lives;
+    periods before the record begins are marked like those before the founding."""
     return cadence_table(data.meetings, data.groups, branch_cadences(settings.cadences, data),
-                         today, data.founded_on, data.dissolved_on)
+                         today, audited_from(data), data.dissolved_on)

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, case, func, or_, select
+from sqlalchemy import Row, and_, bindparam, case, func, or_, select, true
 
 from core.db import MAX_ID, db, run
 from profiles.enums import ATTENDED, Attendance, EvidenceKind, MeetingKind, MemberStatus
@@ -121,10 +121,12 @@ def attendance_by_kind(branch_id: int,
     ).all()
 
 
-def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]]:
+def first_absences(branch_id: int, today: dt.date,
+                   records_from: dt.date | None = None) -> Sequence[Row[str, dt.date]]:
     """(name, day) per current member of the branch: the first 缺席 after their last 出席,
     线上参加, 请假 or made-up 缺席 (已补学), none if they never missed, in any branch of the
-    organisation; one statement (the branch page's self-audit)."""
+    organisation; one statement (the branch page's self-audit). A 缺席 before
+    ``records_from`` (where the record begins) does not count."""
     # Over the member's whole history in the organisation: taking part in the old
     # branch last month counts, so a member who moved here is not "absent for 20 months".
     # A 缺席 made up (补学) no longer counts towards the rule: it stands like a 请假.
@@ -143,6 +145,7 @@ def first_absences(branch_id: int, today: dt.date) -> Sequence[Row[str, dt.date]
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
         .outerjoin(took_part, took_part.c.member_id == Member.id)
         .where(Member.branch_id == branch_id, _CURRENT, Meeting.held_on <= today,
+               true() if records_from is None else Meeting.held_on >= records_from,
                AttendanceRecord.status == Attendance.ABSENT,
                AttendanceRecord.made_up_on.is_(None),
                or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))

@@ -16,7 +16,7 @@ from profiles.models import (
     Member,
     PartyGroup,
 )
-from profiles.org.rules import unit_problems
+from profiles.org.rules import records_from_problems, unit_problems
 from profiles.text_rules import length_problems, text_problems
 from profiles.writes import check, lifespan_of, refuse
 
@@ -94,3 +94,26 @@ def dissolve_group(actor: Actor, group: PartyGroup, *, on: dt.date) -> PartyGrou
                      "them first.", count=count)
     _dissolve(actor, group, f"{group.branch.code} {group.name}", on)
     return group
+
+
+# -- where the record begins ---------------------------------------------------------------
+
+def set_records_from(actor: Actor, month: dt.date | None, *, today: dt.date,
+                     only_unset: bool = False) -> list[Committee]:
+    """Set where the organisation's record begins (the first day of a month; None: not
+    set) on every committee, each change logged; the committees changed.
+
+    ``only_unset``: fill only the committees with none (an import's proposal, or a
+    committee an import created), never changing a value already set."""
+    check(records_from_problems(month, today))
+    query = select(Committee).order_by(Committee.id)
+    if only_unset:
+        query = query.where(Committee.records_from.is_(None))
+    changed = [c for c in db.session.scalars(query) if c.records_from != month]
+    olds = [c.records_from for c in changed]
+    for committee in changed:
+        committee.records_from = month
+    db.session.flush()
+    for committee, old in zip(changed, olds, strict=True):
+        log_change(actor, "update", "committee", committee.name, {"records_from": (old, month)})
+    return changed

@@ -123,3 +123,10 @@ def branches_and_groups(scope: BranchScope) -> Sequence[Row[str, str, int | None
         .where(scope(Branch.id))
         .order_by(Branch.code, PartyGroup.name)
     ).all()
+
+
+def record_starts() -> Sequence[Row[int, str, dt.date | None]]:
+    """(id, name, ``records_from``) of every committee, by id: where the organisation's
+    record begins (one statement)."""
+    return run(select(Committee.id, Committee.name, Committee.records_from)
+               .order_by(Committee.id)).all()

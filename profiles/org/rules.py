@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from core.problems import Problem, problem
@@ -57,3 +58,30 @@ def alive_through(first_day: dt.date, last_day: dt.date, founded_on: dt.date | N
     """Whether a unit existed for the whole of a period (only such periods are audited)."""
     return ((founded_on is None or founded_on <= first_day)
             and (dissolved_on is None or last_day < dissolved_on))
+
+
+# -- where the record begins ---------------------------------------------------------------
+
+RECORDS_EARLIEST = dt.date(1949, 10, 1)  # no organisation's record begins before the PRC
+_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?\s*$")
+
+
+def parse_month(text: str) -> dt.date | None:
+    """The first day of a month written 2025-01, 2025/1, 2025.01 or 2025年1月 (None: not a
+    month)."""
+    found = _MONTH.match(text or "")
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return None
+    return dt.date(int(found.group(1)), int(found.group(2)), 1)
+
+
+def records_from_problems(month: dt.date | None, today: dt.date) -> list[Problem]:
+    """Where the record begins is the first day of a month from October 1949 to the current
+    month (None: not set, each member's own dates)."""
+    if month is None:
+        return []
+    last = today.replace(day=1)
+    if month.day != 1 or not RECORDS_EARLIEST <= month <= last:
+        return [problem("records_from", "Give a month from 1949-10 to %(last)s, written "
+                        "like 2025-01.", last=f"{last.year}-{last.month:02d}")]
+    return []

@@ -169,11 +169,13 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
             for row in members_reads.branch_probationers(branch_id)
         ],
         absences=[MemberAbsence(name, day)
-                  for name, day in meetings_reads.first_absences(branch_id, today)],
+                  for name, day in meetings_reads.first_absences(branch_id, today,
+                                                                 header.records_from)],
         evaluation=EvaluationCounts(
             year=evaluation.year, eligible=evaluation.eligible,
             decided=evaluation.by_stage.get(EvaluationStage.DECIDED, 0),
             excellent=evaluation.by_rating.get(Rating.EXCELLENT, 0)),
+        records_from=header.records_from,
     )
     return BranchPage(
         header=header,

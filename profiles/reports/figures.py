@@ -183,7 +183,7 @@ def meetings_table(scope: BranchScope, infos: Sequence[BranchInfo], period: Peri
             owed = met = 0
             for p in periods_between(period.first_day, period.last_day, cadence):
                 if not (period.first_day <= p.last_day <= period.last_day and p.last_day < today
-                        and alive_through(p.first_day, p.last_day, info.founded_on,
+                        and alive_through(p.first_day, p.last_day, _audited_from(info),
                                           info.dissolved_on)):
                     continue
                 for owner in owners:
@@ -354,3 +354,10 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 __all__ = ["PERIOD_KINDS", "Cell", "Money", "Rate", "Report", "Table", "build_report",
            "parse_period", "period_label", "period_of", "totals"]
+
+
+def _audited_from(info: BranchInfo) -> dt.date | None:
+    """The later of the branch's founding and where the record begins: no period before
+    it is owed (as ``profiles.audit.checklist.audited_from``)."""
+    starts = [d for d in (info.founded_on, info.tracked_from) if d is not None]
+    return max(starts) if starts else None

@@ -23,6 +23,7 @@ from profiles.audit.checklist import (
     MemberAbsence,
     MemberArrears,
     Probationer,
+    audited_from,
     branch_cadences,
     run_audit,
 )
@@ -161,6 +162,7 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
         groups=groups[i.id], meetings=meetings[i.id], arrears=owing[i.id],
         probationers=probationers[i.id], absences=absences[i.id],
         evaluation=EvaluationCounts(year, eligible[i.id], decided[i.id], excellent[i.id]),
+        records_from=i.tracked_from,
     ) for i in infos}
 
 
@@ -221,7 +223,7 @@ def owed_periods(data: AuditInput, cadences: Mapping[MeetingKind, Cadence | None
             continue
         period = period_of(last_day, cadence)
         if period.last_day != last_day or not alive_through(
-                period.first_day, period.last_day, data.founded_on, data.dissolved_on):
+                period.first_day, period.last_day, audited_from(data), data.dissolved_on):
             continue
         owners: Sequence[GroupRef | None] = data.groups if kind is MeetingKind.GROUP \
             else [None]

@@ -232,6 +232,10 @@ def first_absences(scope: BranchScope, today: dt.date) -> Sequence[Row[int, str,
         .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
         .join(Member, Member.id == AttendanceRecord.member_id)
         .outerjoin(took_part, took_part.c.member_id == AttendanceRecord.member_id)
+        # A 缺席 before where the record begins does not count (the branch's committee).
+        .join(Branch, Branch.id == Member.branch_id)
+        .join(Committee, Committee.id == Branch.committee_id)
+        .where(or_(Committee.records_from.is_(None), Meeting.held_on >= Committee.records_from))
         .where(scope(Member.branch_id), _CURRENT, Meeting.held_on <= today, is_absent,
                AttendanceRecord.made_up_on.is_(None),
                or_(took_part.c.held_on.is_(None), Meeting.held_on > took_part.c.held_on))

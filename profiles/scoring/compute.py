@@ -115,7 +115,8 @@ def compute_month(scope: BranchScope, month: int, rules: Sequence[RuleSpec],
                                                       info.committee_setting),
                           groups=groups[info.id], meetings=meetings[info.id], arrears=(),
                           probationers=(), absences=(),
-                          evaluation=EvaluationCounts(first.year - 1, 0, 0, 0))
+                          evaluation=EvaluationCounts(first.year - 1, 0, 0, 0),
+                          records_from=info.tracked_from)
         owed, met = owed_periods(data, branch_cadences(settings.cadences, data), month)
         gap = gaps.get(info.id)
         measures = {"meetings": Measure(met, owed),

@@ -15,6 +15,7 @@ from core.problems import Problem, problem
 from profiles import bulk
 from profiles.members.history import Span, histories, span_on
 from profiles.models import Branch, Member
+from sheets.importers.record_start import record_months
 from sheets.importers.transaction import commit_import, import_transaction
 from sheets.reading.row_cells import Cells
 from sheets.reading.rows import read_rows
@@ -156,6 +157,7 @@ def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, a
         progress(0, len(rows))
     outcome = Outcome(kind, path.name, len(rows), dry_run=dry_run)
     outcome.notes = intake.notes
+    outcome.record_months = record_months(kind, rows)
     with import_transaction(dry_run):
         write = planner(rows, outcome)
         if progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,9 @@ class Outcome:
     # What reading the file decided (sheets read and skipped, columns ignored, rows that
     # were not records, layouts): lazy strings, listed in the report.
     notes: list[Any] = field(default_factory=list)
+    # (row, first day of the month) each record row is about: where the record begins is
+    # proposed from them, and rows before it are reported (sheets.importers.record_start).
+    record_months: list[tuple[int, dt.date]] = field(default_factory=list)
 
     @property
     def inserted(self) -> int:

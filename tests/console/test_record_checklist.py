@@ -57,9 +57,14 @@ def _world(app: Flask) -> Branch:
         people["王芳"] = factories.make_member(branch, name="王芳",
                                              category=Category.PROBATIONARY,
                                              joined_on=dt.date(2025, 1, 1), converted_on=None)
-        # Dues are tracked from July (arrears count months with no row too): 李娜 owes all
-        # five months since, the others have paid them.
-        factories.committee().records_from = dt.date(2026, 7, 1)
+        # The record begins in January 2025 (so 2025's evaluation is owed); everyone paid
+        # up to June 2026 (arrears count months with no row too): 李娜 owes all five months
+        # since, the others have paid them.
+        factories.committee().records_from = dt.date(2025, 1, 1)
+        for month in [*range(202501, 202513), *range(202601, 202607)]:
+            for person in people.values():
+                db.session.add(DuesRecord(member_id=person.id, month=month, due_cents=9000,
+                                          paid_cents=9000, paid_on=dt.date(2026, 6, 1)))
         for month in (202607, 202608, 202609, 202610, 202611):  # 李娜: 5 months unpaid
             db.session.add(DuesRecord(member_id=people["李娜"].id, month=month, due_cents=9000,
                                       paid_cents=0))
@@ -134,7 +139,8 @@ def test_dues_arrears_closed_by_a_payment_of_several_months(cached_app: Flask) -
     assert line not in _public(cached_app, branch.id)
     with cached_app.app_context():
         rows = db.session.scalars(select(DuesRecord).where(
-            DuesRecord.member_id == branch.members["李娜"])).all()
+            DuesRecord.member_id == branch.members["李娜"], DuesRecord.month >= 202607)
+            .order_by(DuesRecord.month)).all()
         assert [(r.month, r.paid_cents, r.paid_on) for r in rows] == [
             (m, 9000, dt.date(2026, 11, 20)) for m in (202607, 202608, 202609, 202610, 202611)]
 

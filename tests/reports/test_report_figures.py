@@ -288,6 +288,10 @@ def test_the_yearly_report_matches_and_one_general_branch_narrows_it(built: Flas
         # The running month's periods have not ended: the year is counted up to TODAY.
         _check_common(report, dt.date(2026, 1, 1), TODAY)
         tables = {t.key: t for t in report.tables}
+        # The record begins in September 2026: no month of the year before it is owed
+        # (September and October; November is running).
+        meetings = _rows(tables["meetings"], "支部编号", "会议类型")
+        assert meetings[("ZB01", "主题党日")]["应开期数"] == 2
         changes = _rows(tables["changes"], "支部编号")
         assert changes[("ZB02",)]["发展党员（入党）"] == 1  # 周九, March 2026
         assert changes[("ZB02",)]["组织关系转出"] == 1  # 吴十, November
