@@ -34,6 +34,9 @@ class Outcome:
     # What reading the file decided (sheets read and skipped, columns ignored, rows that
     # were not records, layouts): lazy strings, listed in the report.
     notes: list[Any] = field(default_factory=list)
+    # Rosters only: the arrival and move dates the import assumed
+    # (``sheets.importers.arrivals.Dating``), for the console's preview to ask about.
+    dating: Any = None
 
     @property
     def inserted(self) -> int:
