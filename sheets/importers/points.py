@@ -64,7 +64,7 @@ def _plan(rows: list[Cells], outcome: Outcome, actor: str,
         before = len(cells.problems)
         code = finder.branch_code(cells)
         recorded_on = cells.date("recorded_on", required=True)
-        person = finder.find(cells, code, on=recorded_on)
+        person = finder.find(cells, code)
         points = cells.integer("points", required=True)
         rule_text = cells.text("rule", max_length=120)
         reason = cells.text("reason", max_length=200) or rule_text
