@@ -109,3 +109,65 @@ def test_the_confirmation_needs_its_token(app: Flask, world: World,
     bad = auth.client.post(f"/console/jobs/{job_id}/confirm", data={"as_of": "2026-10-01"})
     assert bad.status_code == 400
     assert _since(app) == {}
+
+
+# -- the edit screen corrects the day a member came ------------------------------------------
+
+EDIT = {"name": "新成员甲", "gender": "", "ethnicity": "", "category": "full", "position": "",
+        "status": "normal", "joined_on": "2019-07-01", "converted_on": "2020-07-01",
+        "probation_extension_months": "", "dues_basis": "wage", "id_number": "", "phone": "",
+        "address": "", "birth_date": "", "dues_base": ""}
+
+
+def _imported(app: Flask, world: World, auth: AuthActions) -> str:
+    auth.login("sec_a")
+    job_id = _job(_upload(auth, _csv(world)))
+    auth.post(f"/console/jobs/{job_id}/confirm", as_of=TODAY.isoformat())
+    with app.app_context():
+        number = db.session.scalar(select(Member.number).where(Member.name == "新成员甲"))
+        assert number is not None
+        return number
+
+
+def test_the_edit_screen_corrects_the_day_a_member_came(app: Flask, world: World,
+                                                        auth: AuthActions) -> None:
+    from profiles.models import ChangeLog
+
+    number = _imported(app, world, auth)
+    form = auth.client.get(f"/console/members/{number}/edit").get_data(as_text=True)
+    assert "到本组织日期" in form and f'value="{TODAY.isoformat()}"' in form
+    saved = auth.post(f"/console/members/{number}/edit", **{**EDIT, "arrived_on": "2026-09-01"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert _since(app)["新成员甲"] == dt.date(2026, 9, 1)
+    with app.app_context():
+        row = db.session.scalars(select(ChangeLog).where(ChangeLog.record_key == number)
+                                 .order_by(ChangeLog.id.desc())).first()
+        assert row is not None and row.actor == "sec_a" and "arrived_on" in row.changes
+    history = auth.client.get(f"/console/members/{number}/history")
+    assert history.status_code == 200 and "到本组织日期" in history.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("day", "message"), [
+    ("2019-06-30", "于2019-07-01入党，到本组织日期不能早于此日"),
+    ("2026-11-22", "2026-11-22 是将来的日期"),
+    ("2026-10-15", "在2026-10-01已有记录"),
+])
+def test_a_day_outside_the_record_is_refused(app: Flask, world: World, auth: AuthActions,
+                                             day: str, message: str) -> None:
+    from profiles.models import PointsEntry
+
+    number = _imported(app, world, auth)
+    assert auth.post(f"/console/members/{number}/edit",
+                     **{**EDIT, "arrived_on": "2026-09-01"}).status_code == 302
+    with app.app_context():
+        member_id = db.session.scalar(select(Member.id).where(Member.number == number))
+        db.session.add(PointsEntry(member_id=member_id, recorded_on=dt.date(2026, 10, 1),
+                                   points=2, reason="志愿服务", recorded_by="t"))
+        db.session.commit()
+    refused = auth.post(f"/console/members/{number}/edit", **{**EDIT, "arrived_on": day})
+    assert refused.status_code == 400
+    assert message in refused.get_data(as_text=True)
+    assert _since(app)["新成员甲"] == dt.date(2026, 9, 1)
+    ok = auth.post(f"/console/members/{number}/edit", **{**EDIT, "arrived_on": "2026-10-01"})
+    assert ok.status_code == 302
+    assert _since(app)["新成员甲"] == dt.date(2026, 10, 1)
