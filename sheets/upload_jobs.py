@@ -13,13 +13,13 @@ shows it the same way whether the check ran in the request or in a background jo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
 import shutil
 import time
 from collections.abc import Callable
-import datetime as dt
 from pathlib import Path
 from typing import Any
 

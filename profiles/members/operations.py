@@ -281,8 +281,9 @@ def set_arrival(actor: Actor, member: Member, *, on: dt.date,
     one change-log row; flushes, never commits.
     """
     db.session.flush()
-    first = db.session.scalar(select(Membership).where(Membership.member_id == member.id)
-                              .order_by(Membership.since).limit(1))
+    first: Membership | None = db.session.scalar(
+        select(Membership).where(Membership.member_id == member.id)
+        .order_by(Membership.since).limit(1))
     if first is None or first.since == on:
         return None
     day = today or dt.date.today()

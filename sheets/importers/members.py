@@ -320,7 +320,7 @@ def _record_moves(moves: dict[str, dt.date], first: dict[str, arrivals.Arrival],
         select(Member).where(Member.number.in_(numbers)))} if numbers else {}
     known = membership_history.histories([m.id for m in members.values()])
     who = Actor(actor, source)
-    first_ranges = [{
+    first_ranges: list[dict[str, Any]] = [{
         "member_id": members[number].id, "branch_id": members[number].branch_id,
         "group_id": members[number].group_id, "since": arrival.since, "until": None,
         "start_reason": arrival.reason, "end_reason": None}

@@ -30,7 +30,6 @@ from profiles.models import (
 )
 from profiles.queries import branch_page, member_page
 from sheets.importers.evaluations import import_evaluations
-from sheets.importers.members import import_members
 from sheets.importers.points import import_points
 from sheets.report.refusal import SheetRefused
 from tests.helpers import factories
