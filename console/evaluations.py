@@ -35,6 +35,7 @@ from profiles.evaluations.rules import (
     excellent_over_share,
 )
 from profiles.labels import label
+from profiles.members import history as membership_history
 from profiles.members import reads as members_reads
 from profiles.models import Branch, Evaluation, Member
 
@@ -48,10 +49,12 @@ def _year() -> int:
 
 
 def _eligible(branch: Branch, year: int) -> list[Member]:
-    """Members of the branch who had joined by the end of ``year`` (as the branch page
-    counts them), in pinyin order."""
+    """Members of the branch who had joined by the end of ``year`` and were in the branch
+    during it (as the branch page counts them), in pinyin order."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    here = membership_history.members_during(branch.id, first, last)
     return [m for m in members_reads.current_members(branch.id)
-            if m.joined_on <= dt.date(year, 12, 31)]
+            if m.joined_on <= last and m.id in here]
 
 
 def _records(members: list[Member], year: int) -> dict[int, Evaluation]:

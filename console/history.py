@@ -88,6 +88,7 @@ FIELDS = {
     "paid_on": _l("Paid on"), "due_reason": _l("Why the amount differs"),
     "month": _l("Month"), "founded_on": _l("Founded on"), "dissolved_on": _l("Dissolved on"),
     "code": _l("Code"), "records_from": _l("Record begins"),
+    "arrived_on": _l("Here since"),  # the day a member's record here begins (issue 18)
 }
 
 # Fields whose stored codes are one of the fixed value sets: shown by their labels.

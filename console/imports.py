@@ -28,6 +28,7 @@ from accounts.access import branch_access, current_access, owner_access, signed_
 from accounts.forms import PostForm
 from console import downloads
 from console.blueprint import bp
+from console.import_dating import as_of_from
 from console.jobs import load_job, over_quota
 from console.record import actor
 from core import jobs
@@ -81,7 +82,8 @@ def import_home() -> str:
     branches = org_reads.branch_choices(access.writable)
     return render_template("console/import.html", kinds=list(COLUMNS), branches=branches,
                            may_import=access.admin or bool(access.branches),
-                           admin=access.admin, suffixes=SUFFIXES)
+                           admin=access.admin, suffixes=SUFFIXES,
+                           today_iso=today().isoformat())
 
 
 @bp.post("/import")
@@ -109,6 +111,10 @@ def upload() -> ResponseReturnValue:
     if branch and branch not in dict(org_reads.branch_choices(current_access().writable)):
         flash(_("Choose one of your branches, or none if the file names its branches."))
         return redirect(url_for("console.import_home"))
+    as_of, wrong = as_of_from(request.form.get("as_of"))
+    if wrong:
+        flash(wrong)
+        return redirect(url_for("console.import_home"))
     expire_uploads()
     size = max(len(data), inflated_size(data))  # the central directory's sum, not inflated
     path = keep_upload(name, data)
@@ -116,6 +122,7 @@ def upload() -> ResponseReturnValue:
     job = jobs.new_job("import", current_user.username, path.name, {
         "path": str(path), "dry_run": True, "create_branches": create, "branch": branch,
         "writable": _writable_codes(), "size": size,
+        "as_of": as_of.isoformat() if as_of else None,
         "locale": str(get_locale() or "zh")})
     db.session.commit()
     _run(job, size)
@@ -134,6 +141,12 @@ def confirm_import(job: jobs.Job) -> ResponseReturnValue:
         flash(_("This import cannot be confirmed any more; upload the file again."))
         return redirect(url_for("console.job", job_id=job.id))
     options["writable"] = _writable_codes()  # grants may have changed since the upload
+    if "as_of" in request.form:  # the preview asked for the new members' date
+        as_of, wrong = as_of_from(request.form["as_of"])
+        if wrong:
+            flash(wrong)
+            return redirect(url_for("console.job", job_id=job.id))
+        options["as_of"] = as_of.isoformat() if as_of else None
     if not _record_start_given(job, options):
         return redirect(url_for("console.job", job_id=job.id))
     return _again(job, options, dry_run=False)

@@ -46,6 +46,9 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
     probation_extension_months = IntegerField(
         _l("Probation extension (months)"), validators=[Optional(), NumberRange(0, 12)])
     dues_basis = SelectField(_l("Dues basis"), choices=[])
+    # When the member came into the record here (their obligations begin): not a member
+    # field, written by ``set_arrival`` (issue 18).
+    arrived_on = DateField(_l("Here since"), validators=[Optional()])
     # Private: empty keeps the stored value (the form never shows it), "-" clears it.
     id_number = StringField(_l("ID number"), validators=[Optional(), Length(max=18)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])

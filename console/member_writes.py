@@ -23,7 +23,13 @@ from core.clock import today
 from core.db import db
 from core.numbers import bounded_int
 from profiles.cards import reissue_card
-from profiles.members.operations import transfer_member, transfer_out, update_member
+from profiles.members import history as membership_history
+from profiles.members.operations import (
+    set_arrival,
+    transfer_member,
+    transfer_out,
+    update_member,
+)
 from profiles.models import Branch, Member, PartyGroup
 from profiles.org import reads as org_reads
 from profiles.writes import RuleViolation
@@ -57,10 +63,13 @@ def edit_member(member: Member) -> ResponseReturnValue:
     form.fill_choices()
     if request.method == "GET":
         form.load(member)
+        form.arrived_on.data = _arrived_on(member)
     general: list[str] = []
     if form.validate_on_submit():
         try:
             update_member(actor(), member, today=today(), **form.values())
+            if form.arrived_on.data is not None:
+                set_arrival(actor(), member, on=form.arrived_on.data, today=today())
         except FieldError as exc:
             attach(form, exc.field, exc.message, general)
         except RuleViolation as exc:
@@ -78,7 +87,14 @@ def edit_member(member: Member) -> ResponseReturnValue:
     stored = {FORM_FIELD.get(p.field, p.field): p.value
               for p in private_values(member, revealed=False)}
     return render_template("console/member_edit.html", member=member, form=form,
-                           general=general, stored=stored), status
+                           general=general, stored=stored,
+                           today_iso=today().isoformat()), status
+
+
+def _arrived_on(member: Member) -> Any:
+    """The day the member's record here begins (the first range of their membership)."""
+    spans = membership_history.history(member.id)
+    return spans[0].since if spans else None
 
 
 def _targets(member: Member) -> list[tuple[str, str]]:

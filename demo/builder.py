@@ -622,17 +622,28 @@ class DemoBuilder:
         for m in members:
             first = max(self.start, m.row["joined_on"])
             last = min(today, m.left_on) if m.left_on else today
+
+            def here(day: dt.date, m: _Member = m) -> bool:
+                # Only while a member (the random draws are made all the same, so the rest
+                # of the organisation stays as it was).
+                return m.row["joined_on"] <= day and (m.left_on is None or day < m.left_on)
+
             for year, month in _months(first, last):
                 top = today.day if (year, month) == (today.year, today.month) else 28
                 for _ in range(rng.choice((0, 1, 1, 2))):
-                    yield self._entry(m.row["id"], dt.date(year, month, rng.randint(1, top)),
-                                      "study", "理论学习打卡", "学习平台")
+                    day = dt.date(year, month, rng.randint(1, top))
+                    if here(day):
+                        yield self._entry(m.row["id"], day, "study", "理论学习打卡", "学习平台")
                 if rng.random() < 0.3:
-                    yield self._entry(m.row["id"], dt.date(year, month, rng.randint(1, top)),
-                                      "quiz", "知识竞答首次答对", "学习平台")
+                    day = dt.date(year, month, rng.randint(1, top))
+                    if here(day):
+                        yield self._entry(m.row["id"], day, "quiz", "知识竞答首次答对",
+                                          "学习平台")
                 if rng.random() < 0.1:
-                    yield self._entry(m.row["id"], dt.date(year, month, rng.randint(1, top)),
-                                      "volunteer", "社区志愿服务", secretary)
+                    day = dt.date(year, month, rng.randint(1, top))
+                    if here(day):
+                        yield self._entry(m.row["id"], day, "volunteer", "社区志愿服务",
+                                          secretary)
 
     def _entry(self, member_id: int, on: dt.date, code: str, reason: str, by: str) -> Row:
         points = RULE_POINTS[code]

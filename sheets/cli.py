@@ -196,13 +196,18 @@ def _map_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 @_map_option
 @_start_option
 @_lang_option
+@click.option("--as-of", "as_of", type=_DateType(), default=None,
+              help="The day the roster was true: moves and new members without a 转入日期 "
+              "of their own are dated by it (default: a branch's first roster from its "
+              "record start, later ones by the import date; the report says which).")
 @with_appcontext
 def members_command(file: Path, dry_run: bool, create_branches: bool, committee: str | None,
                     actor: str | None, branch: str | None, column_map: tuple[str, ...],
-                    records_from: str | None, lang: str | None) -> None:
+                    records_from: str | None, lang: str | None,
+                    as_of: dt.date | None) -> None:
     """Import a member roster (.xlsx, .xls, .ods, .csv): all rows or none."""
     _run("members", file, lang, column_map, dry_run=dry_run, create_branches=create_branches,
-         actor=actor or os_user(), branch=branch, records_from=records_from,
+         actor=actor or os_user(), branch=branch, records_from=records_from, as_of=as_of,
          committee=committee or current_app.config.get("ORG_NAME") or None)
 
 

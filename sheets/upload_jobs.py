@@ -113,8 +113,12 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
                codes: frozenset[str] | None = None,
                progress: Callable[[int, int], None] | None = None,
                branch: str | None = None,
-               proposed: dict[str, str] | None = None) -> dict[str, Any]:
+               proposed: dict[str, str] | None = None,
+               as_of: dt.date | None = None) -> dict[str, Any]:
     """Check (``dry_run``) or import a member roster; the page's JSON.
+
+    ``as_of``: the day the roster was true (``import_members``); without it, the new
+    members nothing dates are listed (``undated``) so the preview asks for their date.
 
     ``state`` is "refused" (problems listed), "checked" (a dry run that may be confirmed)
     or "imported". A real import first repeats the dry run so the scope check sees what
@@ -125,7 +129,7 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
     try:
         outcome = import_members(path, dry_run=True, create_branches=create_branches,
                                  actor=actor, today=today(), progress=progress, branch=branch,
-                                 scope=codes)
+                                 scope=codes, as_of=as_of)
         outside = scope(outcome) if scope else []
         db.session.rollback()  # the real import begins its own transaction, with the lock
         if outside:
@@ -136,7 +140,7 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
         if not dry_run:
             outcome = import_members(path, dry_run=False, create_branches=create_branches,
                                      actor=actor, today=today(), branch=branch,
-                                     scope=codes)
+                                     scope=codes, as_of=as_of)
     except SheetRefused as refused:
         db.session.rollback()
         return {"state": "refused", "file": name, "problems": _problem_rows(refused),
@@ -150,7 +154,16 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
             "lines": map_effect_lines(outcome, proposed or {})
             + outcome_lines(outcome, COLUMNS["members"]),
             "new": outcome.inserted, "changed": outcome.updated,
-            "unchanged": outcome.unchanged, "rows": outcome.rows}
+            "unchanged": outcome.unchanged, "rows": outcome.rows, **_dating(outcome, as_of)}
+
+
+def _dating(outcome: Outcome, as_of: dt.date | None) -> dict[str, Any]:
+    """The dates the import assumed, for the preview: the as-of date used, and the new
+    members nothing dated (by the import date unless the person gives one)."""
+    dating = outcome.dating
+    return {"as_of": as_of.isoformat() if as_of else None,
+            "undated": dating.undated() if dating is not None else [],
+            "import_day": today().isoformat()}
 
 
 def map_effect_lines(outcome: Outcome, mapping: dict[str, str]) -> list[str]:
@@ -260,7 +273,8 @@ def import_job(job_id: str) -> None:
                 branch=options.get("branch") or None, actor=owner,
                 codes=frozenset(names) if names is not None else None,
                 progress=lambda done, total: jobs.set_progress(job_id, done, total),
-                proposed=mapping)
+                proposed=mapping,
+                as_of=dt.date.fromisoformat(options["as_of"]) if options.get("as_of") else None)
         except Exception as exc:  # the owner sees that it failed; the log has the trace
             db.session.rollback()
             current_app.logger.exception("import job %s failed", job_id)

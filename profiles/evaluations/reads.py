@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Date, Row, and_, bindparam, func, select
+from sqlalchemy import Date, Row, and_, bindparam, exists, func, or_, select
 
 from core.db import db, run
 from profiles.enums import EvaluationStage, MemberStatus, Rating
 from profiles.evaluations.models import Evaluation
+from profiles.members.membership import Membership
 from profiles.members.models import Member
 
 
@@ -31,13 +32,21 @@ def evaluations_of(member_ids: Iterable[int], year: int) -> dict[int, Evaluation
 # -- the token pages' reads (columns) --------------------------------------------------------
 
 
+# A member owes a year's 民主评议 to the branch only if they were in it during that year:
+# some range of their membership here overlaps it (one who came after its end owes none).
+_IN_BRANCH_THAT_YEAR = exists().where(
+    Membership.member_id == Member.id, Membership.branch_id == bindparam("branch"),
+    Membership.since <= bindparam("year_end", type_=Date),
+    or_(Membership.until.is_(None), Membership.until > bindparam("year_start", type_=Date)))
+
 _PROGRESS = (
     select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
     .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id,
                                 Evaluation.year == bindparam("year")))
     .where(Member.branch_id == bindparam("branch"),
            Member.status != MemberStatus.TRANSFERRED_OUT,
-           Member.joined_on <= bindparam("year_end", type_=Date))
+           Member.joined_on <= bindparam("year_end", type_=Date),
+           _IN_BRANCH_THAT_YEAR)
     .group_by(Evaluation.stage, Evaluation.rating)
 )
 
@@ -45,10 +54,11 @@ _PROGRESS = (
 def branch_progress(branch_id: int, year: int) -> Sequence[Row[EvaluationStage | None,
                                                                Rating | None, int]]:
     """(stage, rating, members) over the branch's current members who had joined by the
-    end of ``year`` (those eligible for its 民主评议), with or without a record (stage and
-    rating None): the branch page's progress counts, one statement."""
+    end of ``year`` and were in the branch during it (those eligible for its 民主评议),
+    with or without a record (stage and rating None): the branch page's progress counts,
+    one statement."""
     return run(_PROGRESS, {"branch": branch_id, "year_end": dt.date(year, 12, 31),
-                           "year": year}).all()
+                           "year_start": dt.date(year, 1, 1), "year": year}).all()
 
 
 # Built once at import, with bind parameters (bench/pages.py).

@@ -72,6 +72,15 @@ def members_on(branch_id: int, day: dt.date) -> list[int]:
         .order_by(Membership.member_id)))
 
 
+def members_during(branch_id: int, first: dt.date, last: dt.date) -> set[int]:
+    """The ids of the members who were in branch ``branch_id`` on some day from ``first``
+    to ``last`` (both included): those a year's 民主评议 is owed by."""
+    return set(db.session.scalars(
+        select(Membership.member_id).where(
+            Membership.branch_id == branch_id, Membership.since <= last,
+            or_(Membership.until.is_(None), Membership.until > first))))
+
+
 def histories(member_ids: Sequence[int] | None = None) -> dict[int, list[Span]]:
     """Every member's ranges (or the given members'), in one query."""
     statement = select(Membership.member_id, Membership.branch_id, Membership.group_id,

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, union_all
 
 from core.changelog import Actor, log_change
 from core.db import db
@@ -17,12 +17,16 @@ from profiles.bulk import execute_batched
 from profiles.enums import MemberStatus
 from profiles.members.rules import MemberFacts, member_problems, placement_problems
 from profiles.models import (
+    AttendanceRecord,
     Branch,
+    DuesRecord,
+    Meeting,
     Member,
     Membership,
     MembershipEnd,
     MembershipStart,
     PartyGroup,
+    PointsEntry,
     closed_at_once,
     start_of,
 )
@@ -262,3 +266,66 @@ def open_missing_memberships() -> int:
                        "end_reason": None, **closed_at_once(since, status)})
     execute_batched(insert(Membership), values)
     return len(values)
+
+
+def set_arrival(actor: Actor, member: Member, *, on: dt.date,
+                today: dt.date | None = None) -> Membership | None:
+    """Correct the day a member came into the organisation's record: where their first
+    range of membership begins, so their obligations here (dues, meetings, evaluations)
+    begin there (the latest of admission and arrival). The date an import assumed is
+    corrected here.
+
+    Refused before admission (入党日期), in the future, on or after the end of that first
+    range, or after a record already kept of the member (attendance, points, dues paid):
+    those would fall outside their time here. Returns the range (None: unchanged). Logs
+    one change-log row; flushes, never commits.
+    """
+    db.session.flush()
+    first: Membership | None = db.session.scalar(
+        select(Membership).where(Membership.member_id == member.id)
+        .order_by(Membership.since).limit(1))
+    if first is None or first.since == on:
+        return None
+    day = today or dt.date.today()
+    if on < member.joined_on:
+        raise refuse("arrived_on", "%(name)s joined the party on %(date)s; the day they came "
+                     "cannot be earlier. Give %(date)s or a later day.", name=member.name,
+                     date=member.joined_on.isoformat())
+    if on > day:
+        raise refuse("arrived_on", "%(date)s is in the future; give the day %(name)s came.",
+                     date=on.isoformat(), name=member.name)
+    if first.until is not None and on >= first.until:
+        raise refuse("arrived_on", "%(name)s's first membership here ended on %(date)s (a "
+                     "move or transfer); give an earlier day.", name=member.name,
+                     date=first.until.isoformat())
+    earliest = _earliest_record(member.id)
+    if earliest is not None and on > earliest:
+        raise refuse("arrived_on", "%(name)s already has a record here on %(date)s "
+                     "(attendance, points or dues); give that day or an earlier one.",
+                     name=member.name, date=earliest.isoformat())
+    old = first.since
+    first.since = on
+    if first.start_reason is not MembershipStart.MOVED:
+        first.start_reason = (MembershipStart.JOINED if on == member.joined_on
+                              else MembershipStart.TRANSFERRED_IN)
+    db.session.flush()
+    log_change(actor, "update", "member", member.number, {"arrived_on": (old, on)})
+    return first
+
+
+def _earliest_record(member_id: int) -> dt.date | None:
+    """The earliest day of a record kept of the member: an attendance's meeting, a points
+    entry, the first day of a month paid for (one statement)."""
+    days = union_all(
+        select(func.min(Meeting.held_on).label("day"))
+        .join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
+        .where(AttendanceRecord.member_id == member_id),
+        select(func.min(PointsEntry.recorded_on).label("day"))
+        .where(PointsEntry.member_id == member_id)).subquery()
+    found = [d for d in db.session.execute(select(days.c.day)).scalars() if d is not None]
+    month = db.session.scalar(select(func.min(DuesRecord.month)).where(
+        DuesRecord.member_id == member_id, DuesRecord.paid_cents > 0))
+    if month is not None:
+        found.append(dt.date(month // 100, month % 100, 1))
+    dates = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in found]
+    return min(dates, default=None)

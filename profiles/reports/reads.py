@@ -24,6 +24,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     or_,
     select,
@@ -246,11 +247,16 @@ def first_absences(scope: BranchScope, today: dt.date) -> Sequence[Row[int, str,
 def evaluation_progress(scope: BranchScope,
                         year: int) -> Sequence[Row[int, Any, Any, int]]:
     """(branch id, stage, rating, members) over the current members who had joined by the
-    end of ``year``, with or without a record (as ``branch_progress``, every branch)."""
+    end of ``year`` and were in their branch during it, with or without a record (as
+    ``branch_progress``, every branch)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    here = exists().where(Membership.member_id == Member.id,
+                          Membership.branch_id == Member.branch_id, Membership.since <= last,
+                          or_(Membership.until.is_(None), Membership.until > first))
     return run(
         select(Member.branch_id, Evaluation.stage, Evaluation.rating, func.count(Member.id))
         .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id, Evaluation.year == year))
-        .where(scope(Member.branch_id), _CURRENT, Member.joined_on <= dt.date(year, 12, 31))
+        .where(scope(Member.branch_id), _CURRENT, Member.joined_on <= last, here)
         .group_by(Member.branch_id, Evaluation.stage, Evaluation.rating)
     ).all()
 

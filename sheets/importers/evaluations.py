@@ -14,6 +14,7 @@ from profiles.enums import EvaluationStage, Rating
 from profiles.evaluations import rules as evaluation_rules
 from profiles.models import Evaluation
 from sheets.importers import given, inference
+from sheets.importers.membership_checks import member_during
 from sheets.importers.record_pipeline import (
     MemberFinder,
     bulk_writer,
@@ -49,8 +50,9 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
     stages = inference.Inferences()
     for cells in rows:
         before = len(cells.problems)
-        person = finder.find(cells, finder.branch_code(cells))
+        code = finder.branch_code(cells)
         year = cells.integer("year", required=True)
+        person = finder.find(cells, code)
         rating = cells.choice("rating", Rating)
         stage = (cells.choice("stage", EvaluationStage, required=True) if cells.has("stage")
                  else inference.infer_stage(cells, rating, stages))
@@ -59,7 +61,8 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             continue
         first_time(cells, "year", (person.id, year), seen,
                    "This member's evaluation for this year is already in row %(other)s.")
-        if stage is None or not row_is_clean(cells, before):
+        if stage is None or not row_is_clean(cells, before) \
+                or not member_during(finder, cells, person, code or "", year):
             continue
         old = existing.get((person.id, year))
         key, label = f"{person.number} {year}", person.name

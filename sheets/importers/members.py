@@ -32,7 +32,7 @@ from profiles.models import (
     PartyGroup,
     start_of,
 )
-from sheets.importers import given, inference
+from sheets.importers import arrivals, given, inference
 from sheets.importers.lifetimes import apply_lifetimes, plan_lifetimes
 from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
 from sheets.importers.orgs import OrgIndex
@@ -49,7 +49,8 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
                    actor: str = "unknown", today: dt.date | None = None,
                    progress: Callable[[int, int], None] | None = None,
                    committee: str | None = None, branch: str | None = None,
-                   scope: frozenset[str] | None = None) -> Outcome:
+                   scope: frozenset[str] | None = None,
+                   as_of: dt.date | None = None) -> Outcome:
     """Import a member roster; raises SheetRefused (nothing written) if any row is wrong.
 
     ``committee`` names the committee of new branches when the file has no committee
@@ -59,8 +60,11 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
     importing account writes (None: all). Under a scope a row may only name those
     branches and their groups, and only match or take members, member numbers and ID
     numbers of them; no branch is created. What lies outside is refused with messages
-    that name nothing of it, the same whether it exists or not."""
+    that name nothing of it, the same whether it exists or not. ``as_of``: the day the
+    roster was true; the arrivals and moves it implies without a date of their own are
+    dated by it (``arrivals``)."""
     day = today or dt.date.today()
+    dating = arrivals.Dating(arrivals.check_as_of(as_of, day), day)
     intake = read_rows(path, "members", supplied=given.checked(branch=branch, today=day))
     problems = intake.problems
     rows = []
@@ -81,8 +85,11 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         outcome = Outcome("members", path.name, len(rows), dry_run=dry_run)
         outcome.notes = intake.notes
         moves: dict[str, dt.date] = {}  # member number -> effective date of a move
+        first: dict[str, arrivals.Arrival] = {}  # new member's number -> first range's start
         inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome, day)
-        _plan_moves(outcome, rows, existing, day, moves)
+        _plan_moves(outcome, rows, existing, dating, moves, first, orgs)
+        outcome.notes += dating.notes()
+        outcome.dating = dating
         lifetimes = plan_lifetimes(rows, orgs)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
@@ -96,7 +103,7 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
                 orgs.create_planned()
                 _apply(inserts, updates, orgs)
                 apply_lifetimes(lifetimes, orgs)
-                _record_moves(moves, actor, f"import members {path.name}")
+                _record_moves(moves, first, actor, f"import members {path.name}")
 
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import members {path.name}")
@@ -235,23 +242,28 @@ class ImportDate(str):
 
 
 def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str, Any]],
-                today: dt.date, moves: dict[str, dt.date]) -> None:
+                dating: arrivals.Dating, moves: dict[str, dt.date],
+                first: dict[str, arrivals.Arrival], orgs: OrgIndex) -> None:
     """Date every change of branch, group or 已转出 the roster makes (转入日期/调动日期,
-    else the import date, said in the report); a new member with a 转入日期 joined the
-    organisation's record that day. Checked against the history: a move may not predate
-    the member's last recorded one."""
+    else the as-of date, else the import date, said in the report), and every new member's
+    arrival (``arrivals.Dating.arrival``). Checked against the history: a move may not
+    predate the member's last recorded one."""
     by_row = {row.cells.row: row for row in rows}
     ids = {m["number"]: m["id"] for m in existing}
+    recorded = arrivals.recorded_branches() | {m["branch_id"] for m in existing}
     spans = membership_history.histories()
     for change in outcome.changes:
         row = by_row.get(change.row)
         if row is None:
             continue
         moved_on = row.dates.get("moved_on")
+        if moved_on is not None and moved_on > dating.today:
+            row.cells.report("moved_on", "转入日期 %(date)s is in the future; give the day "
+                             "the member came, or leave the cell empty.",
+                             date=moved_on.isoformat())
+            continue
         if change.action == "insert":
-            if moved_on is not None:
-                moves[change.key] = moved_on
-                change.fields["moved_on"] = (None, moved_on)
+            _plan_arrival(change, row, dating, moves, first, orgs, recorded)
             continue
         status = change.fields.get("status", (None, None))
         if not ({"branch", "group"} & change.fields.keys()
@@ -259,43 +271,71 @@ def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str
             continue
         history = spans.get(ids.get(change.key, 0), [])
         latest = max((s.until or s.since for s in history), default=None)
-        on = moved_on or today
+        on = moved_on or dating.as_of or dating.today
         if latest is not None and on < latest:
             row.cells.report("moved_on" if moved_on else "branch",
                              "%(name)s's membership record already runs to %(date)s; give a "
                              "转入日期 or 调动日期 on or after it.", name=change.label,
                              date=latest.isoformat())
             continue
+        on, source = dating.move_day(moved_on, change.label)
         moves[change.key] = on
-        change.fields["moved_on"] = (None, on if moved_on else ImportDate(on.isoformat()))
+        change.fields["moved_on"] = (None, on if source is None
+                                     else arrivals.AsOfDate(on.isoformat())
+                                     if source == arrivals.AS_OF
+                                     else ImportDate(on.isoformat()))
 
 
-def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
-    """Close and open the membership ranges for the moves the import planned."""
+def _plan_arrival(change: Change, row: MemberRow, dating: arrivals.Dating,
+                  moves: dict[str, dt.date], first: dict[str, arrivals.Arrival],
+                  orgs: OrgIndex, recorded: set[int]) -> None:
+    """A new member's first day here. One listed as already 已转出 keeps the old way (a
+    range ending on the 转出 date)."""
+    moved_on = row.dates.get("moved_on")
+    joined_on = row.values.get("joined_on")
+    if row.values.get("status") is MemberStatus.TRANSFERRED_OUT:
+        if moved_on is not None:
+            moves[change.key] = moved_on
+            change.fields["moved_on"] = (None, moved_on)
+        return
+    if joined_on is None:
+        return
+    code = orgs.branch_code(row.branch_code, row.branch_name)
+    branch = orgs.by_code.get(code) if code else None
+    first_roster = branch is None or branch.id not in recorded
+    arrival = dating.arrival(joined_on, moved_on, first_roster, change.label)
+    if arrival is None:
+        return  # from the branch's record start, as open_missing_memberships decides
+    first[change.key] = arrival
+    change.fields["moved_on"] = (None, arrival.since)
+
+
+def _record_moves(moves: dict[str, dt.date], first: dict[str, arrivals.Arrival], actor: str,
+                  source: str) -> None:
+    """Close and open the membership ranges for the moves the import planned, and open the
+    first range of each new member it dated."""
     db.session.flush()
+    numbers = list(moves) + list(first)
     members = {m.number: m for m in db.session.scalars(
-        select(Member).where(Member.number.in_(list(moves))))}
+        select(Member).where(Member.number.in_(numbers)))} if numbers else {}
     known = membership_history.histories([m.id for m in members.values()])
     who = Actor(actor, source)
-    first_ranges = []
+    first_ranges: list[dict[str, Any]] = [{
+        "member_id": members[number].id, "branch_id": members[number].branch_id,
+        "group_id": members[number].group_id, "since": arrival.since, "until": None,
+        "start_reason": arrival.reason, "end_reason": None}
+        for number, arrival in first.items() if members[number].id not in known]
     for number, on in moves.items():
         member = members[number]
         if member.id not in known:
-            # New: its first range starts on the 转入日期, or, for a member the roster
-            # lists as 已转出, ends on that day.
-            if member.status is MemberStatus.TRANSFERRED_OUT:
-                since = start_of(member.joined_on, None)[0]
-                first_ranges.append({
-                    "member_id": member.id, "branch_id": member.branch_id,
-                    "group_id": member.group_id, "since": since,
-                    "until": max(on, since + dt.timedelta(days=1)),
-                    "start_reason": MembershipStart.RECORDED,
-                    "end_reason": MembershipEnd.TRANSFERRED_OUT})
-            else:
-                first_ranges.append({
-                    "member_id": member.id, "branch_id": member.branch_id,
-                    "group_id": member.group_id, "since": on, "until": None,
-                    "start_reason": MembershipStart.TRANSFERRED_IN, "end_reason": None})
+            # New and listed as 已转出: the range ends on that day.
+            since = start_of(member.joined_on, None)[0]
+            first_ranges.append({
+                "member_id": member.id, "branch_id": member.branch_id,
+                "group_id": member.group_id, "since": since,
+                "until": max(on, since + dt.timedelta(days=1)),
+                "start_reason": MembershipStart.RECORDED,
+                "end_reason": MembershipEnd.TRANSFERRED_OUT})
             continue
         if member.status is MemberStatus.TRANSFERRED_OUT:
             member_ops.move_membership(who, member, branch=None, group=None, on=on)
@@ -305,7 +345,7 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
                                    if member.group_id else None, on=on)
     bulk.bulk_insert(Membership, first_ranges)
     db.session.flush()
-    member_ops.open_missing_memberships()  # members the roster added without a 转入日期
+    member_ops.open_missing_memberships()  # a branch's first roster: from its record start
 
 
 def _first_in_file(row: MemberRow, number: str, key: tuple[Any, ...],

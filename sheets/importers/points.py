@@ -17,6 +17,7 @@ from profiles import bulk
 from profiles.models import Branch, PointsEntry, PointsRule
 from profiles.points import rules as points_rules
 from sheets.importers import given
+from sheets.importers.membership_checks import member_on
 from sheets.importers.record_pipeline import MemberFinder, report, row_is_clean, run_import
 from sheets.reading.row_cells import Cells
 from sheets.reading.sheet_file import SheetFile
@@ -61,15 +62,17 @@ def _plan(rows: list[Cells], outcome: Outcome, actor: str,
     entries: list[tuple[EntryKey, int, str]] = []  # key, committee, recorded_by
     for cells in rows:
         before = len(cells.problems)
-        person = finder.find(cells, finder.branch_code(cells))
+        code = finder.branch_code(cells)
         recorded_on = cells.date("recorded_on", required=True)
+        person = finder.find(cells, code)
         points = cells.integer("points", required=True)
         rule_text = cells.text("rule", max_length=120)
         reason = cells.text("reason", max_length=200) or rule_text
         report(cells, points_rules.points_problems(points=points, reason=reason))
         recorded_by = cells.text("recorded_by", max_length=60) or actor
         if person is None or recorded_on is None or points is None \
-                or not row_is_clean(cells, before):
+                or not row_is_clean(cells, before) \
+                or not member_on(finder, cells, person, code or "", recorded_on, "recorded_on"):
             continue
         committee = committee_of[person.branch_code]
         rule = rules.get((committee, rule_text)) if rule_text else None

@@ -38,6 +38,9 @@ class Outcome:
     # (row, first day of the month) each record row is about: where the record begins is
     # proposed from them, and rows before it are reported (sheets.importers.record_start).
     record_months: list[tuple[int, dt.date]] = field(default_factory=list)
+    # Rosters only: the arrival and move dates the import assumed
+    # (``sheets.importers.arrivals.Dating``), for the console's preview to ask about.
+    dating: Any = None
 
     @property
     def inserted(self) -> int:
