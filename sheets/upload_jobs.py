@@ -33,6 +33,7 @@ from core.db import db
 from core.dberrors import classify, database_refusal
 from core.tasks import task
 from sheets.columns import COLUMNS
+from sheets.importers.consequences import foreseeing
 from sheets.importers.members import import_members
 from sheets.reading.column_map import field_choices, using_map
 from sheets.reading.unmapped import unmapped_columns
@@ -119,9 +120,10 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
     name = path.name
     scope = branch_scope(codes)
     try:
-        outcome = import_members(path, dry_run=True, create_branches=create_branches,
-                                 actor=actor, today=today(), progress=progress, branch=branch,
-                                 scope=codes)
+        with foreseeing(codes, enabled=dry_run) as sight:  # the checklist lines it changes
+            outcome = import_members(path, dry_run=True, create_branches=create_branches,
+                                     actor=actor, today=today(), progress=progress,
+                                     branch=branch, scope=codes)
         outside = scope(outcome) if scope else []
         db.session.rollback()  # the real import begins its own transaction, with the lock
         if outside:
@@ -146,7 +148,8 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
             "lines": map_effect_lines(outcome, proposed or {})
             + outcome_lines(outcome, COLUMNS["members"]),
             "new": outcome.inserted, "changed": outcome.updated,
-            "unchanged": outcome.unchanged, "rows": outcome.rows}
+            "unchanged": outcome.unchanged, "rows": outcome.rows,
+            **({"consequences": sight.as_json()} if sight.ran else {})}
 
 
 def map_effect_lines(outcome: Outcome, mapping: dict[str, str]) -> list[str]:
