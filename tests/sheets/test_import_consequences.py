@@ -48,7 +48,7 @@ def _dues(name: str, months: int) -> Finding:
 
 def test_the_diff_is_what_after_adds_and_what_it_no_longer_says() -> None:
     quarter = Finding("meeting_missed", WARNING, {"kind": MeetingKind.LECTURE,
-                                                  "period": Period("quarter", 2026, 2)})
+                                                  "period": Period(2026, 2, "quarter")})
     before = [_dues("张三", 3), quarter, _dues("李四", 4)]
     after = [_dues("张三", 5), _dues("李四", 4), _dues("王五", 24)]
     added, closed = diff_findings(before, after)
