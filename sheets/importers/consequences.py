@@ -142,30 +142,32 @@ def foreseeing(codes: frozenset[str] | None = None, enabled: bool = True
 
 def foresee(write: Callable[[], None], changes: Iterable[Change]) -> None:
     """Called by a dry run inside its transaction, with the plan and its change records:
-    when :func:`foreseeing` asked for it, write in a savepoint, audit the touched branches
-    before and after, and roll the savepoint back. Otherwise nothing."""
+    when :func:`foreseeing` asked for it, write in a savepoint and audit the touched
+    branches, roll the savepoint back and audit them again as they stand. Which branches
+    are touched is read both ways: some records (a new member, an applicant) name their
+    branch only once written, a move names the old one only before. Otherwise nothing."""
     sight = _FORESIGHT.get()
     if sight is None:
         return
     changes = list(changes)
     day = clock_today()
-    before_ids = affected_branch_ids(changes)
-    before = audits(before_ids, day)
+    touched = affected_branch_ids(changes)  # as the records stand: a move's old branch
     savepoint = db.session.begin_nested()
     try:
         write()
         db.session.flush()
-        after_ids = before_ids | affected_branch_ids(changes)
-        after = audits(after_ids, day)
+        touched |= affected_branch_ids(changes)  # and as written: new members, applicants
+        # The reader's branches only (a scoped import touches no other): none else audited.
         headers = {bid: (code, name) for bid, code, name in db.session.execute(
-            select(Branch.id, Branch.code, Branch.name).where(Branch.id.in_(after_ids)))}
+            select(Branch.id, Branch.code, Branch.name).where(Branch.id.in_(touched)))
+            if sight.codes is None or code in sight.codes}
+        after = audits(headers, day)
     finally:
         savepoint.rollback()
+    before = audits(headers, day)  # the records as they stand again
     result = []
     for branch_id in sorted(headers, key=lambda b: headers[b][0]):
         code, name = headers[branch_id]
-        if sight.codes is not None and code not in sight.codes:
-            continue  # the reader's branches only (a scoped import touches no other)
         added, closed = diff_findings(before.get(branch_id, []), after.get(branch_id, []))
         if added or closed:
             result.append(BranchConsequence(code, name, _lines(added), _lines(closed)))
@@ -195,7 +197,11 @@ def audits(branch_ids: Iterable[int], day: dt.date) -> dict[int, list[Finding]]:
 
 def affected_branch_ids(changes: Sequence[Change]) -> set[int]:
     """The branches the change records name, as the database has them now."""
-    numbers, codes, committees, applicants, names = set(), set(), set(), set(), set()
+    numbers: set[str] = set()
+    codes: set[str] = set()
+    committees: set[str] = set()
+    applicants: set[str] = set()
+    names: set[str] = set()
     for change in changes:
         first = change.key.split(" ", 1)[0]
         if change.table in _BY_NUMBER:
@@ -207,7 +213,7 @@ def affected_branch_ids(changes: Sequence[Change]) -> set[int]:
         elif change.table == "committee":
             committees.add(change.key)
         elif change.table == "applicant":
-            applicants.add(change.name)
+            applicants.add(change.label)
     ids: set[int] = set()
     for chunk in _chunks(sorted(numbers)):
         ids.update(db.session.scalars(select(Member.branch_id).where(Member.number.in_(chunk))))

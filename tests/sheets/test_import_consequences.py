@@ -34,7 +34,8 @@ from tests.helpers.sheets import xlsx
 
 RECORDS_FROM = dt.date(2025, 1, 1)
 ROSTER = ["姓名", "性别", "出生日期", "入党日期", "转正日期", "人员类别", "所在支部", "党员编号"]
-MEETINGS = ["支部编号", "会议类型", "会议日期", "党小组", "会议主题", "党员编号", "姓名", "出勤情况"]
+MEETINGS = ["支部编号", "会议类型", "会议日期", "党小组", "会议主题", "党员编号", "姓名",
+            "出勤情况"]
 DUES = ["党员编号", "姓名", "月份", "应缴金额", "实缴金额", "缴纳日期"]
 NEWCOMERS = ("吴建国", "郑秀兰", "钱志强")
 
@@ -153,6 +154,19 @@ def test_a_meetings_register_closes_the_quarters_it_held(zb02: Branch, tmp_path:
     assert len(added) == 1 and added[0].startswith("孙老党员：") and "组织生活" in added[0]
 
 
+def test_a_recruitment_register_previews_its_lines(zb02: Branch, tmp_path: Path) -> None:
+    from sheets.importers.recruitment import import_recruitment
+
+    header = ["姓名", "性别", "出生年月", "所在支部", "发展阶段", "提交书面申请书时间", "谈话时间"]
+    rows = [header, ["冯申请", "男", "2001-03", "机关第二党支部", "入党申请人", "2026-09-01", ""],
+            ["卫谈过", "女", "2000-05", "机关第二党支部", "入党申请人", "2026-09-01",
+             "2026-09-10"]]
+    preview = _preview_then_import(import_recruitment, xlsx(tmp_path / "r.xlsx", rows))
+    added, closed = preview["ZB02"]
+    assert len(added) == 1 and added[0].startswith("冯申请：") and closed == []
+    assert "ZB01" not in preview
+
+
 def test_a_harmless_file_adds_nothing_and_says_so(zb02: Branch, tmp_path: Path) -> None:
     path = _roster(tmp_path)
     import_members(path, actor="t", today=TODAY)
@@ -160,7 +174,8 @@ def test_a_harmless_file_adds_nothing_and_says_so(zb02: Branch, tmp_path: Path) 
     preview = _preview_then_import(import_members, path)
     assert preview == {}
     with force_locale("zh"):
-        assert report_lines([]) == ["本次导入不会给任何支部的自查清单新增问题，也不会消除任何问题。"]
+        assert report_lines([]) == [
+            "本次导入不会给任何支部的自查清单新增问题，也不会消除任何问题。"]
 
 
 def test_the_preview_keeps_only_the_readers_branches(zb02: Branch, tmp_path: Path) -> None:

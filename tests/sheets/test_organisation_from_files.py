@@ -5,10 +5,10 @@ Everything comes through ``flask import ...`` (Flask's CliRunner) from .xlsx fil
 here with openpyxl: the rosters (with --create-branches and --committee the first time, a
 probationer admitted in March 2025, a member transferred in in July 2025 with a 转入日期
 column, another in May 2026 with 调入日期, and one on a roster imported ``--as-of`` the
-day she came in September 2026, without a date column), the 三会一课 registers quarter by quarter from
-January 2025 to today, the dues ledgers (every member, every month they were here), the
-2025 evaluation sheet and a points sheet. The clock (``TODAY``) is set to the day each
-file was kept. Four gaps are planted:
+day she came in September 2026, without a date column), the 三会一课 registers quarter
+by quarter from January 2025 to today, the dues ledgers (every member, every month they
+were here), the 2025 evaluation sheet and a points sheet. The clock (``TODAY``) is set
+to the day each file was kept. Four gaps are planted:
 
 * 马红 (ZB02) stopped paying four months ago (last paid July 2026);
 * ZB02 held no 党课 in 2026 Q2;
@@ -39,8 +39,8 @@ from profiles.audit.checklist import WARNING, Finding
 from profiles.audit.wording import describe
 from profiles.enums import MeetingKind
 from profiles.models import Branch, Committee, Member
-from profiles.queries.member import member_page
 from profiles.months import Period, add_months
+from profiles.queries.member import member_page
 from tests.helpers.dates import TODAY
 from tests.helpers.sheets import xlsx
 
@@ -110,7 +110,8 @@ ROSTER = ["序号", "姓名", "性别", "出生日期", "入党日期", "转正�
 
 def _roster_row(i: int, p: Person) -> list[Any]:
     converted = "" if p.probationer else add_months(p.joined, 12).isoformat()
-    return [i, p.name, "女" if EVERYONE.index(p) % 2 else "男", "1970-01-01", p.joined.isoformat(), converted,
+    gender = "女" if EVERYONE.index(p) % 2 else "男"
+    return [i, p.name, gender, "1970-01-01", p.joined.isoformat(), converted,
             "预备党员" if p.probationer else "正式党员", p.code, BRANCHES[p.code], GROUP]
 
 
