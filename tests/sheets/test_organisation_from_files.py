@@ -23,6 +23,7 @@ before they came, no evaluation owed for a year a member was not here.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from profiles.enums import MeetingKind
 from profiles.models import Branch, Committee, Member
 from profiles.months import Period, add_months
 from profiles.queries.member import member_page
+from sheets.importers.consequences import BranchConsequence, Line, report_lines
 from tests.helpers.dates import TODAY
 from tests.helpers.sheets import xlsx
 
@@ -200,25 +202,77 @@ def _points(path: Path) -> Path:
 # --- the build --------------------------------------------------------------------------
 
 class Organisation:
-    """Imports files through the command line, each on its own day."""
+    """Imports files through the command line, each on its own day; with ``preview``, each
+    is first checked (--dry-run), and the consequences the check prints must be what the
+    import then does to the console's checklists."""
 
-    def __init__(self, app: Flask, folder: Path) -> None:
-        self.app, self.folder, self.log = app, folder, []
+    def __init__(self, app: Flask, folder: Path, preview: bool = False) -> None:
+        self.app, self.folder, self.preview = app, folder, preview
+        self.log: list[str] = []
+        self.previews = 0
 
-    def run(self, day: dt.date, *args: str) -> str:
-        self.app.config["TODAY"] = day.isoformat()
+    def _invoke(self, day: dt.date, *args: str) -> str:
         out = self.app.test_cli_runner().invoke(args=["import", *args, "--lang", "zh",
                                                       "--actor", "书记"])
         self.log.append(f"{day} import {' '.join(args)} → {out.exit_code}\n{out.output}")
         assert out.exit_code == 0, "\n".join(self.log[-1:])
         return str(out.output)
 
+    def run(self, day: dt.date, *args: str) -> str:
+        self.app.config["TODAY"] = day.isoformat()
+        if not self.preview:
+            return self._invoke(day, *args)
+        before = self.checklists()
+        checked = self._invoke(day, *args, "--dry-run")
+        assert self.checklists() == before  # the check wrote nothing
+        done = self._invoke(day, *args)
+        expected = _consequences(before, self.checklists())
+        with self.app.app_context(), force_locale("zh"):
+            said = report_lines(expected)
+        assert checked.rstrip("\n").split("\n")[-len(said):] == said, self.log[-2]
+        self.previews += bool(expected)
+        return done
+
+    def checklists(self) -> dict[tuple[str, str], list[tuple[str, bool]]]:
+        """Each branch's console checklist: (code, name) → (line, serious) in order."""
+        with self.app.app_context(), self.app.test_request_context(), force_locale("zh"):
+            found = {}
+            for code, name, branch_id in db.session.execute(
+                    select(Branch.code, Branch.name, Branch.id)).all():
+                checklist = branch_checklist(branch_id)
+                assert checklist is not None
+                found[(code, name)] = [(line.text, line.critical) for line in checklist.lines]
+            return found
+
     def path(self, name: str) -> Path:
         return self.folder / name
 
 
-def _build(app: Flask, folder: Path) -> Organisation:
-    org = Organisation(app, folder)
+def _consequences(before: dict[tuple[str, str], list[tuple[str, bool]]],
+                  after: dict[tuple[str, str], list[tuple[str, bool]]]
+                  ) -> list[BranchConsequence]:
+    """What the import did to each branch's checklist, as the preview words it."""
+    out = []
+    for code, name in sorted(after):
+        old, new = Counter(before.get((code, name), [])), Counter(after[(code, name)])
+        added_left, closed_left = new - old, old - new
+        added, closed = [], []
+        for line in after[(code, name)]:
+            if added_left[line] > 0:
+                added_left[line] -= 1
+                added.append(Line("", line[0], line[1]))
+        for line in before.get((code, name), []):
+            if closed_left[line] > 0:
+                closed_left[line] -= 1
+                closed.append(Line("", line[0], line[1]))
+        if added or closed:
+            out.append(BranchConsequence(code, name, added, closed))
+    return out
+
+
+def _build(app: Flask, folder: Path, preview: bool = False,
+           as_of: bool = True) -> Organisation:
+    org = Organisation(app, folder, preview)
     first = _roster(org.path("花名册-2025-01.xlsx"), FOUNDERS)
     org.run(dt.date(2025, 1, 5), "members", str(first), "--create-branches",
             "--committee", COMMITTEE)
@@ -239,7 +293,8 @@ def _build(app: Flask, folder: Path) -> Organisation:
         dt.date(2026, 5, 6): (_roster(org.path("花名册-2026-05.xlsx"), [
             p for p in EVERYONE if p.code == "ZB02"], "调入日期"), ()),
         dt.date(2026, 9, 3): (_roster(org.path("花名册-2026-09.xlsx"), [
-            p for p in EVERYONE if p.code == "ZB01"]), ("--as-of", AS_OF.came.isoformat())),
+            p for p in EVERYONE if p.code == "ZB01"]),
+            ("--as-of", AS_OF.came.isoformat()) if as_of else ()),
     }
     events: list[tuple[dt.date, list[str]]] = [
         (day, ["members", str(path), *extra]) for day, (path, extra) in rosters.items()]
@@ -313,3 +368,13 @@ def test_an_organisation_built_from_its_files_has_exactly_its_planted_gaps(
         name, last_paid = STOPPED_PAYING
         assert owed == {p.name: len(list(_months(add_months(last_paid, 1), TODAY)))
                         if p.name == name else 0 for p in EVERYONE}
+
+
+def test_every_import_of_the_organisation_previews_what_it_then_does(
+        app: Flask, tmp_path: Path) -> None:
+    """Each of the build's imports (rosters, registers, ledgers, the evaluation and points
+    sheets), checked before it is made: the lines its check says it adds and closes are
+    the console checklists' difference after it. (The --as-of roster goes without the
+    option here: what this test checks is the preview, not the dating.)"""
+    org = _build(app, tmp_path, preview=True, as_of=False)
+    assert org.previews >= 10  # most imports change some checklist; each said so first
