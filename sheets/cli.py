@@ -22,6 +22,8 @@ from core.files import OutputError, output_path
 from core.text import for_terminal
 from profiles.org.rules import parse_month, records_from_problems
 from sheets.columns import COLUMNS
+from sheets.importers.consequences import foreseeing
+from sheets.importers.consequences import report_lines as consequence_lines
 from sheets.importers.dues import import_dues
 from sheets.importers.evaluations import import_evaluations
 from sheets.importers.meetings import import_meetings
@@ -87,7 +89,9 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
         records_from = _checked_start(options.pop("records_from", None))
         _echo(gettext("Reading %(file)s …", file=path.name), err=True)
         try:
-            with _progress() as progress, using_map(kind, mapping):
+            with _progress() as progress, using_map(kind, mapping), foreseeing(
+                    enabled=bool(options.get("dry_run")), kind=kind, given=records_from,
+                    as_of=options.get("as_of")) as sight:
                 outcome = importer(path, today=today(), progress=progress, **options)
         except SheetRefused as refused:
             lines = refused_lines(path.name, refused.problems, limit=MAX_PRINTED)
@@ -113,6 +117,9 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
             _echo(line)
         for line in _record_start(kind, outcome, records_from, options):
             _echo(line)
+        if sight.ran:  # a dry run: the checklist lines the import would add and close
+            for line in consequence_lines(sight.branches):
+                _echo(line)
         if mapping and not options.get("dry_run"):
             for header, field in mapping.items():
                 set_mapping(kind, header, field, options.get("actor") or os_user())

@@ -36,6 +36,7 @@ from core.dberrors import classify, database_refusal
 from core.tasks import task
 from profiles.org.rules import RECORDS_EARLIEST, parse_month
 from sheets.columns import COLUMNS
+from sheets.importers.consequences import foreseeing
 from sheets.importers.members import import_members
 from sheets.importers.record_start import apply_start, plan_start, start_lines
 from sheets.reading.column_map import field_choices, using_map
@@ -127,9 +128,10 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
     name = path.name
     scope = branch_scope(codes)
     try:
-        outcome = import_members(path, dry_run=True, create_branches=create_branches,
-                                 actor=actor, today=today(), progress=progress, branch=branch,
-                                 scope=codes, as_of=as_of)
+        with foreseeing(codes, enabled=dry_run, kind="members", as_of=as_of) as sight:  # the checklist lines it changes
+            outcome = import_members(path, dry_run=True, create_branches=create_branches,
+                                     actor=actor, today=today(), progress=progress,
+                                     branch=branch, scope=codes, as_of=as_of)
         outside = scope(outcome) if scope else []
         db.session.rollback()  # the real import begins its own transaction, with the lock
         if outside:
@@ -154,7 +156,8 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
             "lines": map_effect_lines(outcome, proposed or {})
             + outcome_lines(outcome, COLUMNS["members"]),
             "new": outcome.inserted, "changed": outcome.updated,
-            "unchanged": outcome.unchanged, "rows": outcome.rows, **_dating(outcome, as_of)}
+            "unchanged": outcome.unchanged, "rows": outcome.rows, **_dating(outcome, as_of),
+            **({"consequences": sight.as_json()} if sight.ran else {})}
 
 
 def _dating(outcome: Outcome, as_of: dt.date | None) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from profiles.models import (
     start_of,
 )
 from sheets.importers import arrivals, given, inference
+from sheets.importers.consequences import foresee
 from sheets.importers.lifetimes import apply_lifetimes, plan_lifetimes
 from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
 from sheets.importers.orgs import OrgIndex
@@ -97,16 +98,18 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         outcome.side_changes = orgs.planned_changes() + [
             Change("update", table, " ".join(key), key[-1], 0, {field: (old, new)})
             for (table, key, field), (old, new) in lifetimes.items()]
+
+        def write() -> None:
+            orgs.create_planned()
+            _apply(inserts, updates, orgs)
+            apply_lifetimes(lifetimes, orgs)
+            _record_moves(moves, first, actor, f"import members {path.name}")
+
         if not dry_run and (outcome.changes or outcome.side_changes):
-
-            def write() -> None:
-                orgs.create_planned()
-                _apply(inserts, updates, orgs)
-                apply_lifetimes(lifetimes, orgs)
-                _record_moves(moves, first, actor, f"import members {path.name}")
-
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import members {path.name}")
+        elif dry_run:  # the checklist lines it would add and close, if asked for
+            foresee(write, outcome.side_changes + outcome.changes)
     return outcome
 
 

@@ -15,6 +15,7 @@ from core.problems import Problem, problem
 from profiles import bulk
 from profiles.members.history import Span, histories, span_on
 from profiles.models import Branch, Member
+from sheets.importers.consequences import foresee
 from sheets.importers.record_start import record_months
 from sheets.importers.transaction import commit_import, import_transaction
 from sheets.reading.row_cells import Cells
@@ -168,6 +169,8 @@ def run_import(kind: str, path: SheetFile, planner: Planner, *, dry_run: bool, a
         if not dry_run and outcome.changes:
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import {kind} {path.name}")
+        elif dry_run:  # the checklist lines it would add and close, if asked for
+            foresee(write, outcome.side_changes + outcome.changes, outcome.record_months)
     return outcome
 
 
