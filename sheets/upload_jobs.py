@@ -128,7 +128,8 @@ def run_import(path: Path, *, dry_run: bool, create_branches: bool, actor: str,
     name = path.name
     scope = branch_scope(codes)
     try:
-        with foreseeing(codes, enabled=dry_run, kind="members", as_of=as_of) as sight:  # the checklist lines it changes
+        # the checklist lines it changes, counted from where the record would begin
+        with foreseeing(codes, enabled=dry_run, kind="members", as_of=as_of) as sight:
             outcome = import_members(path, dry_run=True, create_branches=create_branches,
                                      actor=actor, today=today(), progress=progress,
                                      branch=branch, scope=codes, as_of=as_of)
