@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from core.errors import UserError
 from core.money import parse_yuan
 from profiles.audit.wording import locale_code
-from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
+from profiles.enums import ENDED, Category, DuesBasis, Gender, MemberStatus, Position
 from profiles.labels import label
 from profiles.models import Member
 
@@ -60,7 +60,7 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         self.position.choices = _choices(list(Position), blank=True)
         # 已转出 is recorded by a transfer (with its date), not by editing the status.
         self.status.choices = _choices([s for s in MemberStatus
-                                        if s is not MemberStatus.TRANSFERRED_OUT])
+                                        if s not in ENDED])
         self.dues_basis.choices = _choices(list(DuesBasis))
 
     def load(self, member: Member) -> None:

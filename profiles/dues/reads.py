@@ -22,7 +22,7 @@ from sqlalchemy import Row, String, and_, bindparam, case, cast, func, select
 from core.db import db, run
 from profiles.dues.arrears import Arrears, arrears, first_month_owed
 from profiles.dues.models import DuesRecord
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
 from profiles.members.membership import Membership
 from profiles.members.models import Member
 from profiles.months import yyyymm
@@ -58,7 +58,7 @@ _ARREARS = (
                                 DuesRecord.paid_cents >= DuesRecord.due_cents,
                                 DuesRecord.month >= bindparam("lowest")))
     .where(Member.branch_id == bindparam("branch"),
-           Member.status != MemberStatus.TRANSFERRED_OUT)
+           Member.status.not_in(ENDED))
     .group_by(Member.id, Member.name, _SINCE)
 )
 
@@ -112,7 +112,7 @@ _COLLECTION = (
     )
     .join(Member, Member.id == DuesRecord.member_id)
     .where(Member.branch_id == bindparam("branch"),
-           Member.status != MemberStatus.TRANSFERRED_OUT,
+           Member.status.not_in(ENDED),
            DuesRecord.month >= bindparam("first"), DuesRecord.month <= bindparam("month"))
 )
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Date, Row, and_, bindparam, func, select
 
 from core.db import db, run
-from profiles.enums import EvaluationStage, MemberStatus, Rating
+from profiles.enums import ENDED, EvaluationStage, Rating
 from profiles.evaluations.models import Evaluation
 from profiles.members.models import Member
 
@@ -36,7 +36,7 @@ _PROGRESS = (
     .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id,
                                 Evaluation.year == bindparam("year")))
     .where(Member.branch_id == bindparam("branch"),
-           Member.status != MemberStatus.TRANSFERRED_OUT,
+           Member.status.not_in(ENDED),
            Member.joined_on <= bindparam("year_end", type_=Date))
     .group_by(Evaluation.stage, Evaluation.rating)
 )

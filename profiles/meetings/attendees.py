@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from profiles.enums import MeetingKind, MemberStatus, Position
+from profiles.enums import ENDED, MeetingKind, MemberStatus, Position
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def should_attend(kind: MeetingKind, group_id: int | None, held_on: dt.date,
     """
     expected = []
     for m in members:
-        if m.status is MemberStatus.TRANSFERRED_OUT or m.joined_on > held_on:
+        if m.status in ENDED or m.joined_on > held_on:
             continue
         if kind is MeetingKind.COMMITTEE and m.position is None:
             continue

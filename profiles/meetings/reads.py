@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, case, func, or_, select
 
 from core.db import MAX_ID, db, run
-from profiles.enums import ATTENDED, Attendance, EvidenceKind, MeetingKind, MemberStatus
+from profiles.enums import ATTENDED, ENDED, Attendance, EvidenceKind, MeetingKind
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
 from profiles.members.history import groups_on
@@ -78,7 +78,7 @@ def expected_ids(meeting: Meeting, members: Iterable[Member]) -> set[int]:
 
 # -- the token pages' reads (columns) --------------------------------------------------------
 
-_CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
+_CURRENT = Member.status.not_in(ENDED)  # 已转出 members are out of every count
 
 
 def held_meetings(branch_id: int, since: dt.date, today: dt.date

@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, Row, bindparam, exists, func, or_, select
 
 from core.db import db, run
 from profiles.collation import name_key
-from profiles.enums import Category, MemberStatus, Position
+from profiles.enums import ENDED, Category, MemberStatus, Position
 from profiles.members.history import in_branch_on
 from profiles.members.membership import Membership, MembershipEnd
 from profiles.members.models import Member, MemberPhoto
@@ -57,7 +57,7 @@ def current_members(branch_id: int) -> list[Member]:
     """The branch's members who have not transferred out, in pinyin order of their names."""
     return by_pinyin(db.session.scalars(
         select(Member).where(Member.branch_id == branch_id,
-                             Member.status != MemberStatus.TRANSFERRED_OUT)))
+                             Member.status.not_in(ENDED))))
 
 
 def members_in_branch_on(branch_id: int, day: dt.date) -> list[Member]:
@@ -85,7 +85,7 @@ def number_by_name(branch_id: int) -> dict[str, str]:
     ambiguous, so left out (a finding that names a member links to them by number)."""
     rows = db.session.execute(
         select(Member.name, Member.number).where(
-            Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT)
+            Member.branch_id == branch_id, Member.status.not_in(ENDED))
     ).all()
     counts = Counter(name for name, _ in rows)
     return {name: number for name, number in rows if counts[name] == 1}
@@ -115,7 +115,7 @@ def search_names(scope: ColumnElement[bool], *, include_out: bool = False,
     """
     names = select(Member.id, Member.name, Member.number).where(scope)
     if not include_out:
-        names = names.where(Member.status != MemberStatus.TRANSFERRED_OUT)
+        names = names.where(Member.status.not_in(ENDED))
     if text:
         names = names.where(or_(Member.name.contains(text, autoescape=True),
                                 Member.number.icontains(text, autoescape=True)))
@@ -181,7 +181,7 @@ def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
     return run(_HEADER, {"member": member_id}).first()
 
 
-_CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
+_CURRENT = Member.status.not_in(ENDED)
 
 
 _MEMBER_LINES = (

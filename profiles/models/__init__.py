@@ -9,6 +9,7 @@ from profiles.dues.models import DuesRecord
 from profiles.evaluations.models import Evaluation
 from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
 from profiles.members.membership import (
+    MemberStanding,
     Membership,
     MembershipEnd,
     MembershipStart,
@@ -35,6 +36,7 @@ __all__ = [
     "MeetingFile",
     "Member",
     "MemberPhoto",
+    "MemberStanding",
     "Membership",
     "MembershipEnd",
     "MembershipStart",

@@ -14,6 +14,7 @@ from profiles.dues import reads as dues_reads
 from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import (
     ATTENDED,
+    ENDED,
     Attendance,
     Category,
     EvaluationStage,
@@ -166,7 +167,7 @@ def _header(member_id: int, today: dt.date) -> MemberHeader | None:
         years_of_membership=full_years(row[9], today), has_photo=bool(row[12]),
         in_organisation_since=_as_date(row[13]) if row[13] else row[9],
         left_on=(_as_date(row[14]) if row[14] else today)
-        if row[8] is MemberStatus.TRANSFERRED_OUT else None,
+        if row[8] in ENDED else None,
         records_from=row[15],
         rankings_enabled=bool(row[16]),
         own_score_centi=int(row[18]) if row[17] and row[18] is not None else None,

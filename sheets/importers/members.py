@@ -20,7 +20,7 @@ from core.changelog import Actor, Change
 from core.db import db
 from core.problems import Problem, problem
 from profiles import bulk
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
 from profiles.members import history as membership_history
 from profiles.members import operations as member_ops
 from profiles.models import (
@@ -255,7 +255,7 @@ def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str
             continue
         status = change.fields.get("status", (None, None))
         if not ({"branch", "group"} & change.fields.keys()
-                or MemberStatus.TRANSFERRED_OUT in status):
+                or any(s in ENDED for s in status)):
             continue
         history = spans.get(ids.get(change.key, 0), [])
         latest = max((s.until or s.since for s in history), default=None)
@@ -283,7 +283,7 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
         if member.id not in known:
             # New: its first range starts on the 转入日期, or, for a member the roster
             # lists as 已转出, ends on that day.
-            if member.status is MemberStatus.TRANSFERRED_OUT:
+            if member.status in ENDED:
                 since = start_of(member.joined_on, None)[0]
                 first_ranges.append({
                     "member_id": member.id, "branch_id": member.branch_id,
@@ -297,7 +297,7 @@ def _record_moves(moves: dict[str, dt.date], actor: str, source: str) -> None:
                     "group_id": member.group_id, "since": on, "until": None,
                     "start_reason": MembershipStart.TRANSFERRED_IN, "end_reason": None})
             continue
-        if member.status is MemberStatus.TRANSFERRED_OUT:
+        if member.status in ENDED:
             member_ops.move_membership(who, member, branch=None, group=None, on=on)
             continue
         member_ops.move_membership(who, member, branch=db.session.get(Branch, member.branch_id),
