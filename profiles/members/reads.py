@@ -28,8 +28,9 @@ from core.db import db, run
 from profiles.collation import name_key
 from profiles.enums import ENDED, Category, MemberStatus, Position
 from profiles.members.history import in_branch_on
-from profiles.members.membership import Membership, MembershipEnd
+from profiles.members.membership import END_STATUS, Membership, MemberStanding
 from profiles.members.models import Member, MemberPhoto
+from profiles.members.rules import Standing
 from profiles.org.models import Branch, Committee, PartyGroup
 from profiles.scoring.models import Score, ScoreAdjustment, ScoreLevel, ScoreMonth
 
@@ -149,7 +150,7 @@ _HEADER = (
            .scalar_subquery(),
            select(func.max(Membership.until)).where(
                Membership.member_id == Member.id,
-               Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
+               Membership.end_reason.in_(list(END_STATUS))).scalar_subquery(),
            Committee.records_from, Committee.rankings_enabled,
            Committee.member_scores_visible,
            # The member's latest frozen 三级考核 score (a closed month), adjustments summed
@@ -218,3 +219,48 @@ def branch_probationers(branch_id: int) -> Sequence[Row[*tuple[Any, ...]]]:
     joined on and the probation extension in months (the branch page's self-audit works
     out when each probation ends)."""
     return run(_PROBATIONERS, {"branch": branch_id}).all()
+
+
+# -- standing (流动, 失联, 停止党籍, 暂留): profiles.members.standing writes it ----------------
+
+_BRANCH_STANDINGS = (
+    select(MemberStanding.member_id, Member.name, Member.status, MemberStanding.status,
+           MemberStanding.since, MemberStanding.until)
+    .join(Member, Member.id == MemberStanding.member_id)
+    .where(Member.branch_id == bindparam("branch"), Member.status.not_in(ENDED))
+    .order_by(MemberStanding.member_id, MemberStanding.since)
+)
+_MEMBER_STANDINGS = (
+    select(MemberStanding.status, MemberStanding.since, MemberStanding.until)
+    .where(MemberStanding.member_id == bindparam("member")).order_by(MemberStanding.since)
+)
+
+
+@dataclass(frozen=True)
+class BranchStandings:
+    """The standing periods of a branch's current members: member id → periods (oldest
+    first); and the current one (the member's status is its) with the member's name."""
+
+    periods: dict[int, list[Standing]]
+    current: dict[int, tuple[str, Standing]]
+
+
+def branch_standings(branch_id: int) -> BranchStandings:
+    """Every standing period of the branch's current members; one statement (the branch
+    page, the console's dues grid)."""
+    periods: dict[int, list[Standing]] = {}
+    current: dict[int, tuple[str, Standing]] = {}
+    for member_id, name, now, status, since, until in run(_BRANCH_STANDINGS,
+                                                          {"branch": branch_id}).all():
+        period = Standing(MemberStatus(status), since, until)
+        periods.setdefault(member_id, []).append(period)
+        current.pop(member_id, None)
+        if status == now:
+            current[member_id] = (name, period)
+    return BranchStandings(periods, current)
+
+
+def member_standings(member_id: int) -> list[Standing]:
+    """One member's standing periods, oldest first; one statement (the member page)."""
+    return [Standing(MemberStatus(status), since, until)
+            for status, since, until in run(_MEMBER_STANDINGS, {"member": member_id}).all()]

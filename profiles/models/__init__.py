@@ -9,10 +9,10 @@ from profiles.dues.models import DuesRecord
 from profiles.evaluations.models import Evaluation
 from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
 from profiles.members.membership import (
-    MemberStanding,
     Membership,
     MembershipEnd,
     MembershipStart,
+    MemberStanding,
     closed_at_once,
     start_of,
 )

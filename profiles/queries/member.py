@@ -27,7 +27,7 @@ from profiles.evaluations import reads as evaluations_reads
 from profiles.meetings import reads as meetings_reads
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.members import reads as members_reads
-from profiles.members.rules import full_years, probation_end
+from profiles.members.rules import exempt_months, full_years, probation_end
 from profiles.months import yyyymm
 from profiles.points import reads as points_reads
 
@@ -230,5 +230,6 @@ def _dues(header: MemberHeader, today: dt.date) -> DuesSummary:
         # Transferred out: the new organisation collects now, and old arrears no longer
         # count here; what was paid is still shown.
         return DuesSummary(arrears(start, start, settled).paid_through, [])
-    state = arrears(start, yyyymm(today), settled)
+    exempt = exempt_months(members_reads.member_standings(header.id), start, yyyymm(today))
+    state = arrears(start, yyyymm(today), settled, exempt)
     return DuesSummary(paid_through=state.paid_through, unpaid=state.unpaid)
