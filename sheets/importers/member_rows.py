@@ -44,7 +44,7 @@ class MemberRow:
 # Dated columns of a roster that describe an event, not the member: a move's effective
 # date and the founding or dissolution of the member's branch or party group.
 EVENT_DATES = ("moved_on", "branch_founded_on", "branch_dissolved_on", "group_founded_on",
-               "group_dissolved_on")
+               "group_dissolved_on", "status_since", "status_until")
 
 
 def parse_member_row(cells: Cells, today: dt.date) -> MemberRow:

@@ -32,7 +32,7 @@ from profiles.models import (
     PartyGroup,
     start_of,
 )
-from sheets.importers import given, inference
+from sheets.importers import given, inference, standings
 from sheets.importers.lifetimes import apply_lifetimes, plan_lifetimes
 from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
 from sheets.importers.orgs import OrgIndex
@@ -64,10 +64,13 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
     intake = read_rows(path, "members", supplied=given.checked(branch=branch, today=day))
     problems = intake.problems
     rows = []
+    planned_standings: list[standings.Planned] = []  # statuses the operations write
     for cells in intake.rows:
         row = parse_member_row(cells, day)
         row.committee = row.committee or committee or ""
         rows.append(row)
+        if (planned := standings.take(row)) is not None:
+            planned_standings.append(planned)
         if progress and len(rows) % 500 == 0:
             progress(len(rows), len(intake.rows))
     if not rows and not problems:
@@ -83,6 +86,7 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         moves: dict[str, dt.date] = {}  # member number -> effective date of a move
         inserts, updates = _plan(rows, orgs, existing, create_branches, problems, outcome, day)
         _plan_moves(outcome, rows, existing, day, moves)
+        outcome.notes += standings.plan(planned_standings, existing, outcome.changes, day)
         lifetimes = plan_lifetimes(rows, orgs)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
@@ -97,6 +101,8 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
                 _apply(inserts, updates, orgs)
                 apply_lifetimes(lifetimes, orgs)
                 _record_moves(moves, actor, f"import members {path.name}")
+                standings.apply(planned_standings, Actor(actor, f"import members {path.name}"),
+                                day)
 
             commit_import(write, outcome.side_changes + outcome.changes, actor,
                           f"import members {path.name}")
