@@ -266,3 +266,38 @@ def test_an_ended_member_leaves_the_branch_arrears(make_branch: Callable[..., Br
     ops.end_membership(ACTOR, gone, reason=MembershipEnd.DECEASED, on=D(2026, 5, 1),
                        today=TODAY)
     assert "丁" not in {o.name for o in dues_reads.branch_arrears(branch.id, TODAY, None)}
+
+
+def test_no_meeting_is_owed_under_suspension_or_abroad_but_one_is_when_away() -> None:
+    from profiles.meetings.attendees import Invitee, should_attend
+
+    suspended = (Standing(MemberStatus.SUSPENDED, D(2026, 3, 15), D(2026, 6, 10)),)
+    away = (Standing(MemberStatus.AWAY, D(2026, 1, 1)),)
+
+    def expected(standings: tuple[Standing, ...], day: dt.date) -> bool:
+        invitee = Invitee(1, "甲", None, None, MemberStatus.NORMAL, D(2010, 7, 1), standings)
+        return bool(should_attend(MeetingKind.GENERAL, None, day, [invitee]))
+
+    assert expected(suspended, D(2026, 3, 14))  # the day before the decision
+    assert not expected(suspended, D(2026, 3, 15))
+    assert not expected(suspended, D(2026, 6, 9))
+    assert expected(suspended, D(2026, 6, 10))  # restored that day
+    assert expected(away, D(2026, 5, 1))  # 流动: expected, may send an excuse
+
+
+def test_the_member_page_owes_no_meeting_while_suspended(
+        make_branch: Callable[..., Branch], make_member: Callable[..., Member],
+        make_meeting: Callable[..., Any]) -> None:
+    branch = make_branch()
+    member = make_member(branch, name="甲")
+    make_meeting(branch, MeetingKind.GENERAL, held_on=D(2026, 4, 10))
+    make_meeting(branch, MeetingKind.GENERAL, held_on=D(2026, 7, 10))
+    def owed() -> int:
+        page = member_page(member.id, TODAY)
+        assert page is not None
+        return sum(k.expected for k in page.attendance[2026] if k.kind is MeetingKind.GENERAL)
+
+    assert owed() == 2
+    ops.suspend(ACTOR, member, on=D(2026, 3, 15), today=TODAY)
+    ops.restore(ACTOR, member, on=D(2026, 6, 10), today=TODAY)
+    assert owed() == 1  # the April meeting fell in the suspension
