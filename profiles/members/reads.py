@@ -264,3 +264,29 @@ def member_standings(member_id: int) -> list[Standing]:
     """One member's standing periods, oldest first; one statement (the member page)."""
     return [Standing(MemberStatus(status), since, until)
             for status, since, until in run(_MEMBER_STANDINGS, {"member": member_id}).all()]
+
+
+_ALL_STANDINGS = (
+    select(MemberStanding.member_id, Member.branch_id, Member.name, Member.status,
+           MemberStanding.status, MemberStanding.since, MemberStanding.until)
+    .join(Member, Member.id == MemberStanding.member_id)
+    .where(Member.status.not_in(ENDED))
+    .order_by(MemberStanding.member_id, MemberStanding.since)
+)
+
+
+def all_standings() -> tuple[BranchStandings, dict[int, int]]:
+    """The standing periods of every current member of the organisation (the reports:
+    one statement; the table holds only the members not 正常 at some time), and member
+    id → branch id."""
+    periods: dict[int, list[Standing]] = {}
+    current: dict[int, tuple[str, Standing]] = {}
+    branches: dict[int, int] = {}
+    for member_id, branch_id, name, now, status, since, until in run(_ALL_STANDINGS).all():
+        period = Standing(MemberStatus(status), since, until)
+        periods.setdefault(member_id, []).append(period)
+        branches[member_id] = branch_id
+        current.pop(member_id, None)
+        if status == now:
+            current[member_id] = (name, period)
+    return BranchStandings(periods, current), branches
