@@ -88,8 +88,8 @@ def plan(planned: list[Planned], existing: list[dict[str, Any]], changes: list[C
         if p.since is None:
             assumed.append(p.row.cells.row)
         joined = p.row.values.get("joined_on") or (current or {}).get("joined_on") or since
-        for found in standing_problems(p.status, since, p.until, today, joined):
-            p.row.cells.add(found)
+        for refusal in standing_problems(p.status, since, p.until, today, joined):
+            p.row.cells.add(refusal)
         p.since = since
         if change is None:
             change = Change("update", "member", number, p.row.values["name"], p.row.cells.row)
