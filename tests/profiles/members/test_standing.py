@@ -301,3 +301,17 @@ def test_the_member_page_owes_no_meeting_while_suspended(
     ops.suspend(ACTOR, member, on=D(2026, 3, 15), today=TODAY)
     ops.restore(ACTOR, member, on=D(2026, 6, 10), today=TODAY)
     assert owed() == 1  # the April meeting fell in the suspension
+
+
+def test_a_former_member_cannot_be_transferred(member: Member,
+                                               make_branch: Callable[..., Branch]) -> None:
+    from profiles.members.operations import transfer_member, transfer_out
+
+    other = make_branch()
+    ops.end_membership(ACTOR, member, reason=MembershipEnd.WITHDREW, on=D(2026, 5, 1),
+                       today=TODAY)
+    with pytest.raises(RuleViolation, match="已终止"):
+        transfer_member(ACTOR, member, branch=other, group=None, on=D(2026, 6, 1))
+    with pytest.raises(RuleViolation, match="已终止"):
+        transfer_out(ACTOR, member, on=D(2026, 6, 1))
+    assert member.status is MemberStatus.WITHDREW
