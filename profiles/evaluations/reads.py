@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Date, Row, and_, bindparam, func, select
+from sqlalchemy import Date, Row, and_, bindparam, exists, func, or_, select
 
 from core.db import db, run
-from profiles.enums import ENDED, EvaluationStage, Rating
+from profiles.enums import ENDED, EXEMPT, EvaluationStage, Rating
 from profiles.evaluations.models import Evaluation
+from profiles.members.membership import MemberStanding
 from profiles.members.models import Member
 
 
@@ -31,13 +32,20 @@ def evaluations_of(member_ids: Iterable[int], year: int) -> dict[int, Evaluation
 # -- the token pages' reads (columns) --------------------------------------------------------
 
 
+# Under 停止党籍 or 出国（境）暂留 at the end of the year: not evaluated for it (issue 18).
+_EXEMPT_AT_YEAR_END = exists().where(
+    MemberStanding.member_id == Member.id, MemberStanding.status.in_(list(EXEMPT)),
+    MemberStanding.since <= bindparam("year_end", type_=Date),
+    or_(MemberStanding.until.is_(None),
+        MemberStanding.until > bindparam("year_end", type_=Date)))
 _PROGRESS = (
     select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
     .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id,
                                 Evaluation.year == bindparam("year")))
     .where(Member.branch_id == bindparam("branch"),
            Member.status.not_in(ENDED),
-           Member.joined_on <= bindparam("year_end", type_=Date))
+           Member.joined_on <= bindparam("year_end", type_=Date),
+           ~_EXEMPT_AT_YEAR_END)
     .group_by(Evaluation.stage, Evaluation.rating)
 )
 

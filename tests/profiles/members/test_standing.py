@@ -315,3 +315,25 @@ def test_a_former_member_cannot_be_transferred(member: Member,
     with pytest.raises(RuleViolation, match="已终止"):
         transfer_out(ACTOR, member, on=D(2026, 6, 1))
     assert member.status is MemberStatus.WITHDREW
+
+
+def test_a_member_suspended_at_the_end_of_the_year_is_not_evaluated_for_it(
+        make_branch: Callable[..., Branch], make_member: Callable[..., Member]) -> None:
+    from profiles.evaluations.reads import branch_progress
+
+    branch = make_branch()
+    make_member(branch, name="甲")
+    kept = make_member(branch, name="乙")
+
+    def eligible() -> int:
+        return sum(int(n) for _, _, n in branch_progress(branch.id, 2025))
+
+    assert eligible() == 2
+    ops.suspend(ACTOR, kept, on=D(2026, 1, 1), today=TODAY)  # after the year: still owed
+    assert eligible() == 2
+    ops.restore(ACTOR, kept, on=D(2026, 2, 1), today=TODAY)
+    ops.suspend(ACTOR, kept, on=D(2026, 3, 1), today=TODAY)
+    assert eligible() == 2
+    other = make_member(branch, name="丙")
+    ops.suspend(ACTOR, other, on=D(2025, 12, 31), today=TODAY)
+    assert eligible() == 2  # 丙 is out, 甲 and 乙 are in
