@@ -306,7 +306,8 @@ def too_many_excellent(counts: EvaluationCounts, max_share: Fraction) -> list[Fi
 def standing_findings(standings: Iterable[MemberStandingFact], today: dt.date,
                       decision_months: int = LOST_CONTACT_DECISION_MONTHS) -> list[Finding]:
     """失联 members: "失联n个月", and from ``decision_months`` on the 停止党籍 decision is
-    proposed; an 出国（境）暂留 whose approved end has passed: 恢复 or 停止党籍 is due."""
+    proposed; an 出国（境）暂留 whose approved end has passed: 恢复 or 停止党籍 is due; one
+    recorded without its end date (from a roster): the date is asked for."""
     findings = []
     for s in sorted(standings, key=lambda s: (s.since, name_key(s.name))):
         if s.status is MemberStatus.LOST_CONTACT:
@@ -317,6 +318,9 @@ def standing_findings(standings: Iterable[MemberStandingFact], today: dt.date,
             else:
                 findings.append(Finding("lost_contact", WARNING, {
                     "name": s.name, "months": months}))
+        elif s.status is MemberStatus.ABROAD and s.until is None:
+            findings.append(Finding("abroad_undated", WARNING, {
+                "name": s.name, "since": s.since}))
         elif s.status is MemberStatus.ABROAD and s.until is not None and s.until <= today:
             findings.append(Finding("abroad_expired", WARNING, {
                 "name": s.name, "until": s.until}))

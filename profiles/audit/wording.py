@@ -85,6 +85,7 @@ def rule_label(finding: Finding) -> str:
         "lost_contact": gettext("Standing of members"),
         "lost_contact_decide": gettext("Standing of members"),
         "abroad_expired": gettext("Standing of members"),
+        "abroad_undated": gettext("Standing of members"),
     }[finding.rule]
 
 
@@ -151,6 +152,9 @@ def describe(finding: Finding) -> str:
         return gettext("%(name)s: lost contact for %(limit)d months or more; the branch "
                        "should decide on 停止党籍 as the rules require", name=p["name"],
                        limit=p["limit"])
+    if finding.rule == "abroad_undated":
+        return gettext("%(name)s: 出国（境）暂留 since %(date)s has no approved end date on "
+                       "record; add it", name=p["name"], date=p["since"].isoformat())
     if finding.rule == "abroad_expired":
         return gettext("%(name)s: 出国（境）暂留 ended on %(date)s; record 恢复 or 停止党籍",
                        name=p["name"], date=p["until"].isoformat())

@@ -196,9 +196,11 @@ def months_lost(since: dt.date, today: dt.date) -> int:
 
 
 def standing_problems(status: MemberStatus, since: dt.date, until: dt.date | None,
-                      today: dt.date, joined_on: dt.date) -> list[Problem]:
+                      today: dt.date, joined_on: dt.date,
+                      until_required: bool = True) -> list[Problem]:
     """The dates of a change of standing: on or after admission, not in the future; a 暂留
-    up to a date after it begins and at most five years on."""
+    up to a date after it begins and at most five years on (a roster that does not give
+    the end date: ``until_required=False``, and the checklist asks for it)."""
     found = []
     if since > today:
         found.append(problem("since", "The date %(date)s is in the future; give the day it "
@@ -208,9 +210,11 @@ def standing_problems(status: MemberStatus, since: dt.date, until: dt.date | Non
                              "(%(joined)s); check it.", date=since.isoformat(),
                              joined=joined_on.isoformat()))
     if status is MemberStatus.ABROAD:
-        if until is None:
+        if until is None and until_required:
             found.append(problem("until", "Give the date up to which 出国（境）暂留 is "
                                  "approved."))
+        elif until is None:
+            pass
         elif until <= since:
             found.append(problem("until", "The end of 暂留 (%(until)s) must be after its "
                                  "start (%(since)s).", until=until.isoformat(),

@@ -63,9 +63,10 @@ def _log(actor: Actor, member: Member, old: MemberStatus, **values: Any) -> None
 
 def set_standing(actor: Actor, member: Member, status: MemberStatus, *, since: dt.date,
                  until: dt.date | None = None, note: str | None = None,
-                 today: dt.date | None = None) -> MemberStanding:
+                 today: dt.date | None = None, until_required: bool = True) -> MemberStanding:
     """Put a member under 流动, 失联, 停止党籍 or 出国（境）暂留 from ``since`` (for 暂留
-    up to ``until``). The current period, if any, ends on ``since``. The same change
+    up to ``until``; ``until_required=False``: a roster that gives no end, which the
+    checklist then asks for). The current period, if any, ends on ``since``. The same change
     submitted again is returned unchanged; for 暂留 with a later ``until`` it extends the
     approved period."""
     if status not in PERIOD_STATUSES:
@@ -73,7 +74,8 @@ def set_standing(actor: Actor, member: Member, status: MemberStatus, *, since: d
     _not_ended(member)
     if status is not MemberStatus.ABROAD:
         until = None
-    check(standing_problems(status, since, until, _today(today), member.joined_on))
+    check(standing_problems(status, since, until, _today(today), member.joined_on,
+                            until_required))
     current = _open_period(member)
     if current is not None and current.status == status and current.since == since:
         if current.until == until:

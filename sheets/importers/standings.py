@@ -61,7 +61,8 @@ def plan(planned: list[Planned], existing: list[dict[str, Any]], changes: list[C
     for m in existing:
         by_key.setdefault((m["name"], m["joined_on"]), []).append(m)
     by_row = {c.row: c for c in changes}
-    assumed = []
+    assumed: list[int] = []
+    undated: list[int] = []  # 暂留 without its end date
     for p in planned:
         number = p.row.values.get("number") or ""
         change = by_row.get(p.row.cells.row)
@@ -80,15 +81,14 @@ def plan(planned: list[Planned], existing: list[dict[str, Any]], changes: list[C
             p.row.cells.report("status", "%(name)s's membership here has ended; a former "
                                "member's standing cannot change.", name=p.row.values["name"])
             continue
-        if p.status is MemberStatus.ABROAD and p.until is None:
-            p.row.cells.report("status_until", "Give the date up to which 出国（境）暂留 is "
-                               "approved.")
-            continue
         since = p.since or today
         if p.since is None:
             assumed.append(p.row.cells.row)
         joined = p.row.values.get("joined_on") or (current or {}).get("joined_on") or since
-        for refusal in standing_problems(p.status, since, p.until, today, joined):
+        if p.status is MemberStatus.ABROAD and p.until is None:
+            undated.append(p.row.cells.row)
+        for refusal in standing_problems(p.status, since, p.until, today, joined,
+                                         until_required=False):
             p.row.cells.add(refusal)
         p.since = since
         if change is None:
@@ -98,9 +98,15 @@ def plan(planned: list[Planned], existing: list[dict[str, Any]], changes: list[C
         change.fields["status_since"] = (None, since)
         if p.until is not None:
             change.fields["status_until"] = (None, p.until)
+    notes: list[Any] = []
+    if undated:
+        notes.append(lazy_gettext(
+            "No 暂留截止日期 for 出国（境）暂留 in rows %(rows)s: recorded without an end "
+            "date, and the self-audit asks for it. Add a 暂留截止日期 column, or give the date "
+            "on the member's standing screen.", rows=", ".join(str(r) for r in undated)))
     if not assumed:
-        return []
-    return [lazy_gettext("No 状态日期 for the status in rows %(rows)s: dated by the import "
+        return notes
+    return notes + [lazy_gettext("No 状态日期 for the status in rows %(rows)s: dated by the import "
                          "(%(date)s). If it is wrong, add a 状态日期 column or correct it on "
                          "the member's standing screen.",
                          rows=", ".join(str(r) for r in assumed), date=today.isoformat())]
@@ -127,4 +133,4 @@ def apply(planned: list[Planned], actor: Actor, today: dt.date) -> None:
                                         on=since, today=today)
         else:
             standing_ops.set_standing(actor, member, p.status, since=since, until=p.until,
-                                      today=today)
+                                      today=today, until_required=False)

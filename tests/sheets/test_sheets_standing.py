@@ -93,7 +93,7 @@ def test_bad_status_dates_are_refused_at_their_row(branch: Branch, tmp_path: Pat
         ["DY000001", "张三", "正式党员", "2010-07-01", BRANCH, "失联",
          (TODAY + dt.timedelta(days=1)).isoformat(), ""],
         ["DY000002", "王芳", "正式党员", "2010-07-01", BRANCH, "出国（境）暂留", "2026-01-01",
-         ""]])
+         "2025-12-31"]])
     with pytest.raises(SheetRefused) as refused:
         import_members(path, actor="t", today=TODAY)
     rows = sorted(p.row for p in refused.value.problems)
@@ -139,3 +139,17 @@ def test_a_former_members_list_needs_a_reason_on_every_row(branch: Branch,
     with pytest.raises(SheetRefused) as no_column:
         import_members(titled, actor="t", today=TODAY)
     assert "减少类型" in " ".join(str(p) for p in no_column.value.problems)
+
+
+def test_abroad_without_its_end_date_is_kept_open_and_asked_for(branch: Branch,
+                                                               tmp_path: Path) -> None:
+    from profiles.audit.checklist import MemberStandingFact, standing_findings
+
+    path = xlsx(tmp_path / "r.xlsx", [
+        ["党员编号", "姓名", "人员类别", "入党日期", "所在支部", "党籍状态", "状态日期"],
+        ["DY000002", "王芳", "正式党员", "2010-07-01", BRANCH, "出国（境）", "2026-01-01"]])
+    outcome = import_members(path, actor="t", today=TODAY)
+    assert any("暂留截止日期" in str(n) for n in outcome.notes)
+    assert _periods("DY000002") == [(MemberStatus.ABROAD, dt.date(2026, 1, 1), None)]
+    fact = MemberStandingFact("王芳", MemberStatus.ABROAD, dt.date(2026, 1, 1))
+    assert [f.rule for f in standing_findings([fact], TODAY)] == ["abroad_undated"]

@@ -154,11 +154,13 @@ def test_the_checklist_lines_in_chinese(app: Flask) -> None:
     found = standing_findings([
         MemberStandingFact("甲", MemberStatus.LOST_CONTACT, D(2026, 7, 1)),
         MemberStandingFact("乙", MemberStatus.LOST_CONTACT, D(2026, 1, 1)),
-        MemberStandingFact("丙", MemberStatus.ABROAD, D(2025, 1, 1), D(2026, 10, 1))], TODAY)
+        MemberStandingFact("丙", MemberStatus.ABROAD, D(2025, 1, 1), D(2026, 10, 1)),
+        MemberStandingFact("丁", MemberStatus.ABROAD, D(2026, 2, 1))], TODAY)
     with app.test_request_context("/?lang=zh"):
         lines = sorted(describe(f) for f in found)
     assert lines == sorted(["甲：失联4个月", "乙：失联已满6个月，应按规定作出停止党籍决定",
-                            "丙：出国（境）暂留已于2026-10-01到期，请办理恢复或停止党籍"])
+                            "丙：出国（境）暂留已于2026-10-01到期，请办理恢复或停止党籍",
+                            "丁：出国（境）暂留（自2026-02-01起）未登记批准截止日期，请补充"])
 
 
 # -- the operations -----------------------------------------------------------------------
