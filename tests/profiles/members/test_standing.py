@@ -339,3 +339,30 @@ def test_a_member_suspended_at_the_end_of_the_year_is_not_evaluated_for_it(
     other = make_member(branch, name="丙")
     ops.suspend(ACTOR, other, on=D(2025, 12, 31), today=TODAY)
     assert eligible() == 2  # 丙 is out, 甲 and 乙 are in
+
+
+def test_the_reports_read_the_same_arrears_and_standings_as_the_branch_page(
+        app: Flask, make_branch: Callable[..., Branch],
+        make_member: Callable[..., Member]) -> None:
+    from profiles.queries import branch_page
+    from profiles.reports.overview import audit_inputs, branch_infos
+    from profiles.reports.reads import everything
+
+    branch = make_branch()
+    branch.committee.records_from = D(2026, 1, 1)
+    kept, lost = make_member(branch, name="甲"), make_member(branch, name="乙")
+    make_member(branch, name="丙")
+    ops.suspend(ACTOR, kept, on=D(2026, 3, 15), today=TODAY)
+    ops.mark_lost_contact(ACTOR, lost, since=D(2026, 4, 1), today=TODAY)
+    page = branch_page(branch.id, TODAY)
+    assert page is not None
+    report = audit_inputs(everything, branch_infos(everything), TODAY, 12)[branch.id]
+    assert sorted(report.arrears, key=lambda a: a.name) == sorted(
+        page.audit.arrears, key=lambda a: a.name)
+    # January to March: the month of the decision is owed, the months after it are not.
+    assert {a.name: a.unpaid_months for a in page.audit.arrears}["甲"] == 3
+    assert sorted(report.standings, key=lambda s: s.name) == sorted(
+        page.audit.standings, key=lambda s: s.name)
+    rules = {(f.rule, f.params.get("name")) for f in run_audit(report, SETTINGS, TODAY)}
+    assert ("lost_contact_decide", "乙") in rules  # 2026-04-01 to 11-21: 7 months
+    assert ("dues_unpaid", "乙") not in rules
