@@ -11,7 +11,14 @@ from sqlalchemy import select
 
 from core.db import db
 from profiles.enums import MemberStatus
-from profiles.models import ChangeLog, Member, Membership, MembershipEnd, MemberStanding
+from profiles.models import (
+    ChangeLog,
+    Member,
+    MemberPhoto,
+    Membership,
+    MembershipEnd,
+    MemberStanding,
+)
 from tests.helpers.console import AuthActions, World
 
 
@@ -102,3 +109,20 @@ def test_an_ended_member_is_a_former_member_in_the_console_only(
     again = auth.post(f"/console/members/{number}/standing", action="suspended",
                       since="2026-10-01", until="", reason="")
     assert again.status_code == 400 and _status(app, number) is MemberStatus.DECEASED
+
+
+def test_a_former_members_photo_is_not_served_by_the_card(app: Flask, world: World,
+                                                          auth: AuthActions) -> None:
+    number = world.a.member_numbers[0]
+    with app.app_context():
+        member = db.session.scalar(select(Member).where(Member.number == number))
+        db.session.add(MemberPhoto(member_id=member.id, content_type="image/png",
+                                   data=b"\x89PNG fake"))
+        db.session.commit()
+    photo = f"/m/{world.a.member_token}/photo"
+    assert app.test_client().get(photo).status_code == 200
+    auth.login("sec_a")
+    ended = auth.post(f"/console/members/{number}/standing", action="end",
+                      since="2026-09-01", until="", reason="removed")
+    assert ended.status_code == 302
+    assert app.test_client().get(photo).status_code == 404
