@@ -12,7 +12,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import DateField, RadioField, SelectField
 from wtforms.validators import DataRequired, Optional
 
@@ -24,18 +23,16 @@ from core.clock import today
 from core.db import db
 from profiles.enums import ENDED, MemberStatus
 from profiles.labels import label
+from profiles.members import reads as members_reads
 from profiles.members import standing as standing_ops
 from profiles.members.membership import END_STATUS, MembershipEnd
 from profiles.members.rules import ABROAD_MAX_YEARS
-from profiles.models import Branch, Member, Membership, MemberStanding
+from profiles.models import Member
 from profiles.months import add_months
 from profiles.writes import RuleViolation, refuse
 
 EARLIEST = dt.date(1921, 7, 1)
 SHOWN_FORMER = 200  # the former members listed at most, latest ends first
-
-ACTIONS = ("away", "lost_contact", "suspended", "abroad", "normal", "end")
-
 
 class StandingForm(FlaskForm):  # type: ignore[misc]
     action = RadioField(_l("Change"), choices=[], validators=[DataRequired()])
@@ -97,8 +94,7 @@ def member_standing(member: Member) -> ResponseReturnValue:
         db.session.rollback()
     elif request.method == "POST":
         general.append(_("Check the marked fields."))
-    periods = db.session.scalars(select(MemberStanding).where(
-        MemberStanding.member_id == member.id).order_by(MemberStanding.since)).all()
+    periods = members_reads.member_standings(member.id)
     status = 400 if request.method == "POST" else 200
     return render_template("console/member_standing.html", member=member, form=form,
                            general=general, periods=periods,
@@ -110,12 +106,6 @@ def member_standing(member: Member) -> ResponseReturnValue:
 def former_members() -> str:
     """历史党员: the members whose membership ended, in the branches one may read, with
     the reason and the date. The console only: no card opens their page."""
-    access = current_access()
-    rows = db.session.execute(
-        select(Member.number, Member.name, Member.status, Branch.name, Membership.until)
-        .join(Branch, Branch.id == Member.branch_id)
-        .outerjoin(Membership, (Membership.member_id == Member.id)
-                   & Membership.end_reason.in_(list(END_STATUS)))
-        .where(Member.status.in_(list(ENDED)), access.readable(Member.branch_id))
-        .order_by(Membership.until.desc(), Member.number).limit(SHOWN_FORMER)).all()
+    rows = members_reads.former_members(current_access().readable(Member.branch_id),
+                                        SHOWN_FORMER)
     return render_template("console/former_members.html", rows=rows, shown=SHOWN_FORMER)

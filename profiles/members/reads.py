@@ -290,3 +290,17 @@ def all_standings() -> tuple[BranchStandings, dict[int, int]]:
         if status == now:
             current[member_id] = (name, period)
     return BranchStandings(periods, current), branches
+
+
+def former_members(scope: ColumnElement[bool], limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(number, name, status, branch name, end date) of the former members (历史党员) whose
+    last branch is within ``scope`` (a condition on ``Member.branch_id``), latest ends
+    first; one statement. The console's only: no token page lists them."""
+    ended_on = (select(func.max(Membership.until)).where(
+        Membership.member_id == Member.id, Membership.end_reason.in_(list(END_STATUS)))
+        .scalar_subquery())
+    return db.session.execute(
+        select(Member.number, Member.name, Member.status, Branch.name, ended_on.label("until"))
+        .join(Branch, Branch.id == Member.branch_id)
+        .where(Member.status.in_(list(ENDED)), scope)
+        .order_by(ended_on.desc(), Member.number).limit(limit)).all()
