@@ -62,7 +62,7 @@ def main() -> None:
     from core.cache import cache
     from core.changelog import Actor
     from core.db import db
-    from profiles.enums import MeetingKind, MemberStatus
+    from profiles.enums import ENDED, MeetingKind
     from profiles.meetings.operations import record_meeting
     from profiles.models import Branch, Member, Membership
     from qr.links import card_url
@@ -72,7 +72,7 @@ def main() -> None:
     def card_path(member_id: int, generation: int) -> str:
         return card_url("http://x", keys, "member", member_id, generation).split("HTTP://X")[1]
 
-    active = Member.status != MemberStatus.TRANSFERRED_OUT
+    active = Member.status.not_in(ENDED)
     day = TODAY
     with app.app_context():
         by_size = db.session.execute(

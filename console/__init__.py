@@ -22,6 +22,7 @@ SCREENS: tuple[str, ...] = (
     "console.home",
     "console.members",
     "console.member_writes",
+    "console.standing",
     "console.history",
     "console.jobs",
     "console.printing",

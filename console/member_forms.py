@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from core.errors import UserError
 from core.money import parse_yuan
 from profiles.audit.wording import locale_code
-from profiles.enums import Category, DuesBasis, Gender, MemberStatus, Position
+from profiles.enums import Category, DuesBasis, Gender, Position
 from profiles.labels import label
 from profiles.models import Member
 
@@ -40,7 +40,6 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
     ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=20)])
     category = SelectField(_l("Category"), choices=[])
     position = SelectField(_l("Position"), choices=[])
-    status = SelectField(_l("Status"), choices=[])
     joined_on = DateField(_l("Joined the party"), validators=[DataRequired()])
     converted_on = DateField(_l("Full member since"), validators=[Optional()])
     probation_extension_months = IntegerField(
@@ -61,9 +60,8 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         self.gender.choices = _choices(list(Gender), blank=True)
         self.category.choices = _choices(list(Category))
         self.position.choices = _choices(list(Position), blank=True)
-        # 已转出 is recorded by a transfer (with its date), not by editing the status.
-        self.status.choices = _choices([s for s in MemberStatus
-                                        if s is not MemberStatus.TRANSFERRED_OUT])
+        # The status changes on the standing screen (console/standing.py), with its dates,
+        # and 已转出 by a transfer: never by editing the record.
         self.dues_basis.choices = _choices(list(DuesBasis))
 
     def load(self, member: Member) -> None:
@@ -73,7 +71,6 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         self.ethnicity.data = member.ethnicity or ""
         self.category.data = member.category.value
         self.position.data = member.position.value if member.position else ""
-        self.status.data = member.status.value
         self.joined_on.data = member.joined_on
         self.converted_on.data = member.converted_on
         self.probation_extension_months.data = member.probation_extension_months or None
@@ -88,7 +85,6 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
             "ethnicity": (self.ethnicity.data or "").strip() or None,
             "category": Category(self.category.data),
             "position": Position(self.position.data) if self.position.data else None,
-            "status": MemberStatus(self.status.data),
             "joined_on": self.joined_on.data,
             "converted_on": self.converted_on.data,
             "probation_extension_months": self.probation_extension_months.data or 0,

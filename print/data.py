@@ -12,7 +12,7 @@ from print.cards import CardValues
 from print.errors import PrintError
 from print.poster import PosterValues
 from profiles.collation import name_key
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
 from profiles.labels import label
 from profiles.models import Branch, Committee, Member, MemberPhoto
 from qr.links import card_url
@@ -51,7 +51,7 @@ def _members(branch_id: int | None, numbers: Sequence[str] | None,
         # Named one by one (a replacement card, say): printed whatever their status.
         return query.where(Member.number.in_(numbers))
     if not include_transferred:
-        query = query.where(Member.status != MemberStatus.TRANSFERRED_OUT)
+        query = query.where(Member.status.not_in(ENDED))
     return query
 
 

@@ -27,12 +27,27 @@ class Position(enum.StrEnum):
 
 
 class MemberStatus(enum.StrEnum):
-    """正常 / 流动 / 失联 / 已转出."""
+    """正常 / 流动 / 失联 / 停止党籍 / 出国（境）暂留, and the ends of a membership: 已转出 /
+    去世 / 自行脱党除名 / 开除党籍 / 退党 (``ENDED``). The history is ``member_standing``."""
 
     NORMAL = "normal"
-    AWAY = "away"
-    LOST_CONTACT = "lost_contact"
+    AWAY = "away"  # 流动: organisational life may be elsewhere; dues still owed
+    LOST_CONTACT = "lost_contact"  # 失联, from a date
+    SUSPENDED = "suspended"  # 停止党籍: nothing owed; may be restored (恢复党籍)
+    ABROAD = "abroad"  # 出国（境）暂留: dues deferred, organisational life suspended, to a date
     TRANSFERRED_OUT = "transferred_out"
+    DECEASED = "deceased"  # 去世
+    REMOVED = "removed"  # 自行脱党除名
+    EXPELLED = "expelled"  # 开除党籍
+    WITHDREW = "withdrew"  # 退党
+
+
+# The statuses of a member who is no longer one (历史党员): nothing is owed after the end.
+ENDED = frozenset({MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED, MemberStatus.REMOVED,
+                   MemberStatus.EXPELLED, MemberStatus.WITHDREW})
+
+# The statuses under which nothing is owed for the months they hold (停止党籍, 暂留).
+EXEMPT = frozenset({MemberStatus.SUSPENDED, MemberStatus.ABROAD})
 
 
 class Gender(enum.StrEnum):

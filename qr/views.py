@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from core.cache import cache, page_settings_fingerprint
 from core.clock import today
 from profiles.audit.checklist import branch_cadence_table, run_audit, settings_from_config
+from profiles.enums import ENDED
 from profiles.queries import branch_page, member_page, member_photo
 from profiles.queries.cards import CardRef
 from profiles.recruitment import reads as recruit_reads
@@ -114,8 +115,8 @@ def member(token: str) -> Response:
 
     def render() -> str:
         page = member_page(card.record_id, today())
-        if page is None:
-            abort(404)
+        if page is None or page.header.status in ENDED:
+            abort(404)  # a former member (历史党员) has no page: the record is console-only
         h = page.header
         # The canonical token, so the cached page is the same whichever valid token opened it.
         canonical = _canonical("member", h.id, card.generation)

@@ -46,7 +46,11 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("position", "党内职务", "Position",
            ("职务", "支部职务", "党内职位", "党内职务（支部）", "支部内职务", "现任党内职务"),
            width=10),
-    Column("status", "党员状态", "Status", ("状态", "党籍状态", "党员状况", "组织关系状态"),
+    Column("status", "党员状态", "Status", ("状态", "党籍状态", "党员状况", "组织关系状态",
+                                             "人员状态",
+                                             # a 历史党员 list: why the membership ended
+                                             "减少类型", "减少原因", "减少方式", "出党方式",
+                                             "出党原因", "终止原因"),
            width=10),
     Column("joined_on", "入党日期", "Joined on",
            ("入党时间", "入党年月", "加入党组织日期", "入党日期（政治生日）", "加入中共时间",
@@ -70,6 +74,12 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
            ("小组成立日期", "党小组成立时间")),
     Column("group_dissolved_on", "党小组撤销日期", "Party group dissolved on",
            ("小组撤销日期", "党小组撤销时间")),
+    # Since when the row's status holds (停止党籍's decision, 失联, 暂留, an end's date), and
+    # up to when an 出国（境）暂留 is approved: the life of a membership (issue 18).
+    Column("status_since", "状态日期", "Status since",
+           ("状态变更日期", "停止党籍日期", "失联日期", "出国日期", "出国（境）日期",
+            "减少日期", "减少时间", "党籍终止日期", "去世日期")),
+    Column("status_until", "暂留截止日期", "Kept until", ("暂留期限", "暂留至", "暂留截止")),
 )
 
 BRANCH_ALIASES = ("支部", "党支部", "支部名称", "所在党支部", "所属支部", "所属党支部",

@@ -13,9 +13,10 @@ from fractions import Fraction
 from typing import Any
 
 from profiles.collation import name_key
-from profiles.enums import MeetingKind
+from profiles.enums import MeetingKind, MemberStatus
 from profiles.evaluations.rules import excellent_over_share
 from profiles.meetings.rules import minutes_overdue
+from profiles.members.rules import LOST_CONTACT_DECISION_MONTHS, months_lost
 from profiles.months import Cadence, Period, add_months, months_since, period_of, periods_between
 from profiles.org.rules import alive_through
 
@@ -138,6 +139,17 @@ class MemberAbsence:
 
 
 @dataclass(frozen=True)
+class MemberStandingFact:
+    """A current member's standing other than 正常 today (流动, 失联, 停止党籍, 暂留):
+    since when and, for 暂留, up to when (``profiles.members.rules.Standing``)."""
+
+    name: str
+    status: MemberStatus
+    since: dt.date
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class EvaluationCounts:
     """Last year's evaluation: members who should be evaluated, decided, rated 优秀."""
 
@@ -164,6 +176,7 @@ class AuditInput:
     # No rule looks before it: periods, absences, minutes and evaluation years before it
     # are never owed, as if the branch did not exist yet.
     records_from: dt.date | None = None
+    standings: Sequence[MemberStandingFact] = ()  # the life of a membership (issue 18)
 
 
 def audited_from(data: AuditInput) -> dt.date | None:
@@ -304,15 +317,54 @@ def too_many_excellent(counts: EvaluationCounts, max_share: Fraction) -> list[Fi
     return []
 
 
+def standing_findings(standings: Iterable[MemberStandingFact], today: dt.date,
+                      decision_months: int = LOST_CONTACT_DECISION_MONTHS) -> list[Finding]:
+    """失联 members: "失联n个月", and from ``decision_months`` on the 停止党籍 decision is
+    proposed; an 出国（境）暂留 whose approved end has passed: 恢复 or 停止党籍 is due; one
+    recorded without its end date (from a roster): the date is asked for."""
+    findings = []
+    for s in sorted(standings, key=lambda s: (s.since, name_key(s.name))):
+        if s.status is MemberStatus.LOST_CONTACT:
+            months = months_lost(s.since, today)
+            if months >= decision_months:
+                findings.append(Finding("lost_contact_decide", CRITICAL, {
+                    "name": s.name, "months": months, "limit": decision_months}))
+            else:
+                findings.append(Finding("lost_contact", WARNING, {
+                    "name": s.name, "months": months}))
+        elif s.status is MemberStatus.ABROAD and s.until is None:
+            findings.append(Finding("abroad_undated", WARNING, {
+                "name": s.name, "since": s.since}))
+        elif s.status is MemberStatus.ABROAD and s.until is not None and s.until <= today:
+            findings.append(Finding("abroad_expired", WARNING, {
+                "name": s.name, "until": s.until}))
+    return findings
+
+
+def _standing_filtered(data: AuditInput,
+                       today: dt.date) -> tuple[list[MemberArrears], list[MemberAbsence]]:
+    """The dues and absence lines a member's standing replaces: none for a 失联 member
+    (the 失联 line says it); no absence line for one away (流动: organisational life may be
+    elsewhere), suspended, or abroad up to the approved end (after it, owed again)."""
+    lost = {s.name for s in data.standings if s.status is MemberStatus.LOST_CONTACT}
+    excused = {s.name for s in data.standings
+               if not (s.status is MemberStatus.ABROAD and s.until is not None
+                       and s.until <= today)}
+    return ([a for a in data.arrears if a.name not in lost],
+            [a for a in data.absences if a.name not in excused])
+
+
 def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list[Finding]:
     """Every rule over one branch, critical findings first. Nothing before the branch's
     founding or where the record begins is owed (:func:`audited_from`)."""
     start = audited_from(data)
     look_from = add_months(today, -settings.lookback_months)
+    arrears, absences = _standing_filtered(data, today)
     findings = [
+        *standing_findings(data.standings, today),
         *missed_meetings(data.meetings, data.groups, branch_cadences(settings.cadences, data),
                          today, settings.lookback_months, start, data.dissolved_on),
-        *dues_arrears(data.arrears, settings.dues_warn_months, settings.dues_critical_months),
+        *dues_arrears(arrears, settings.dues_warn_months, settings.dues_critical_months),
         *probation_overdue(data.probationers, today),
         # A year's 民主评议 is owed only by a branch that existed all that year, and only
         # if the record begins on or before 1 January of it.
@@ -321,7 +373,7 @@ def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list
           if alive_through(dt.date(data.evaluation.year, 1, 1),
                            dt.date(data.evaluation.year, 12, 31), start,
                            data.dissolved_on) else []),
-        *absent_from_life(data.absences, today, settings.absence_warn_months,
+        *absent_from_life(absences, today, settings.absence_warn_months,
                           settings.dues_critical_months, data.records_from),
         *(minutes_missing(data.meetings, today, settings.minutes_due_days,
                           max(look_from, data.records_from or look_from))

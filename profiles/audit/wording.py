@@ -82,6 +82,10 @@ def rule_label(finding: Finding) -> str:
         "activist_undecided": gettext("Recruitment"),
         "notice_missing": gettext("Recruitment"),
         "approval_overdue": gettext("Recruitment"),
+        "lost_contact": gettext("Standing of members"),
+        "lost_contact_decide": gettext("Standing of members"),
+        "abroad_expired": gettext("Standing of members"),
+        "abroad_undated": gettext("Standing of members"),
     }[finding.rule]
 
 
@@ -140,4 +144,18 @@ def describe(finding: Finding) -> str:
     if finding.rule == "approval_overdue":
         return gettext("%(name)s: 支部大会 on %(date)s, no approval by the 上级 after 3 "
                        "months", name=p["name"], date=p["meeting"].isoformat())
+    if finding.rule == "lost_contact":
+        return ngettext("%(name)s: lost contact for %(num)d month",
+                        "%(name)s: lost contact for %(num)d months", p["months"],
+                        name=p["name"])
+    if finding.rule == "lost_contact_decide":
+        return gettext("%(name)s: lost contact for %(limit)d months or more; the branch "
+                       "should decide on 停止党籍 as the rules require", name=p["name"],
+                       limit=p["limit"])
+    if finding.rule == "abroad_undated":
+        return gettext("%(name)s: 出国（境）暂留 since %(date)s has no approved end date on "
+                       "record; add it", name=p["name"], date=p["since"].isoformat())
+    if finding.rule == "abroad_expired":
+        return gettext("%(name)s: 出国（境）暂留 ended on %(date)s; record 恢复 or 停止党籍",
+                       name=p["name"], date=p["until"].isoformat())
     raise ValueError(f"unknown audit rule {finding.rule!r}")

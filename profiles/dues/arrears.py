@@ -47,14 +47,17 @@ def first_month_owed(entered: dt.date, tracked_from: dt.date | None) -> int:
     return max(start, yyyymm(tracked_from)) if tracked_from else start
 
 
-def arrears(first_month: int, current: int, settled: Iterable[int]) -> Arrears:
+def arrears(first_month: int, current: int, settled: Iterable[int],
+            exempt: Iterable[int] = ()) -> Arrears:
     """Expected months up to ``current`` minus the ``settled`` (fully paid) months.
 
     ``settled`` may hold any months, earlier or later ones included: paying ahead settles
     the months after the current one, so "paid through" runs on past it; months before
-    ``first_month`` are not owed and change nothing.
+    ``first_month`` are not owed and change nothing. ``exempt`` months are not owed at all
+    (停止党籍, 出国（境）暂留: ``profiles.members.rules.exempt_months``): never unpaid, and
+    they neither break "paid through" nor lengthen the run of unpaid months.
     """
-    paid = set(settled)
+    paid = set(settled) | set(exempt)
     unpaid = [m for m in month_range(first_month, current) if m not in paid]
     month, through = first_month, None
     while month in paid:

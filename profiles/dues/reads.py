@@ -13,7 +13,7 @@ SQL: the branch page's :func:`branch_collection`, the member page's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,11 @@ from sqlalchemy import Row, String, and_, bindparam, case, cast, func, select
 from core.db import db, run
 from profiles.dues.arrears import Arrears, arrears, first_month_owed
 from profiles.dues.models import DuesRecord
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
+from profiles.members import reads as members_reads
 from profiles.members.membership import Membership
 from profiles.members.models import Member
+from profiles.members.rules import Standing, exempt_months
 from profiles.months import yyyymm
 from profiles.org.models import Branch, Committee
 
@@ -58,14 +60,17 @@ _ARREARS = (
                                 DuesRecord.paid_cents >= DuesRecord.due_cents,
                                 DuesRecord.month >= bindparam("lowest")))
     .where(Member.branch_id == bindparam("branch"),
-           Member.status != MemberStatus.TRANSFERRED_OUT)
+           Member.status.not_in(ENDED))
     .group_by(Member.id, Member.name, _SINCE)
 )
 
 
-def branch_arrears(branch_id: int, today: dt.date,
-                   tracked: dt.date | None) -> list[MemberDues]:
-    """Every current member's arrears (已转出 members owe nothing here), in one statement.
+def branch_arrears(branch_id: int, today: dt.date, tracked: dt.date | None,
+                   standings: Mapping[int, Sequence[Standing]] | None = None,
+                   ) -> list[MemberDues]:
+    """Every current member's arrears (former members owe nothing here), in one statement
+    (two without ``standings``, the periods of ``members_reads.branch_standings``: the
+    months wholly under 停止党籍 or 暂留 are not owed).
 
     The months owed start when the member entered the organisation (the first range of the
     membership history, so arrears follow a member who moved here from another branch) and
@@ -76,11 +81,14 @@ def branch_arrears(branch_id: int, today: dt.date,
     month = yyyymm(today)
     lowest = yyyymm(tracked) if tracked else 0
     rows = run(_ARREARS, {"branch": branch_id, "lowest": lowest}).all()
+    if standings is None:
+        standings = members_reads.branch_standings(branch_id).periods
     out = []
     for member_id, name, entered, months in rows:
         settled = [int(m) for m in months.split(",")] if months else []
         start = first_month_owed(_as_date(entered), tracked)
-        out.append(MemberDues(member_id, name, arrears(start, month, settled)))
+        exempt = exempt_months(standings.get(member_id, ()), start, month)
+        out.append(MemberDues(member_id, name, arrears(start, month, settled, exempt)))
     return out
 
 
@@ -112,7 +120,7 @@ _COLLECTION = (
     )
     .join(Member, Member.id == DuesRecord.member_id)
     .where(Member.branch_id == bindparam("branch"),
-           Member.status != MemberStatus.TRANSFERRED_OUT,
+           Member.status.not_in(ENDED),
            DuesRecord.month >= bindparam("first"), DuesRecord.month <= bindparam("month"))
 )
 

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Date, Row, and_, bindparam, exists, func, or_, select
 
 from core.db import db, run
-from profiles.enums import EvaluationStage, MemberStatus, Rating
+from profiles.enums import ENDED, EXEMPT, EvaluationStage, Rating
 from profiles.evaluations.models import Evaluation
-from profiles.members.membership import Membership
+from profiles.members.membership import Membership, MemberStanding
 from profiles.members.models import Member
 
 
@@ -39,14 +39,20 @@ _IN_BRANCH_THAT_YEAR = exists().where(
     Membership.since <= bindparam("year_end", type_=Date),
     or_(Membership.until.is_(None), Membership.until > bindparam("year_start", type_=Date)))
 
+# Under 停止党籍 or 出国（境）暂留 at the end of the year: not evaluated for it (issue 18).
+_EXEMPT_AT_YEAR_END = exists().where(
+    MemberStanding.member_id == Member.id, MemberStanding.status.in_(list(EXEMPT)),
+    MemberStanding.since <= bindparam("year_end", type_=Date),
+    or_(MemberStanding.until.is_(None),
+        MemberStanding.until > bindparam("year_end", type_=Date)))
 _PROGRESS = (
     select(Evaluation.stage, Evaluation.rating, func.count(Member.id))
     .outerjoin(Evaluation, and_(Evaluation.member_id == Member.id,
                                 Evaluation.year == bindparam("year")))
     .where(Member.branch_id == bindparam("branch"),
-           Member.status != MemberStatus.TRANSFERRED_OUT,
+           Member.status.not_in(ENDED),
            Member.joined_on <= bindparam("year_end", type_=Date),
-           _IN_BRANCH_THAT_YEAR)
+           _IN_BRANCH_THAT_YEAR, ~_EXEMPT_AT_YEAR_END)
     .group_by(Evaluation.stage, Evaluation.rating)
 )
 

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from profiles.enums import MeetingKind, MemberStatus, Position
+from profiles.enums import ENDED, EXEMPT, MeetingKind, MemberStatus, Position
+from profiles.members.rules import Standing, standing_on
 
 
 @dataclass(frozen=True)
@@ -19,18 +20,22 @@ class Invitee:
     position: Position | None
     status: MemberStatus
     joined_on: dt.date
+    standings: tuple[Standing, ...] = ()  # 停止党籍 / 暂留 periods (profiles.members.rules)
 
 
 def should_attend(kind: MeetingKind, group_id: int | None, held_on: dt.date,
                   members: Iterable[Invitee]) -> list[Invitee]:
     """The branch members expected at a meeting: 支委会 the committee, 党小组会 the group.
 
-    Members who had not yet joined on the day, and members transferred out, are not
-    expected; members working away (流动) are, since they may send an excuse.
+    Members who had not yet joined on the day, former members, and members under 停止党籍
+    or 出国（境）暂留 on the day are not expected; members working away (流动) are, since
+    they may send an excuse.
     """
     expected = []
     for m in members:
-        if m.status is MemberStatus.TRANSFERRED_OUT or m.joined_on > held_on:
+        if m.status in ENDED or m.joined_on > held_on:
+            continue
+        if standing_on(m.standings, held_on) in EXEMPT:
             continue
         if kind is MeetingKind.COMMITTEE and m.position is None:
             continue

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from core.changelog import Actor
 from core.db import db
 from core.problems import problem
-from profiles.enums import ATTENDED, MemberStatus
+from profiles.enums import ATTENDED, ENDED
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.meetings.operations import mark_present
 from profiles.members.history import membership_on
@@ -108,7 +108,7 @@ def check_eligible(meeting: Meeting, scan: Scan) -> Member:
     closed = state_refusal(meeting)
     if closed is not None:
         raise CheckinRefused(closed, member)
-    left = member.status is MemberStatus.TRANSFERRED_OUT
+    left = member.status in ENDED
     span = membership_on(member.id, meeting.held_on)
     if span is None or span.branch_id != meeting.branch_id:
         # One who left this branch's organisation is told so, whatever the meeting's date

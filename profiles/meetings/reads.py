@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, case, func, or_, select, true
 
 from core.db import MAX_ID, db, run
-from profiles.enums import ATTENDED, Attendance, EvidenceKind, MeetingKind, MemberStatus
+from profiles.enums import ATTENDED, ENDED, Attendance, EvidenceKind, MeetingKind
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.meetings.models import AttendanceRecord, Meeting, MeetingFile
+from profiles.members import reads as members_reads
 from profiles.members.history import groups_on
 from profiles.members.membership import Membership
 from profiles.members.models import Member
@@ -68,9 +69,11 @@ def attendance_of(meeting: Meeting) -> dict[int, Attendance]:
 
 def expected_ids(meeting: Meeting, members: Iterable[Member]) -> set[int]:
     """Who of ``members`` should attend ``meeting`` (profiles.meetings.attendees), as member
-    ids, by the party group each was in on the meeting's date; one statement."""
+    ids, by the party group each was in on the meeting's date; two statements."""
     groups = groups_on(meeting.branch_id, meeting.held_on)
-    invitees = [Invitee(m.id, m.name, groups[m.id], m.position, m.status, m.joined_on)
+    standings = members_reads.branch_standings(meeting.branch_id).periods
+    invitees = [Invitee(m.id, m.name, groups[m.id], m.position, m.status, m.joined_on,
+                        tuple(standings.get(m.id, ())))
                 for m in members if m.id in groups]
     return {i.id for i in should_attend(meeting.kind, meeting.group_id, meeting.held_on,
                                         invitees)}
@@ -78,7 +81,7 @@ def expected_ids(meeting: Meeting, members: Iterable[Member]) -> set[int]:
 
 # -- the token pages' reads (columns) --------------------------------------------------------
 
-_CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT  # 已转出 members are out of every count
+_CURRENT = Member.status.not_in(ENDED)  # 已转出 members are out of every count
 
 
 def held_meetings(branch_id: int, since: dt.date, today: dt.date

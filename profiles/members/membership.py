@@ -8,11 +8,11 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
-from profiles.enums import enum_column
+from profiles.enums import ENDED, MemberStatus, enum_column
 from profiles.members.models import Member
 from profiles.org.models import Branch
 
@@ -27,10 +27,26 @@ class MembershipStart(enum.StrEnum):
 
 
 class MembershipEnd(enum.StrEnum):
-    """How a membership range ended."""
+    """How a membership range ended: a move inside the organisation, or the end of the
+    membership here (the member's status becomes the matching one of ``ENDED``)."""
 
     MOVED = "moved"  # to another branch or party group of the organisation
     TRANSFERRED_OUT = "transferred_out"  # 组织关系转出 of the organisation (已转出)
+    DECEASED = "deceased"  # 去世
+    REMOVED = "removed"  # 自行脱党除名
+    EXPELLED = "expelled"  # 开除党籍
+    WITHDREW = "withdrew"  # 退党
+
+
+# The member status each end of a membership leaves (and back): one of ``ENDED`` each.
+END_STATUS: dict[MembershipEnd, MemberStatus] = {
+    MembershipEnd.TRANSFERRED_OUT: MemberStatus.TRANSFERRED_OUT,
+    MembershipEnd.DECEASED: MemberStatus.DECEASED,
+    MembershipEnd.REMOVED: MemberStatus.REMOVED,
+    MembershipEnd.EXPELLED: MemberStatus.EXPELLED,
+    MembershipEnd.WITHDREW: MemberStatus.WITHDREW,
+}
+END_OF_STATUS: dict[MemberStatus, MembershipEnd] = {v: k for k, v in END_STATUS.items()}
 
 
 class Membership(db.Model):  # type: ignore[name-defined,misc]
@@ -69,6 +85,31 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
     branch: Mapped[Branch] = relationship()
 
 
+class MemberStanding(db.Model):  # type: ignore[name-defined,misc]
+    """One period of a member's standing other than 正常: 流动, 失联, 停止党籍 or 出国（境）
+    暂留, from ``since`` up to, not including, ``until`` (NULL: still open).
+
+    For 暂留, ``until`` is the approved end date (the member is back under the ordinary
+    rules from that day unless it is extended). ``member.status`` is the standing of the
+    open period (or 正常, or an end of ``ENDED``); the operations in
+    :mod:`profiles.members.standing` keep the two in step. The periods of a member never
+    overlap, so the rules can tell what held in any month.
+    """
+
+    __tablename__ = "member_standing"
+    __table_args__ = (
+        CheckConstraint("until IS NULL OR until > since", name="until_after_since"),
+        Index("ix_member_standing_member_since", "member_id", "since"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    status: Mapped[MemberStatus] = mapped_column(enum_column(MemberStatus, "standing_status"))
+    since: Mapped[dt.date]
+    until: Mapped[dt.date | None]
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
 def start_of(joined_on: dt.date, founded_on: dt.date | None) -> tuple[dt.date, MembershipStart]:
     """Where a member's first range begins when nothing else is known: admission, or the
     branch's founding if that is later (the record cannot start before the branch)."""
@@ -78,11 +119,13 @@ def start_of(joined_on: dt.date, founded_on: dt.date | None) -> tuple[dt.date, M
 
 
 def closed_at_once(since: dt.date, status: str | None) -> dict[str, Any]:
-    """The end of the first range of a member first recorded as already 已转出.
+    """The end of the first range of a member first recorded as already 已转出 (or any
+    other end of ``ENDED``: a 历史党员).
 
     When they were here is not on record, so the range is the least there is (one day):
     they are expected at no meeting and owe no dues here.
     """
-    if status != "transferred_out":
+    if status not in ENDED:
         return {}
-    return {"until": since + dt.timedelta(days=1), "end_reason": MembershipEnd.TRANSFERRED_OUT}
+    return {"until": since + dt.timedelta(days=1),
+            "end_reason": END_OF_STATUS[MemberStatus(status)]}

@@ -14,7 +14,7 @@ from core.changelog import Actor, log_change
 from core.db import db
 from core.problems import Problem, problem
 from profiles.bulk import execute_batched
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED, MemberStatus
 from profiles.members.rules import MemberFacts, member_problems, placement_problems
 from profiles.models import (
     AttendanceRecord,
@@ -142,6 +142,9 @@ def transfer_member(actor: Actor, member: Member, *, branch: Branch, group: Part
     if member.status is MemberStatus.TRANSFERRED_OUT:
         raise refuse("status", "%(name)s has transferred out of the organisation.",
                      name=member.name)
+    if member.status in ENDED:
+        raise refuse("status", "%(name)s's membership here has ended; a former member's "
+                     "standing cannot change.", name=member.name)
     move_membership(actor, member, branch=branch, group=group, on=on)
     return member
 
@@ -151,6 +154,9 @@ def transfer_out(actor: Actor, member: Member, *, on: dt.date) -> Member:
     if member.status is MemberStatus.TRANSFERRED_OUT:
         raise refuse("status", "%(name)s has transferred out of the organisation.",
                      name=member.name)
+    if member.status in ENDED:
+        raise refuse("status", "%(name)s's membership here has ended; a former member's "
+                     "standing cannot change.", name=member.name)
     move_membership(actor, member, branch=None, group=None, on=on)
     return member
 

@@ -26,10 +26,11 @@ from sqlalchemy import ColumnElement, Row, bindparam, exists, func, or_, select
 
 from core.db import db, run
 from profiles.collation import name_key
-from profiles.enums import Category, MemberStatus, Position
+from profiles.enums import ENDED, Category, MemberStatus, Position
 from profiles.members.history import in_branch_on
-from profiles.members.membership import Membership, MembershipEnd
+from profiles.members.membership import END_STATUS, Membership, MemberStanding
 from profiles.members.models import Member, MemberPhoto
+from profiles.members.rules import Standing
 from profiles.org.models import Branch, Committee, PartyGroup
 from profiles.scoring.models import Score, ScoreAdjustment, ScoreLevel, ScoreMonth
 
@@ -57,7 +58,7 @@ def current_members(branch_id: int) -> list[Member]:
     """The branch's members who have not transferred out, in pinyin order of their names."""
     return by_pinyin(db.session.scalars(
         select(Member).where(Member.branch_id == branch_id,
-                             Member.status != MemberStatus.TRANSFERRED_OUT)))
+                             Member.status.not_in(ENDED))))
 
 
 def members_in_branch_on(branch_id: int, day: dt.date) -> list[Member]:
@@ -85,7 +86,7 @@ def number_by_name(branch_id: int) -> dict[str, str]:
     ambiguous, so left out (a finding that names a member links to them by number)."""
     rows = db.session.execute(
         select(Member.name, Member.number).where(
-            Member.branch_id == branch_id, Member.status != MemberStatus.TRANSFERRED_OUT)
+            Member.branch_id == branch_id, Member.status.not_in(ENDED))
     ).all()
     counts = Counter(name for name, _ in rows)
     return {name: number for name, number in rows if counts[name] == 1}
@@ -115,7 +116,7 @@ def search_names(scope: ColumnElement[bool], *, include_out: bool = False,
     """
     names = select(Member.id, Member.name, Member.number).where(scope)
     if not include_out:
-        names = names.where(Member.status != MemberStatus.TRANSFERRED_OUT)
+        names = names.where(Member.status.not_in(ENDED))
     if text:
         names = names.where(or_(Member.name.contains(text, autoescape=True),
                                 Member.number.icontains(text, autoescape=True)))
@@ -149,7 +150,7 @@ _HEADER = (
            .scalar_subquery(),
            select(func.max(Membership.until)).where(
                Membership.member_id == Member.id,
-               Membership.end_reason == MembershipEnd.TRANSFERRED_OUT).scalar_subquery(),
+               Membership.end_reason.in_(list(END_STATUS))).scalar_subquery(),
            Committee.records_from, Committee.rankings_enabled,
            Committee.member_scores_visible,
            # The member's latest frozen 三级考核 score (a closed month), adjustments summed
@@ -181,7 +182,7 @@ def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
     return run(_HEADER, {"member": member_id}).first()
 
 
-_CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
+_CURRENT = Member.status.not_in(ENDED)
 
 
 _MEMBER_LINES = (
@@ -218,3 +219,88 @@ def branch_probationers(branch_id: int) -> Sequence[Row[*tuple[Any, ...]]]:
     joined on and the probation extension in months (the branch page's self-audit works
     out when each probation ends)."""
     return run(_PROBATIONERS, {"branch": branch_id}).all()
+
+
+# -- standing (流动, 失联, 停止党籍, 暂留): profiles.members.standing writes it ----------------
+
+_BRANCH_STANDINGS = (
+    select(MemberStanding.member_id, Member.name, Member.status, MemberStanding.status,
+           MemberStanding.since, MemberStanding.until)
+    .join(Member, Member.id == MemberStanding.member_id)
+    .where(Member.branch_id == bindparam("branch"), Member.status.not_in(ENDED))
+    .order_by(MemberStanding.member_id, MemberStanding.since)
+)
+_MEMBER_STANDINGS = (
+    select(MemberStanding.status, MemberStanding.since, MemberStanding.until)
+    .where(MemberStanding.member_id == bindparam("member")).order_by(MemberStanding.since)
+)
+
+
+@dataclass(frozen=True)
+class BranchStandings:
+    """The standing periods of a branch's current members: member id → periods (oldest
+    first); and the current one (the member's status is its) with the member's name."""
+
+    periods: dict[int, list[Standing]]
+    current: dict[int, tuple[str, Standing]]
+
+
+def branch_standings(branch_id: int) -> BranchStandings:
+    """Every standing period of the branch's current members; one statement (the branch
+    page, the console's dues grid)."""
+    periods: dict[int, list[Standing]] = {}
+    current: dict[int, tuple[str, Standing]] = {}
+    for member_id, name, now, status, since, until in run(_BRANCH_STANDINGS,
+                                                          {"branch": branch_id}).all():
+        period = Standing(MemberStatus(status), since, until)
+        periods.setdefault(member_id, []).append(period)
+        current.pop(member_id, None)
+        if status == now:
+            current[member_id] = (name, period)
+    return BranchStandings(periods, current)
+
+
+def member_standings(member_id: int) -> list[Standing]:
+    """One member's standing periods, oldest first; one statement (the member page)."""
+    return [Standing(MemberStatus(status), since, until)
+            for status, since, until in run(_MEMBER_STANDINGS, {"member": member_id}).all()]
+
+
+_ALL_STANDINGS = (
+    select(MemberStanding.member_id, Member.branch_id, Member.name, Member.status,
+           MemberStanding.status, MemberStanding.since, MemberStanding.until)
+    .join(Member, Member.id == MemberStanding.member_id)
+    .where(Member.status.not_in(ENDED))
+    .order_by(MemberStanding.member_id, MemberStanding.since)
+)
+
+
+def all_standings() -> tuple[BranchStandings, dict[int, int]]:
+    """The standing periods of every current member of the organisation (the reports:
+    one statement; the table holds only the members not 正常 at some time), and member
+    id → branch id."""
+    periods: dict[int, list[Standing]] = {}
+    current: dict[int, tuple[str, Standing]] = {}
+    branches: dict[int, int] = {}
+    for member_id, branch_id, name, now, status, since, until in run(_ALL_STANDINGS).all():
+        period = Standing(MemberStatus(status), since, until)
+        periods.setdefault(member_id, []).append(period)
+        branches[member_id] = branch_id
+        current.pop(member_id, None)
+        if status == now:
+            current[member_id] = (name, period)
+    return BranchStandings(periods, current), branches
+
+
+def former_members(scope: ColumnElement[bool], limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(number, name, status, branch name, end date) of the former members (历史党员) whose
+    last branch is within ``scope`` (a condition on ``Member.branch_id``), latest ends
+    first; one statement. The console's only: no token page lists them."""
+    ended_on = (select(func.max(Membership.until)).where(
+        Membership.member_id == Member.id, Membership.end_reason.in_(list(END_STATUS)))
+        .scalar_subquery())
+    return db.session.execute(
+        select(Member.number, Member.name, Member.status, Branch.name, ended_on.label("until"))
+        .join(Branch, Branch.id == Member.branch_id)
+        .where(Member.status.in_(list(ENDED)), scope)
+        .order_by(ended_on.desc(), Member.number).limit(limit)).all()

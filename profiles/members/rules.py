@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from core.problems import Problem, problem
 from profiles.collation import name_key
-from profiles.enums import Category
+from profiles.enums import EXEMPT, Category, MemberStatus
 from profiles.limits import MAX_CENTS, MEMBER_NUMBER
-from profiles.months import add_months
+from profiles.months import add_month, add_months, first_day, month_range, yyyymm
 from profiles.org.rules import Lifespan
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -146,3 +146,82 @@ def political_birthdays(members: Iterable[tuple[int, str, dt.date]], year: int,
              for i, name, joined in members
              if joined.month == month and year - joined.year > 0]
     return sorted(found, key=lambda b: (b.joined_on.day, name_key(b.name), b.member_id))
+
+
+# -- standing: 流动, 失联, 停止党籍, 出国（境）暂留 ------------------------------------------
+
+LOST_CONTACT_DECISION_MONTHS = 6  # 失联 this long: the branch decides on 停止党籍
+ABROAD_MAX_YEARS = 5  # 出国（境）暂留 is approved for at most this long at a time
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One period of a member's standing other than 正常, from ``since`` up to, not
+    including, ``until`` (None: open; for 暂留, the approved end date)."""
+
+    status: MemberStatus
+    since: dt.date
+    until: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.since <= day and (self.until is None or day < self.until)
+
+
+def standing_on(standings: Iterable[Standing], day: dt.date) -> MemberStatus:
+    """What held on ``day``: the status of the period covering it, or 正常."""
+    found = next((s for s in standings if s.covers(day)), None)
+    return found.status if found else MemberStatus.NORMAL
+
+
+def exempt_months(standings: Iterable[Standing], first: int, last: int) -> frozenset[int]:
+    """The months (YYYYMM, ``first`` to ``last``) for which nothing is owed: those wholly
+    under 停止党籍 or 出国（境）暂留 (dues not owed or deferred, organisational life
+    suspended). The month of the decision and the month of 恢复 are owed: the member was
+    under the ordinary rules for part of them."""
+    out = set()
+    for s in standings:
+        if s.status not in EXEMPT:
+            continue
+        for month in month_range(max(first, yyyymm(s.since)), last):
+            start, end = first_day(month), first_day(add_month(month, 1))
+            if s.since <= start and (s.until is None or s.until >= end):
+                out.add(month)
+    return frozenset(out)
+
+
+def months_lost(since: dt.date, today: dt.date) -> int:
+    """Whole months of 失联 from ``since`` to ``today`` (5 months 29 days is 5)."""
+    months = (today.year - since.year) * 12 + today.month - since.month
+    return months - 1 if add_months(since, months) > today else months
+
+
+def standing_problems(status: MemberStatus, since: dt.date, until: dt.date | None,
+                      today: dt.date, joined_on: dt.date,
+                      until_required: bool = True) -> list[Problem]:
+    """The dates of a change of standing: on or after admission, not in the future; a 暂留
+    up to a date after it begins and at most five years on (a roster that does not give
+    the end date: ``until_required=False``, and the checklist asks for it)."""
+    found = []
+    if since > today:
+        found.append(problem("since", "The date %(date)s is in the future; give the day it "
+                             "happened (today or earlier).", date=since.isoformat()))
+    if since < joined_on:
+        found.append(problem("since", "The date %(date)s is before admission "
+                             "(%(joined)s); check it.", date=since.isoformat(),
+                             joined=joined_on.isoformat()))
+    if status is MemberStatus.ABROAD:
+        if until is None and until_required:
+            found.append(problem("until", "Give the date up to which 出国（境）暂留 is "
+                                 "approved."))
+        elif until is None:
+            pass
+        elif until <= since:
+            found.append(problem("until", "The end of 暂留 (%(until)s) must be after its "
+                                 "start (%(since)s).", until=until.isoformat(),
+                                 since=since.isoformat()))
+        elif until > add_months(since, 12 * ABROAD_MAX_YEARS):
+            found.append(problem("until", "暂留 is approved for at most %(years)d years at a "
+                                 "time; give an end date on or before %(date)s.",
+                                 years=ABROAD_MAX_YEARS,
+                                 date=add_months(since, 12 * ABROAD_MAX_YEARS).isoformat()))
+    return found

@@ -12,6 +12,7 @@ from profiles.members.membership import (
     Membership,
     MembershipEnd,
     MembershipStart,
+    MemberStanding,
     closed_at_once,
     start_of,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "MeetingFile",
     "Member",
     "MemberPhoto",
+    "MemberStanding",
     "Membership",
     "MembershipEnd",
     "MembershipStart",

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.changelog import Actor, log_change
 from core.db import db
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
 from profiles.models import (
     Branch,
     Committee,
@@ -51,7 +51,7 @@ def _dissolve(actor: Actor, unit: Branch | PartyGroup, key: str, on: dt.date) ->
 
 def _active_members(where: Any) -> int:
     return int(db.session.scalar(select(func.count()).select_from(Member).where(
-        where, Member.status != MemberStatus.TRANSFERRED_OUT)) or 0)
+        where, Member.status.not_in(ENDED))) or 0)
 
 
 def dissolve_branch(actor: Actor, branch: Branch, *, on: dt.date) -> Branch:

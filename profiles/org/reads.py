@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, bindparam, func, select
 
 from core.db import MAX_ID, db, run
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
 from profiles.members.models import Member
 from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 
@@ -62,7 +62,7 @@ def branches_with_member_counts(scope: BranchScope) -> Sequence[Row[int, str, st
     return db.session.execute(
         select(Branch.id, Branch.code, Branch.name, func.count(Member.id))
         .outerjoin(Member, (Member.branch_id == Branch.id)
-                   & (Member.status != MemberStatus.TRANSFERRED_OUT))
+                   & (Member.status.not_in(ENDED)))
         .where(scope(Branch.id))
         .group_by(Branch.id, Branch.code, Branch.name)
         .order_by(Branch.code)

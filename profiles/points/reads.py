@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from sqlalchemy import Date, Row, and_, bindparam, case, func, select
 
 from core.db import db, run
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
 from profiles.members.models import Member
 from profiles.points.models import PointsEntry, PointsRule
 
@@ -60,7 +60,7 @@ _RANKING = (
     select(Member.id, Member.name, Member.card_generation, _TOTAL)
     .join(PointsEntry, PointsEntry.member_id == Member.id)
     .where(Member.branch_id == bindparam("branch"),
-           Member.status != MemberStatus.TRANSFERRED_OUT,
+           Member.status.not_in(ENDED),
            PointsEntry.recorded_on >= bindparam("since", type_=Date),
            PointsEntry.recorded_on <= bindparam("today", type_=Date))
     .group_by(Member.id, Member.name, Member.card_generation)
@@ -96,7 +96,7 @@ _POINTS_TOTALS = (
                                  PointsEntry.recorded_on >= _POINTS_FROM,
                                  PointsEntry.recorded_on <= bindparam("today")))
     .where(Member.branch_id == bindparam("branch"),
-           (Member.status != MemberStatus.TRANSFERRED_OUT) | (Member.id == bindparam("member")))
+           (Member.status.not_in(ENDED)) | (Member.id == bindparam("member")))
     .group_by(Member.id)
 )
 _LATEST_POINTS = (

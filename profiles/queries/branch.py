@@ -17,6 +17,7 @@ from profiles.audit.checklist import (
     HeldMeeting,
     MemberAbsence,
     MemberArrears,
+    MemberStandingFact,
     Probationer,
 )
 from profiles.collation import name_key
@@ -153,7 +154,8 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
     # From 1 January of the year the audit window starts in: yearly kinds need the whole year.
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
     held = meetings_reads.held_meetings(branch_id, since, today)
-    owing = dues_reads.branch_arrears(branch_id, today, header.records_from)
+    standings = members_reads.branch_standings(branch_id)
+    owing = dues_reads.branch_arrears(branch_id, today, header.records_from, standings.periods)
     committee = has_committee(sum(1 for m in members if m.category is Category.FULL),
                               header.committee_setting)
     audit = AuditInput(
@@ -176,6 +178,8 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
             decided=evaluation.by_stage.get(EvaluationStage.DECIDED, 0),
             excellent=evaluation.by_rating.get(Rating.EXCELLENT, 0)),
         records_from=header.records_from,
+        standings=[MemberStandingFact(name, s.status, s.since, s.until)
+                   for name, s in standings.current.values()],
     )
     return BranchPage(
         header=header,

@@ -10,6 +10,7 @@ from sqlalchemy import Text, bindparam, cast, func, literal, select
 
 from core.db import MAX_ID, run
 from core.revisions import ALL, revision_of
+from profiles.enums import ENDED
 from profiles.models import Branch, ChangeLog, Member, MemberPhoto
 
 # How cached pages are keyed (the setting PAGE_CACHE_KEYING):
@@ -92,11 +93,13 @@ def find_branch_card_by_code(code: str) -> CardRef | None:
 
 
 def member_photo(member_id: int) -> tuple[str, bytes] | None:
-    """The member's photo as (content type, bytes), if there is one."""
+    """The member's photo as (content type, bytes), if there is one (a card's: none for a
+    former member, whose card opens no page)."""
     if not 0 < member_id <= MAX_ID:
         return None
     row = run(
-        select(MemberPhoto.content_type, MemberPhoto.data).where(
-            MemberPhoto.member_id == member_id)
+        select(MemberPhoto.content_type, MemberPhoto.data)
+        .join(Member, Member.id == MemberPhoto.member_id)
+        .where(MemberPhoto.member_id == member_id, Member.status.not_in(ENDED))
     ).first()
     return (row[0], row[1]) if row else None

@@ -8,12 +8,14 @@ always run, and this module turns their rows into the template's dataclasses.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from profiles.dues import reads as dues_reads
 from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import (
     ATTENDED,
+    ENDED,
     Attendance,
     Category,
     EvaluationStage,
@@ -26,7 +28,7 @@ from profiles.evaluations import reads as evaluations_reads
 from profiles.meetings import reads as meetings_reads
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.members import reads as members_reads
-from profiles.members.rules import full_years, probation_end
+from profiles.members.rules import Standing, exempt_months, full_years, probation_end
 from profiles.months import yyyymm
 from profiles.points import reads as points_reads
 
@@ -141,7 +143,8 @@ def member_page(member_id: int, today: dt.date) -> MemberPage | None:
     if header is None:
         return None
     years = (today.year, today.year - 1)
-    attendance, latest = _meetings(header, years, today)
+    standings = members_reads.member_standings(member_id)
+    attendance, latest = _meetings(header, years, today, standings)
     return MemberPage(
         header=header,
         years=years,
@@ -149,7 +152,7 @@ def member_page(member_id: int, today: dt.date) -> MemberPage | None:
         latest_meetings=latest,
         points=_points(member_id, header.branch_id, today),
         evaluations=_evaluations(member_id, today),
-        dues=_dues(header, today),
+        dues=_dues(header, today, standings),
     )
 
 
@@ -166,7 +169,7 @@ def _header(member_id: int, today: dt.date) -> MemberHeader | None:
         years_of_membership=full_years(row[9], today), has_photo=bool(row[12]),
         in_organisation_since=_as_date(row[13]) if row[13] else row[9],
         left_on=(_as_date(row[14]) if row[14] else today)
-        if row[8] is MemberStatus.TRANSFERRED_OUT else None,
+        if row[8] in ENDED else None,
         records_from=row[15],
         rankings_enabled=bool(row[16]),
         own_score_centi=int(row[18]) if row[17] and row[18] is not None else None,
@@ -179,8 +182,9 @@ def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _meetings(header: MemberHeader, years: tuple[int, int],
-              today: dt.date) -> tuple[dict[int, list[KindAttendance]], list[MeetingLine]]:
+def _meetings(header: MemberHeader, years: tuple[int, int], today: dt.date,
+              standings: Sequence[Standing] = (),
+              ) -> tuple[dict[int, list[KindAttendance]], list[MeetingLine]]:
     rows = meetings_reads.member_meetings(header.id, dt.date(years[1], 1, 1), today)
     counts: dict[tuple[int, MeetingKind], list[int]] = {}
     latest: list[MeetingLine] = []
@@ -188,7 +192,7 @@ def _meetings(header: MemberHeader, years: tuple[int, int],
         if status is None:
             # No row: shown only if the rule says the member should have been there.
             invitee = Invitee(header.id, header.name, range_group, header.position,
-                              MemberStatus.NORMAL, header.joined_on)
+                              MemberStatus.NORMAL, header.joined_on, tuple(standings))
             if in_range is None or not should_attend(kind, group_id, held_on, [invitee]):
                 continue
         tally = counts.setdefault((held_on.year, kind), [0, 0, 0, 0])
@@ -222,12 +226,14 @@ def _evaluations(member_id: int, today: dt.date) -> list[EvaluationLine]:
             for row in evaluations_reads.member_evaluations(member_id, today.year - 2)]
 
 
-def _dues(header: MemberHeader, today: dt.date) -> DuesSummary:
+def _dues(header: MemberHeader, today: dt.date,
+          standings: Sequence[Standing] = ()) -> DuesSummary:
     start = first_month_owed(header.in_organisation_since, header.records_from)
     settled = dues_reads.settled_months(header.id, start)
     if header.left_on is not None:
         # Transferred out: the new organisation collects now, and old arrears no longer
         # count here; what was paid is still shown.
         return DuesSummary(arrears(start, start, settled).paid_through, [])
-    state = arrears(start, yyyymm(today), settled)
+    exempt = exempt_months(standings, start, yyyymm(today))
+    state = arrears(start, yyyymm(today), settled, exempt)
     return DuesSummary(paid_through=state.paid_through, unpaid=state.unpaid)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from core.changelog import Actor, log_change
 from core.db import db
 from core.problems import Problem, problem
-from profiles.enums import Category, Gender, MemberStatus, RecruitStage, ReviewConclusion
+from profiles.enums import ENDED, Category, Gender, RecruitStage, ReviewConclusion
 from profiles.members.operations import create_member, open_first_membership, update_member
 from profiles.models import Applicant, Branch, Member
 from profiles.recruitment import rules
@@ -40,7 +40,7 @@ def key_of(applicant: Applicant) -> str:
 def person(member: Member) -> Person:
     """A member as the rules see a 培养联系人 or 入党介绍人."""
     return Person(member.id, member.name, member.category is Category.FULL,
-                  member.status is not MemberStatus.TRANSFERRED_OUT)
+                  member.status not in ENDED)
 
 
 def _unique_id_number(id_number: str | None, applicant_id: int | None) -> list[Problem]:

@@ -14,7 +14,7 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import aliased
 
 from core.db import db, run
-from profiles.enums import Category, MemberStatus, RecruitStage
+from profiles.enums import ENDED, Category, RecruitStage
 from profiles.models import Applicant, Member
 from profiles.recruitment.rules import Record
 
@@ -69,7 +69,7 @@ def full_members(branch_id: int) -> Sequence[Row[str, str]]:
     return db.session.execute(
         select(Member.number, Member.name).where(
             Member.branch_id == branch_id, Member.category == Category.FULL,
-            Member.status != MemberStatus.TRANSFERRED_OUT).order_by(Member.number)).all()
+            Member.status.not_in(ENDED)).order_by(Member.number)).all()
 
 
 # -- the member page (columns only; shown only where the organisation enables it) ----------

@@ -41,8 +41,9 @@ from profiles.audit.checklist import AuditSettings, HeldMeeting
 from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import EvaluationStage, MeetingKind, Rating
 from profiles.labels import label
+from profiles.members import reads as members_reads
 from profiles.members.membership import MembershipEnd, MembershipStart
-from profiles.members.rules import probation_end
+from profiles.members.rules import exempt_months, probation_end
 from profiles.months import Period, month_range, period_of, periods_between, yyyymm
 from profiles.org.reads import BranchScope
 from profiles.org.rules import alive_through, has_committee
@@ -236,13 +237,15 @@ def dues_table(scope: BranchScope, infos: Sequence[BranchInfo], period: Period,
                                             int(settled_rows or 0))
     owing: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     tracked = {i.id: i.tracked_from for i in infos}
-    for _member, branch_id, _name, entered, settled_text in reads.settled_months(scope):
+    periods = members_reads.all_standings()[0].periods
+    for member, branch_id, _name, entered, settled_text in reads.settled_months(scope):
         paid_months = [int(m) for m in settled_text.split(",")] if settled_text else []
         start = first_month_owed(_as_date(entered), tracked.get(branch_id))
+        exempt = exempt_months(periods.get(member, ()), start, months[-1]) if months else ()
         for month in months:
             if start > month:
                 continue
-            unpaid = arrears(start, month, paid_months).unpaid
+            unpaid = arrears(start, month, paid_months, exempt).unpaid
             if unpaid:
                 owing[(branch_id, month)][0] += 1
                 owing[(branch_id, month)][1] += len(unpaid)

@@ -22,6 +22,7 @@ from profiles.audit.checklist import (
     HeldMeeting,
     MemberAbsence,
     MemberArrears,
+    MemberStandingFact,
     Probationer,
     audited_from,
     branch_cadences,
@@ -30,7 +31,8 @@ from profiles.audit.checklist import (
 from profiles.audit.recruitment import OnTheWay, recruitment_findings
 from profiles.dues.arrears import arrears, first_month_owed
 from profiles.enums import EvaluationStage, MeetingKind, Rating
-from profiles.members.rules import probation_end
+from profiles.members import reads as members_reads
+from profiles.members.rules import exempt_months, probation_end
 from profiles.months import (
     Cadence,
     Period,
@@ -133,10 +135,12 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
     tracked = {i.id: i.tracked_from for i in infos}
     owing: dict[int, list[MemberArrears]] = defaultdict(list)
     month = yyyymm(today)
-    for _member, branch_id, name, entered, months in reads.settled_months(scope):
+    standings, standing_branch = members_reads.all_standings()
+    for member, branch_id, name, entered, months in reads.settled_months(scope):
         settled = [int(m) for m in months.split(",")] if months else []
-        owed = arrears(first_month_owed(_as_date(entered), tracked.get(branch_id)), month,
-                       settled)
+        start = first_month_owed(_as_date(entered), tracked.get(branch_id))
+        owed = arrears(start, month, settled,
+                       exempt_months(standings.periods.get(member, ()), start, month))
         if owed.unpaid:
             owing[branch_id].append(MemberArrears(name, len(owed.unpaid), owed.consecutive))
     probationers: dict[int, list[Probationer]] = defaultdict(list)
@@ -146,6 +150,10 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
     absences: dict[int, list[MemberAbsence]] = defaultdict(list)
     for branch_id, name, day in reads.first_absences(scope, today):
         absences[branch_id].append(MemberAbsence(name, day))
+    facts: dict[int, list[MemberStandingFact]] = defaultdict(list)
+    for member, (name, period) in standings.current.items():
+        facts[standing_branch[member]].append(
+            MemberStandingFact(name, period.status, period.since, period.until))
     year = today.year - 1
     eligible: dict[int, int] = defaultdict(int)
     decided: dict[int, int] = defaultdict(int)
@@ -163,6 +171,7 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
         probationers=probationers[i.id], absences=absences[i.id],
         evaluation=EvaluationCounts(year, eligible[i.id], decided[i.id], excellent[i.id]),
         records_from=i.tracked_from,
+        standings=facts[i.id],
     ) for i in infos}
 
 

@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from core.db import run
 from profiles.dues.models import DuesRecord
-from profiles.enums import ATTENDED, Attendance, Category, MemberStatus
+from profiles.enums import ATTENDED, ENDED, Attendance, Category
 from profiles.evaluations.models import Evaluation
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.members.membership import Membership
@@ -43,7 +43,7 @@ from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.org.reads import BranchScope
 from profiles.points.models import PointsEntry
 
-_CURRENT = Member.status != MemberStatus.TRANSFERRED_OUT
+_CURRENT = Member.status.not_in(ENDED)
 
 
 def within(scope: BranchScope, general_branch_id: int | None) -> BranchScope:

@@ -32,6 +32,8 @@ from profiles.audit.checklist import (
 )
 from profiles.dues.arrears import first_month_owed
 from profiles.enums import MeetingKind
+from profiles.members import reads as members_reads
+from profiles.members.rules import exempt_months
 from profiles.months import add_months, yyyymm
 from profiles.org.reads import BranchScope
 from profiles.org.rules import has_committee
@@ -95,8 +97,11 @@ def compute_month(scope: BranchScope, month: int, rules: Sequence[RuleSpec],
     out: list[Scored] = []
     branch_dues: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     member_scores: list[Scored] = []
+    periods = members_reads.all_standings()[0].periods  # 停止党籍, 暂留: the month not owed
     for member_id, branch_id, _group_id, name, entered in members:
-        owes = first_month_owed(_as_date(entered), tracked.get(branch_id)) <= month
+        start = first_month_owed(_as_date(entered), tracked.get(branch_id))
+        owes = start <= month and month not in exempt_months(
+            periods.get(member_id, ()), month, month)
         row = dues.get(member_id)
         settled = row is not None and row[1] >= row[0]
         on_time = settled and row is not None and row[2] is not None and row[2] <= last

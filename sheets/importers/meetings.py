@@ -19,7 +19,7 @@ from core.db import db
 from core.text import unsafe_characters
 from profiles import bulk
 from profiles.collation import name_key
-from profiles.enums import Attendance, MeetingKind, MemberStatus
+from profiles.enums import ENDED, Attendance, MeetingKind, MemberStatus
 from profiles.meetings import operations as meeting_ops
 from profiles.meetings import rules as meeting_rules
 from profiles.meetings.attendees import Invitee, should_attend
@@ -211,7 +211,7 @@ def _unlisted(listed: dict[MeetingKey, set[int]], meetings: dict[MeetingKey, Mee
                 continue
             group_id = finder.group_on(person, held_on) if person.spans else None
             # Transferred out since: expected as the member they were on the day.
-            if status is MemberStatus.TRANSFERRED_OUT and person.spans:
+            if status in ENDED and person.spans:
                 status = MemberStatus.NORMAL
             invitees.append(Invitee(member_id, person.name, group_id, position, status,
                                     joined_on))

@@ -39,12 +39,15 @@ class MemberRow:
     # The dated columns that are not member fields (调动日期, units' founding/dissolution),
     # parsed before the raw cells are released: field -> date (None when the cell is empty).
     dates: dict[str, dt.date | None] = dataclasses.field(default_factory=dict)
+    # The row ends the membership (a 历史党员 row: 去世 …), written by the standing
+    # operations after the member (sheets.importers.standings.take); not dated as an arrival.
+    ends: bool = False
 
 
 # Dated columns of a roster that describe an event, not the member: a move's effective
 # date and the founding or dissolution of the member's branch or party group.
 EVENT_DATES = ("moved_on", "branch_founded_on", "branch_dissolved_on", "group_founded_on",
-               "group_dissolved_on")
+               "group_dissolved_on", "status_since", "status_until")
 
 
 def parse_member_row(cells: Cells, today: dt.date) -> MemberRow:

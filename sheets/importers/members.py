@@ -20,9 +20,10 @@ from core.changelog import Actor, Change
 from core.db import db
 from core.problems import Problem, problem
 from profiles import bulk
-from profiles.enums import MemberStatus
+from profiles.enums import ENDED
 from profiles.members import history as membership_history
 from profiles.members import operations as member_ops
+from profiles.members.membership import END_OF_STATUS
 from profiles.models import (
     Branch,
     Member,
@@ -32,7 +33,7 @@ from profiles.models import (
     PartyGroup,
     start_of,
 )
-from sheets.importers import arrivals, given, inference
+from sheets.importers import arrivals, given, inference, standings
 from sheets.importers.consequences import foresee
 from sheets.importers.lifetimes import apply_lifetimes, plan_lifetimes
 from sheets.importers.member_rows import ATTRIBUTES, DEFAULTS, MemberRow, parse_member_row
@@ -69,10 +70,13 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
     intake = read_rows(path, "members", supplied=given.checked(branch=branch, today=day))
     problems = intake.problems
     rows = []
+    planned_standings: list[standings.Planned] = []  # statuses the operations write
     for cells in intake.rows:
         row = parse_member_row(cells, day)
         row.committee = row.committee or committee or ""
         rows.append(row)
+        if (planned := standings.take(row)) is not None:
+            planned_standings.append(planned)
         if progress and len(rows) % 500 == 0:
             progress(len(rows), len(intake.rows))
     if not rows and not problems:
@@ -91,6 +95,7 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
         _plan_moves(outcome, rows, existing, dating, moves, first, orgs)
         outcome.notes += dating.notes()
         outcome.dating = dating
+        outcome.notes += standings.plan(planned_standings, existing, outcome.changes, day)
         lifetimes = plan_lifetimes(rows, orgs)
         if problems:
             raise SheetRefused(sorted(problems, key=lambda p: (p.sheet_no, p.row or 0,
@@ -104,6 +109,7 @@ def import_members(path: SheetFile, *, dry_run: bool = False, create_branches: b
             _apply(inserts, updates, orgs)
             apply_lifetimes(lifetimes, orgs)
             _record_moves(moves, first, actor, f"import members {path.name}")
+            standings.apply(planned_standings, Actor(actor, f"import members {path.name}"), day)
 
         if not dry_run and (outcome.changes or outcome.side_changes):
             commit_import(write, outcome.side_changes + outcome.changes, actor,
@@ -270,7 +276,7 @@ def _plan_moves(outcome: Outcome, rows: list[MemberRow], existing: list[dict[str
             continue
         status = change.fields.get("status", (None, None))
         if not ({"branch", "group"} & change.fields.keys()
-                or MemberStatus.TRANSFERRED_OUT in status):
+                or any(s in ENDED for s in status)):
             continue
         history = spans.get(ids.get(change.key, 0), [])
         latest = max((s.until or s.since for s in history), default=None)
@@ -296,7 +302,9 @@ def _plan_arrival(change: Change, row: MemberRow, dating: arrivals.Dating,
     range ending on the 转出 date)."""
     moved_on = row.dates.get("moved_on")
     joined_on = row.values.get("joined_on")
-    if row.values.get("status") is MemberStatus.TRANSFERRED_OUT:
+    if row.ends:
+        return  # from where the branch's record begins up to the end the row gives
+    if row.values.get("status") in ENDED:
         if moved_on is not None:
             moves[change.key] = moved_on
             change.fields["moved_on"] = (None, moved_on)
@@ -331,16 +339,17 @@ def _record_moves(moves: dict[str, dt.date], first: dict[str, arrivals.Arrival],
     for number, on in moves.items():
         member = members[number]
         if member.id not in known:
-            # New and listed as 已转出: the range ends on that day.
+            # New and listed as ended (已转出, 去世 …): the range ends on that day.
             since = start_of(member.joined_on, None)[0]
             first_ranges.append({
                 "member_id": member.id, "branch_id": member.branch_id,
                 "group_id": member.group_id, "since": since,
                 "until": max(on, since + dt.timedelta(days=1)),
                 "start_reason": MembershipStart.RECORDED,
-                "end_reason": MembershipEnd.TRANSFERRED_OUT})
+                "end_reason": END_OF_STATUS.get(member.status,
+                                                MembershipEnd.TRANSFERRED_OUT)})
             continue
-        if member.status is MemberStatus.TRANSFERRED_OUT:
+        if member.status in ENDED:
             member_ops.move_membership(who, member, branch=None, group=None, on=on)
             continue
         member_ops.move_membership(who, member, branch=db.session.get(Branch, member.branch_id),

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from core.changelog import Change
 from core.db import db
-from profiles.enums import Category, Gender, MemberStatus, RecruitStage, ReviewConclusion
+from profiles.enums import ENDED, Category, Gender, MemberStatus, RecruitStage, ReviewConclusion
 from profiles.members.operations import next_member_number
 from profiles.models import Applicant, Member
 from profiles.recruitment import rules
@@ -107,7 +107,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
         introducers = _people(cells, finder, "introducers", code)
         for p in contacts + introducers:
             if categories.get(p.id) is not Category.FULL or \
-                    statuses.get(p.id) is MemberStatus.TRANSFERRED_OUT:
+                    statuses.get(p.id) in ENDED:
                 cells.report("introducers" if p in introducers else "contacts",
                              "%(name)s is not a full member (正式党员); name a full member.",
                              name=p.name)

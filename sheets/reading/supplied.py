@@ -154,16 +154,25 @@ def missing_help(kind: str, missing: set[str]) -> list[Any]:
 
 
 def refuse_former_members(headers: list[tuple[Table, HeaderRow]]) -> None:
-    """A roster of former members (历史党员) cannot be imported as members: refused,
-    saying what to do instead."""
+    """A roster of former members (历史党员) is imported as ended memberships when it says
+    why each ended (减少类型, read as the status, with 减少日期 as its date); one that does
+    not say why is refused, saying what to add."""
     for table, header in headers:
         title = " ".join(clean_text(v) for row in table.rows[:header.first - 1] for v in row)
         columns = [h for h in header.headers.values() if normalise(h) in _FORMER_COLUMNS]
+        if "status" in header.fields:
+            continue
         if _FORMER_TITLE.search(table.name) or _FORMER_TITLE.search(title) or columns:
             raise SheetRefused([problem(None,
-                "Sheet %(sheet)s is a list of former members (历史党员: %(columns)s). "
-                "partycard cannot yet record why and when a membership ended, so former "
-                "members are not imported: take this sheet (or these rows) out of the file "
-                "and import the current members; a member who transferred out is imported "
-                "with 党员状态 已转出.", sheet=header.sheet or table.name,
+                "Sheet %(sheet)s is a list of former members (历史党员: %(columns)s) but does "
+                "not say why each membership ended: add a 减少类型 column (去世, 转出, "
+                "自行脱党除名, 开除党籍 or 退党) and a 减少日期 column, or take this sheet (or "
+                "these rows) out of the file and import the current members.",
+                sheet=header.sheet or table.name,
                 columns="、".join(columns) or table.name).at(row=header.row)])
+
+
+def former_list(header: HeaderRow) -> bool:
+    """Whether the sheet's status column says why a membership ended (减少类型 …): every
+    row of it is a former member."""
+    return "status" in header.fields and normalise(header.header("status")) in _FORMER_COLUMNS

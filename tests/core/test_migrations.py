@@ -48,3 +48,68 @@ def test_cli_db_upgrade_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert _tables(app) == set(TABLES)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_0017_accepts_the_new_statuses_and_ends_and_only_after_it(database_url: str,
+                                                                   tmp_path: Path) -> None:
+    """停止党籍, 暂留 and the ends of a membership: refused by 0016's CHECKs, accepted after
+    0017 (the member table is not copied: its rows and ids stay), refused again after the
+    downgrade, which first refuses to run while a row uses a new value."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    app = make_app(database_url, tmp_path / "instance")
+    insert_member = db.text(
+        "INSERT INTO member (id, number, name, branch_id, category, status, joined_on, "
+        "probation_extension_months, dues_basis, card_generation, updated_at) VALUES "
+        "(:id, :n, :n, 1, 'full', :s, '2010-07-01', 0, 'wage', 1, '2026-05-04 10:00:00')")
+    insert_range = db.text(
+        "INSERT INTO membership (member_id, branch_id, since, until, start_reason, "
+        "end_reason) VALUES (1, 1, '2010-07-01', '2020-01-01', 'joined', :r)")
+
+    def refused(statement: object, **values: object) -> bool:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(statement, values)
+        except IntegrityError:
+            return True
+        return False
+
+    with app.app_context():
+        downgrade(revision="0016")
+        db.session.execute(db.text("INSERT INTO committee (id, name) VALUES (1, '党委')"))
+        db.session.execute(db.text(
+            "INSERT INTO branch (id, code, name, committee_id, card_generation) "
+            "VALUES (1, 'A', '一支部', 1, 1)"))
+        db.session.execute(insert_member, {"id": 1, "n": "M1", "s": "normal"})
+        db.session.commit()
+        assert refused(insert_member, id=2, n="M2", s="suspended")
+        assert refused(insert_range, r="deceased")
+        db.session.rollback()
+
+        upgrade(revision="0017")
+        assert not refused(insert_member, id=2, n="M2", s="suspended")
+        assert not refused(insert_member, id=3, n="M3", s="abroad")
+        assert not refused(insert_range, r="expelled")
+        assert refused(insert_member, id=4, n="M4", s="nonsense")  # still a closed list
+        db.session.execute(db.text(
+            "INSERT INTO member_standing (member_id, status, since, until) "
+            "VALUES (3, 'abroad', '2026-01-01', '2026-10-01')"))
+        db.session.commit()
+        assert db.session.execute(db.text("SELECT name FROM member WHERE id = 1")).scalar() \
+            == "M1"
+
+        with pytest.raises(SystemExit):  # flask_migrate logs the RuntimeError and exits
+            downgrade(revision="0016")
+        db.session.rollback()
+        db.session.execute(db.text("DELETE FROM member_standing"))
+        db.session.execute(db.text("DELETE FROM membership"))
+        db.session.execute(db.text("DELETE FROM member WHERE id > 1"))
+        db.session.commit()
+        downgrade(revision="0016")
+        assert refused(insert_member, id=2, n="M2", s="suspended")
+        db.session.rollback()
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    release_db(app)

@@ -20,7 +20,8 @@ TABLES = ("job",  # background jobs (core/jobs.py)
           "account_session", "account_grant", "account",  # console accounts (accounts/)
           "applicant",  # 发展党员 (profiles/recruitment)
           "score_adjustment", "score", "score_month", "score_rule",  # 三级考核 (issue 22)
-          "change_log", "membership", "points_entry", "points_rule", "evaluation", "dues",
+          "change_log", "member_standing", "membership", "points_entry", "points_rule",
+          "evaluation", "dues",
           "attendance", "meeting_file",
           "meeting", "member_photo", "member", "party_group", "branch", "general_branch",
           "committee", "column_mapping", "page_revision")

@@ -128,7 +128,7 @@ def _files(today: dt.date) -> list[CorpusFile]:
                 ["序号", "姓名", "性别", "入党日期", "所在党支部", "减少类型", "减少日期"],
                 [1, "何平", "男", "1978-07-01", BRANCHES["ZB01"], "去世", "2024-03-02"],
                 [2, "吕洁", "女", "1990-07-01", BRANCHES["ZB01"], "转出", "2025-01-10"],
-            ])], fix=("take this sheet (or these rows) out of the file", "从文件中删除")),
+            ])]),
         CorpusFile("手工登记-党员名册.ods", "members",
                    "a hand-kept register (.ods, no branch, no 人员类别)", [
             Sheet("名册", [

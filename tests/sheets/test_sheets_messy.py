@@ -82,7 +82,7 @@ def test_libreoffice_workbook_with_two_data_sheets(branch: Branch, name: str) ->
     assert zhang.position is Position.SECRETARY and zhang.phone == "13812345678"
     assert zhang.birth_date == dt.date(1985, 3, 2)
     assert wang.birth_date == dt.date(1998, 7, 1)  # 1998年7月: a month is enough
-    assert wang.position is None and wang.status is MemberStatus.AWAY  # 普通党员, 出国（境）
+    assert wang.position is None and wang.status is MemberStatus.ABROAD  # 普通党员, 出国（境）
     assert wang.phone is None  # "/"
     assert li.category is Category.PROBATIONARY and li.converted_on is None  # "—"
     notes = _say(outcome.notes).splitlines()

@@ -90,6 +90,8 @@ PACKAGES = ("app.py", "core", "profiles", "qr", "print", "demo", "sheets", "acco
 # the demo's bulk loader (which logs through core.changelog like everyone else).
 WRITERS = {path.relative_to(ROOT).as_posix() for path in ROOT.glob("profiles/*/operations.py")}
 WRITERS |= {"profiles/bulk.py", "demo/builder.py"}
+# The members concept's second operations module: the life of a membership (issue 18).
+WRITERS |= {"profiles/members/standing.py"}
 # core.changelog writes the change log itself, which is not a domain table.
 LOGGER = "core/changelog.py"
 # Modules that write tables of their own that are not the record (settings, not data);
