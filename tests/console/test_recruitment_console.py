@@ -101,7 +101,7 @@ def test_one_person_from_application_to_full_membership(app: Flask, setup) -> No
         assert since == dt.date(2025, 11, 5)
         logged = db.session.scalars(select(ChangeLog.action).where(
             ChangeLog.table_name == "applicant",
-            ChangeLog.record_key == f"FZ{person:06d}")).all()
+            ChangeLog.record_key == f"FZ{person:06d}").order_by(ChangeLog.id)).all()
         assert logged[0] == "insert" and len(logged) >= 14  # every step left its trail
         number = member.number
     page = auth.client.get(f"/console/recruitment/{person}").get_data(as_text=True)
