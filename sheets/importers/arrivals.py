@@ -118,7 +118,8 @@ class Dating:
                        lazy_gettext("Dated by the import date %(date)s (as 转入日期): "
                                     "%(names)s. Give the day they came as the import's as-of "
                                     "date or in a 转入日期 column, or correct it on the "
-                                    "member's edit screen.", date=day.isoformat(), names="、".join(names)))
+                                    "member's edit screen.", date=day.isoformat(),
+                                    names="、".join(names)))
             out.append(message)
         return out
 
