@@ -65,6 +65,7 @@ def bench_app(instance: Path, database: Path) -> Flask:
 def page_paths(app: Flask, sample: int = 500) -> tuple[list[str], list[str], str]:
     """(member page paths, branch page paths, path of the largest branch's page)."""
     from core.db import db
+    from profiles.enums import ENDED
     from profiles.models import Branch, Member
     from qr.links import card_url
 
@@ -75,8 +76,10 @@ def page_paths(app: Flask, sample: int = 500) -> tuple[list[str], list[str], str
         return url.split("HTTP://X", 1)[1]
 
     with app.app_context():
+        # Current members only: a former member's card opens no page (历史党员, console only).
         members = db.session.execute(
-            select(Member.id, Member.card_generation).order_by(Member.id)).all()
+            select(Member.id, Member.card_generation).where(Member.status.not_in(ENDED))
+            .order_by(Member.id)).all()
         step = max(1, len(members) // sample)
         member_paths = [path("member", i, g) for i, g in members[::step]]
         branches = db.session.execute(select(Branch.id, Branch.card_generation)).all()
