@@ -177,6 +177,9 @@ class AuditInput:
     # are never owed, as if the branch did not exist yet.
     records_from: dt.date | None = None
     standings: Sequence[MemberStandingFact] = ()  # the life of a membership (issue 18)
+    # From when the branch has had a committee by the 7-member rule
+    # (profiles.org.rules.committee_from; None: no bound): no 支委会 is owed before it.
+    committee_from: dt.date | None = None
 
 
 def audited_from(data: AuditInput) -> dt.date | None:
@@ -216,7 +219,8 @@ def complete_periods(cadence: Cadence, today: dt.date, lookback_months: int,
 def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
                     cadences: Mapping[MeetingKind, Cadence | None], today: dt.date,
                     lookback_months: int, founded_on: dt.date | None = None,
-                    dissolved_on: dt.date | None = None) -> list[Finding]:
+                    dissolved_on: dt.date | None = None,
+                    committee_from: dt.date | None = None) -> list[Finding]:
     """Each complete period in which a kind (党小组会: a group) held no meeting.
 
     A period is checked only if the branch (and, for 党小组会, the group) existed for all
@@ -237,6 +241,9 @@ def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
         owners: Sequence[GroupRef | None] = groups if kind is MeetingKind.GROUP else [None]
         for period in complete_periods(cadence, today, lookback_months, founded_on,
                                        dissolved_on):
+            if (kind is MeetingKind.COMMITTEE and committee_from is not None
+                    and period.first_day < committee_from):
+                continue  # the branch had not yet its seven full members
             for owner in owners:
                 if owner is not None and not alive_through(
                         period.first_day, period.last_day, owner.founded_on,
@@ -363,7 +370,8 @@ def run_audit(data: AuditInput, settings: AuditSettings, today: dt.date) -> list
     findings = [
         *standing_findings(data.standings, today),
         *missed_meetings(data.meetings, data.groups, branch_cadences(settings.cadences, data),
-                         today, settings.lookback_months, start, data.dissolved_on),
+                         today, settings.lookback_months, start, data.dissolved_on,
+                         data.committee_from),
         *dues_arrears(arrears, settings.dues_warn_months, settings.dues_critical_months),
         *probation_overdue(data.probationers, today),
         # A year's 民主评议 is owed only by a branch that existed all that year, and only
@@ -411,7 +419,8 @@ class CadenceRow:
 def cadence_table(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
                   cadences: Mapping[MeetingKind, Cadence | None],
                   today: dt.date, founded_on: dt.date | None = None,
-                  dissolved_on: dt.date | None = None) -> list[CadenceRow]:
+                  dissolved_on: dt.date | None = None,
+                  committee_from: dt.date | None = None) -> list[CadenceRow]:
     """Meetings held this year per kind and period, up to the running period.
 
     A group that did not exist at any time this year has no row; periods outside the
@@ -436,7 +445,10 @@ def cadence_table(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
                                  alive_through(p.first_day, p.last_day, founded_on, dissolved_on)
                                  and (owner is None or alive_through(
                                      p.first_day, p.last_day, owner.founded_on,
-                                     owner.dissolved_on)))
+                                     owner.dissolved_on))
+                                 and not (kind is MeetingKind.COMMITTEE
+                                          and committee_from is not None
+                                          and p.first_day < committee_from))
                      for p in periods]
             rows.append(CadenceRow(kind, cadence, owner.name if owner else None, cells))
     return rows
@@ -452,4 +464,4 @@ def branch_cadence_table(data: AuditInput, settings: AuditSettings,
     """The branch page's table: this branch's cadences, over its own and its groups' lives;
     periods before the record begins are marked like those before the founding."""
     return cadence_table(data.meetings, data.groups, branch_cadences(settings.cadences, data),
-                         today, audited_from(data), data.dissolved_on)
+                         today, audited_from(data), data.dissolved_on, data.committee_from)

@@ -185,9 +185,14 @@ def member_header(member_id: int) -> Row[*tuple[Any, ...]] | None:
 _CURRENT = Member.status.not_in(ENDED)
 
 
+# The start of the member's open range (here since): with 转正日期, when they began to
+# count towards the branch's seven full members (profiles.org.rules.committee_from).
+_HERE_SINCE = (select(Membership.since).where(Membership.member_id == Member.id,
+                                              Membership.until.is_(None))
+               .correlate(Member).limit(1).scalar_subquery())
 _MEMBER_LINES = (
     select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
-           Member.status, PartyGroup.name, Member.joined_on)
+           Member.status, PartyGroup.name, Member.joined_on, Member.converted_on, _HERE_SINCE)
     .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
     .where(Member.branch_id == bindparam("branch"), _CURRENT)
 )
@@ -195,9 +200,10 @@ _MEMBER_LINES = (
 
 def branch_member_lines(branch_id: int) -> Sequence[Row[int, str, int, Category,
                                                         Position | None, MemberStatus,
-                                                        str | None, dt.date]]:
+                                                        str | None, dt.date, dt.date | None,
+                                                        dt.date | None]]:
     """(id, name, card generation, category, position, status, group name, joined on —
-    the 政治生日 the page lists for the month) of the
+    the 政治生日 the page lists for the month —, converted on, here since) of the
     branch's current members, in no order: the branch page's member list, which it
     orders by position then pinyin. :func:`current_members` is the console's list (ORM
     rows in name order, for its forms)."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.problems import Problem, problem
+from profiles.months import add_months
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,27 @@ def has_committee(full_members: int, setting: bool | None) -> bool:
     if setting is not None:
         return setting
     return full_members >= COMMITTEE_MIN_FULL_MEMBERS
+
+
+def full_here_since(here_since: dt.date | None, joined_on: dt.date,
+                    converted_on: dt.date | None) -> dt.date:
+    """The day a current full member began to count as one of this branch's full members:
+    the later of their arrival in the branch and their 转正 (without a 转正日期 on record, a
+    year after admission, the probation's length)."""
+    full = converted_on or add_months(joined_on, 12)
+    return max(full, here_since) if here_since is not None else full
+
+
+def committee_from(full_since: Iterable[dt.date], setting: bool | None) -> dt.date | None:
+    """From when a branch has had its 支部委员会 by the 7-member rule: the day its seventh
+    current full member came to count (None: no such bound; the record says whether it has
+    one, or it has fewer than seven). Periods before it owe no 支委会: a branch that reached
+    7 full members in September was not short of a committee meeting in May."""
+    if setting is not None:
+        return None
+    days = sorted(full_since)
+    return days[COMMITTEE_MIN_FULL_MEMBERS - 1] if len(days) >= COMMITTEE_MIN_FULL_MEMBERS \
+        else None
 
 
 def alive_through(first_day: dt.date, last_day: dt.date, founded_on: dt.date | None,

@@ -29,7 +29,7 @@ from profiles.members import reads as members_reads
 from profiles.members.rules import PoliticalBirthday, political_birthdays, probation_end
 from profiles.months import add_months, yyyymm
 from profiles.org import reads as org_reads
-from profiles.org.rules import has_committee
+from profiles.org.rules import committee_from, full_here_since, has_committee
 from profiles.points import reads as points_reads
 
 RANKING_SIZE = 10
@@ -64,6 +64,8 @@ class MemberLine:
     status: MemberStatus
     group_name: str | None
     joined_on: dt.date | None = None
+    converted_on: dt.date | None = None
+    here_since: dt.date | None = None  # the open membership range's start
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,10 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         founded_on=header.founded_on,
         dissolved_on=header.dissolved_on,
         has_committee=committee,
+        committee_from=committee_from(
+            (full_here_since(m.here_since, m.joined_on, m.converted_on) for m in members
+             if m.category is Category.FULL and m.joined_on is not None),
+            header.committee_setting),
         groups=groups,
         meetings=[HeldMeeting(*row[:5]) for row in held],
         arrears=[MemberArrears(o.name, len(o.arrears.unpaid), o.arrears.consecutive)

@@ -43,7 +43,7 @@ from profiles.months import (
     yyyymm,
 )
 from profiles.org.reads import BranchScope
-from profiles.org.rules import alive_through, has_committee
+from profiles.org.rules import alive_through, committee_from, full_here_since, has_committee
 from profiles.recruitment.reads import record_of
 from profiles.reports import reads
 
@@ -122,7 +122,7 @@ def branch_infos(scope: BranchScope) -> list[BranchInfo]:
 def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date,
                  lookback_months: int) -> dict[int, AuditInput]:
     """branch id → the self-audit's input, as ``profiles.queries.branch_page`` builds it for
-    one branch, from seven statements for all of them."""
+    one branch, from eight statements for all of them."""
     since = dt.date(add_months(today, -lookback_months).year, 1, 1)
     groups: dict[int, list[GroupRef]] = defaultdict(list)
     for branch_id, group_id, name, founded, dissolved in reads.groups(scope):
@@ -154,6 +154,9 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
     for member, (name, period) in standings.current.items():
         facts[standing_branch[member]].append(
             MemberStandingFact(name, period.status, period.since, period.until))
+    full_since: dict[int, list[dt.date]] = defaultdict(list)
+    for branch_id, joined, converted, here in reads.full_members_since(scope):
+        full_since[branch_id].append(full_here_since(here, joined, converted))
     year = today.year - 1
     eligible: dict[int, int] = defaultdict(int)
     decided: dict[int, int] = defaultdict(int)
@@ -167,6 +170,7 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
     return {i.id: AuditInput(
         founded_on=i.founded_on, dissolved_on=i.dissolved_on,
         has_committee=has_committee(i.full_members, i.committee_setting),
+        committee_from=committee_from(full_since[i.id], i.committee_setting),
         groups=groups[i.id], meetings=meetings[i.id], arrears=owing[i.id],
         probationers=probationers[i.id], absences=absences[i.id],
         evaluation=EvaluationCounts(year, eligible[i.id], decided[i.id], excellent[i.id]),
@@ -234,6 +238,9 @@ def owed_periods(data: AuditInput, cadences: Mapping[MeetingKind, Cadence | None
         if period.last_day != last_day or not alive_through(
                 period.first_day, period.last_day, audited_from(data), data.dissolved_on):
             continue
+        if (kind is MeetingKind.COMMITTEE and data.committee_from is not None
+                and period.first_day < data.committee_from):
+            continue  # as missed_meetings: before the branch's seventh full member
         owners: Sequence[GroupRef | None] = data.groups if kind is MeetingKind.GROUP \
             else [None]
         for owner in owners:

@@ -196,6 +196,19 @@ def member_dues(scope: BranchScope, first: int,
     ).all()
 
 
+def full_members_since(scope: BranchScope) -> Sequence[Row[int, dt.date, dt.date | None,
+                                                         dt.date | None]]:
+    """(branch id, joined on, converted on, start of the open membership range) of every
+    current 正式党员: when the branch reached seven (profiles.org.rules.committee_from)."""
+    here = (select(Membership.since).where(Membership.member_id == Member.id,
+                                           Membership.until.is_(None))
+            .correlate(Member).limit(1).scalar_subquery())
+    return run(
+        select(Member.branch_id, Member.joined_on, Member.converted_on, here)
+        .where(scope(Member.branch_id), _CURRENT, Member.category == Category.FULL)
+    ).all()
+
+
 def probationers(scope: BranchScope) -> Sequence[Row[int, int, str, dt.date, int]]:
     """(member id, branch id, name, joined on, extension months) of the current 预备党员."""
     return run(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 
@@ -62,3 +63,35 @@ def test_no_absence_is_counted_from_before_the_record(
     factories.committee().records_from = dt.date(2026, 10, 1)
     db.session.commit()
     assert since() == [dt.date(2026, 10, 10)]
+
+
+def test_a_branch_that_reached_seven_full_members_in_september_owes_no_earlier_committee(
+        app: Flask) -> None:
+    """The 7-member rule over time: a branch whose seventh full member converted on
+    2026-09-01 owes 支委会 from September, not for the year before (the branch page's
+    checklist and the organisation home agree)."""
+    from profiles.audit.checklist import run_audit, settings_from_config
+    from profiles.reports.overview import audit_inputs, branch_infos
+
+    with app.app_context():
+        factories.committee().records_from = dt.date(2025, 1, 1)
+        branch = factories.make_branch()
+        for _ in range(6):
+            factories.make_member(branch)
+        factories.make_member(branch, joined_on=dt.date(2025, 8, 1),
+                              converted_on=dt.date(2026, 8, 1))
+        factories.make_meeting(branch, kind=MeetingKind.COMMITTEE, held_on=dt.date(2026, 8, 5))
+        db.session.commit()
+        settings = settings_from_config(app.config)
+        page = branch_page(branch.id, TODAY)
+        assert page is not None and page.has_committee
+        missed = sorted(f.params["period"].first_day for f in run_audit(
+            page.audit, settings, TODAY) if f.rule == "meeting_missed"
+            and f.params["kind"] is MeetingKind.COMMITTEE)
+        # 2026-08-01 is the seventh's 转正: August (held) and later are owed, July not
+        assert missed == [dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+        def scope(column: Any) -> Any:
+            return column == branch.id
+
+        home = audit_inputs(scope, branch_infos(scope), TODAY, 12)[branch.id]
+        assert home.committee_from == page.audit.committee_from == dt.date(2026, 8, 1)

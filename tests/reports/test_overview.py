@@ -81,4 +81,5 @@ def test_home_reports_and_scores_run_the_same_statements_for_two_branches_or_twe
             factories.make_meeting(branch)
         db.session.commit()
     assert _statements(app) == few
-    assert few[0] <= 12 and few[1] <= 16 and few[2] <= 10, few
+    # the home: 13 with the full members' dates (the 支委会 owed only from the seventh, issue 18)
+    assert few[0] <= 13 and few[1] <= 16 and few[2] <= 10, few

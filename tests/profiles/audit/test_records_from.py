@@ -121,3 +121,46 @@ def test_report_and_score_periods_owed_respect_the_record() -> None:
     cadences = {MeetingKind.THEME_DAY: "month"}
     assert owed_periods(data, cadences, 202603) == (0, 0)  # type: ignore[arg-type]
     assert owed_periods(data, cadences, 202604) == (1, 0)  # type: ignore[arg-type]
+
+
+# --- the 7-member rule over time: no 支委会 owed before the seventh full member -----------
+
+def test_committee_from_is_the_day_the_seventh_full_member_came_to_count() -> None:
+    from profiles.org.rules import committee_from, full_here_since
+
+    days = [dt.date(2020, 1, 1)] * 6 + [dt.date(2026, 9, 1)]
+    assert committee_from(days, None) == dt.date(2026, 9, 1)
+    assert committee_from(days[:6], None) is None  # six: no committee by the rule at all
+    assert committee_from(days, True) is None  # the record says so: no bound
+    # a 转正 after arrival counts from the 转正; an arrival after it from the arrival
+    assert full_here_since(dt.date(2025, 1, 1), dt.date(2024, 6, 1),
+                           dt.date(2025, 6, 1)) == dt.date(2025, 6, 1)
+    assert full_here_since(dt.date(2026, 3, 1), dt.date(2000, 7, 1),
+                           dt.date(2001, 7, 1)) == dt.date(2026, 3, 1)
+    # no 转正日期 on record: a year after admission
+    assert full_here_since(None, dt.date(2000, 7, 1), None) == dt.date(2001, 7, 1)
+
+
+def test_no_committee_meeting_is_owed_before_the_branch_reached_seven() -> None:
+    from profiles.reports.overview import owed_periods
+
+    def missed(committee_from: dt.date | None) -> list[Period]:
+        data = AuditInput(None, [], [], [], [], [], NO_EVALUATION,
+                          records_from=dt.date(2025, 1, 1), committee_from=committee_from)
+        found = run_audit(data, _settings(committee="month"), TODAY)  # type: ignore[arg-type]
+        return [f.params["period"] for f in found if f.rule == "meeting_missed"]
+
+    # reached seven on 2026-09-01: September and October owed, August not
+    months = [p.first_day for p in missed(dt.date(2026, 9, 1))]
+    assert months == [dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+    # a day later: September began before it, so only October is owed
+    months = [p.first_day for p in missed(dt.date(2026, 9, 2))]
+    assert months == [dt.date(2026, 10, 1)]
+    assert len(missed(None)) == 12  # no bound: the whole look-back year
+    data = AuditInput(None, [], [], [], [], [], NO_EVALUATION, committee_from=dt.date(2026, 9, 2))
+    cadences = {MeetingKind.COMMITTEE: "month"}
+    assert owed_periods(data, cadences, 202609) == (0, 0)  # type: ignore[arg-type]
+    assert owed_periods(data, cadences, 202610) == (1, 0)  # type: ignore[arg-type]
+    table = branch_cadence_table(data, _settings(committee="month"), TODAY)  # type: ignore[arg-type]
+    cells = {c.period.first_day.month: c.alive for c in table[0].cells}
+    assert cells[9] is False and cells[10] is True
