@@ -48,7 +48,7 @@ from profiles.months import Period, month_range, period_of, periods_between, yyy
 from profiles.org.reads import BranchScope
 from profiles.org.rules import alive_through, has_committee
 from profiles.reports import reads
-from profiles.reports.overview import BranchInfo, branch_infos
+from profiles.reports.overview import BranchInfo, branch_infos, committees_from
 
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -170,6 +170,7 @@ def meetings_table(scope: BranchScope, infos: Sequence[BranchInfo], period: Peri
     groups: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
     for branch_id, group_id, _name, founded, dissolved in reads.groups(scope):
         groups[branch_id].append((group_id, founded, dissolved))
+    committees = committees_from(scope, infos)  # no 支委会 owed before the seventh
     rows: list[tuple[Cell, ...]] = []
     for info in infos:
         cadences = dict(settings.cadences)
@@ -186,6 +187,9 @@ def meetings_table(scope: BranchScope, infos: Sequence[BranchInfo], period: Peri
                 if not (period.first_day <= p.last_day <= period.last_day and p.last_day < today
                         and alive_through(p.first_day, p.last_day, _audited_from(info),
                                           info.dissolved_on)):
+                    continue
+                if kind is MeetingKind.COMMITTEE and p.first_day < committees.get(
+                        info.id, p.first_day):
                     continue
                 for owner in owners:
                     if owner is not None and not alive_through(p.first_day, p.last_day,

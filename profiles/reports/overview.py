@@ -119,6 +119,20 @@ def branch_infos(scope: BranchScope) -> list[BranchInfo]:
     return [BranchInfo(*row) for row in reads.branches(scope)]
 
 
+def committees_from(scope: BranchScope, infos: Sequence[BranchInfo]) -> dict[int, dt.date]:
+    """branch id → from when it has had its 支部委员会 by the 7-member rule (branches with
+    no such bound left out): ``profiles.org.rules.committee_from``, one statement."""
+    full_since: dict[int, list[dt.date]] = defaultdict(list)
+    for branch_id, joined, converted, here in reads.full_members_since(scope):
+        full_since[branch_id].append(full_here_since(here, joined, converted))
+    out = {}
+    for info in infos:
+        day = committee_from(full_since[info.id], info.committee_setting)
+        if day is not None:
+            out[info.id] = day
+    return out
+
+
 def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date,
                  lookback_months: int) -> dict[int, AuditInput]:
     """branch id → the self-audit's input, as ``profiles.queries.branch_page`` builds it for
@@ -154,9 +168,7 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
     for member, (name, period) in standings.current.items():
         facts[standing_branch[member]].append(
             MemberStandingFact(name, period.status, period.since, period.until))
-    full_since: dict[int, list[dt.date]] = defaultdict(list)
-    for branch_id, joined, converted, here in reads.full_members_since(scope):
-        full_since[branch_id].append(full_here_since(here, joined, converted))
+    committees = committees_from(scope, infos)
     year = today.year - 1
     eligible: dict[int, int] = defaultdict(int)
     decided: dict[int, int] = defaultdict(int)
@@ -170,7 +182,7 @@ def audit_inputs(scope: BranchScope, infos: Sequence[BranchInfo], today: dt.date
     return {i.id: AuditInput(
         founded_on=i.founded_on, dissolved_on=i.dissolved_on,
         has_committee=has_committee(i.full_members, i.committee_setting),
-        committee_from=committee_from(full_since[i.id], i.committee_setting),
+        committee_from=committees.get(i.id),
         groups=groups[i.id], meetings=meetings[i.id], arrears=owing[i.id],
         probationers=probationers[i.id], absences=absences[i.id],
         evaluation=EvaluationCounts(year, eligible[i.id], decided[i.id], excellent[i.id]),

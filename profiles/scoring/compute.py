@@ -38,7 +38,7 @@ from profiles.months import add_months, yyyymm
 from profiles.org.reads import BranchScope
 from profiles.org.rules import has_committee
 from profiles.reports import reads
-from profiles.reports.overview import BranchGaps, branch_infos, owed_periods
+from profiles.reports.overview import BranchGaps, branch_infos, committees_from, owed_periods
 from profiles.scoring.models import ScoreLevel
 from profiles.scoring.rules import Measure, RuleSpec, ScoreResult, gaps_measure, score
 
@@ -114,6 +114,7 @@ def compute_month(scope: BranchScope, month: int, rules: Sequence[RuleSpec],
                     "dues": Measure(int(on_time), 1) if owes else Measure(0, 0)}
         member_scores.append(Scored(ScoreLevel.MEMBER, member_id, branch_id, name,
                                     score(by_level[ScoreLevel.MEMBER], measures)))
+    committees = committees_from(scope, infos)
     for info in infos:
         data = AuditInput(founded_on=info.founded_on, dissolved_on=info.dissolved_on,
                           has_committee=has_committee(info.full_members,
@@ -121,7 +122,8 @@ def compute_month(scope: BranchScope, month: int, rules: Sequence[RuleSpec],
                           groups=groups[info.id], meetings=meetings[info.id], arrears=(),
                           probationers=(), absences=(),
                           evaluation=EvaluationCounts(first.year - 1, 0, 0, 0),
-                          records_from=info.tracked_from)
+                          records_from=info.tracked_from,
+                          committee_from=committees.get(info.id))
         owed, met = owed_periods(data, branch_cadences(settings.cadences, data), month)
         gap = gaps.get(info.id)
         measures = {"meetings": Measure(met, owed),

@@ -95,3 +95,11 @@ def test_a_branch_that_reached_seven_full_members_in_september_owes_no_earlier_c
 
         home = audit_inputs(scope, branch_infos(scope), TODAY, 12)[branch.id]
         assert home.committee_from == page.audit.committee_from == dt.date(2026, 8, 1)
+        # the yearly report's meetings table owes 支委会 from August too: Aug, Sep, Oct
+        from profiles.months import period_of
+        from profiles.reports.figures import meetings_table
+
+        table = meetings_table(scope, branch_infos(scope), period_of(TODAY, "year"), TODAY,
+                               settings)
+        committee = [row for row in table.rows if "支委会" in row]
+        assert [row[-4:-1] for row in committee] == [(3, 1, 1)]
