@@ -187,12 +187,12 @@ _CURRENT = Member.status.not_in(ENDED)
 
 # The start of the member's open range (here since): with 转正日期, when they began to
 # count towards the branch's seven full members (profiles.org.rules.committee_from).
-_HERE_SINCE = (select(Membership.since).where(Membership.member_id == Member.id,
-                                              Membership.until.is_(None))
-               .correlate(Member).limit(1).scalar_subquery())
+HERE_SINCE = (select(Membership.since).where(Membership.member_id == Member.id,
+                                             Membership.until.is_(None))
+              .correlate(Member).limit(1).scalar_subquery())
 _MEMBER_LINES = (
     select(Member.id, Member.name, Member.card_generation, Member.category, Member.position,
-           Member.status, PartyGroup.name, Member.joined_on, Member.converted_on, _HERE_SINCE)
+           Member.status, PartyGroup.name, Member.joined_on, Member.converted_on, HERE_SINCE)
     .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
     .where(Member.branch_id == bindparam("branch"), _CURRENT)
 )

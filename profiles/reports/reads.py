@@ -39,6 +39,7 @@ from profiles.evaluations.models import Evaluation
 from profiles.meetings.models import AttendanceRecord, Meeting
 from profiles.members.membership import Membership
 from profiles.members.models import Member
+from profiles.members.reads import HERE_SINCE
 from profiles.org.models import Branch, Committee, GeneralBranch, PartyGroup
 from profiles.org.reads import BranchScope
 from profiles.points.models import PointsEntry
@@ -200,11 +201,8 @@ def full_members_since(scope: BranchScope) -> Sequence[Row[int, dt.date, dt.date
                                                          dt.date | None]]:
     """(branch id, joined on, converted on, start of the open membership range) of every
     current 正式党员: when the branch reached seven (profiles.org.rules.committee_from)."""
-    here = (select(Membership.since).where(Membership.member_id == Member.id,
-                                           Membership.until.is_(None))
-            .correlate(Member).limit(1).scalar_subquery())
     return run(
-        select(Member.branch_id, Member.joined_on, Member.converted_on, here)
+        select(Member.branch_id, Member.joined_on, Member.converted_on, HERE_SINCE)
         .where(scope(Member.branch_id), _CURRENT, Member.category == Category.FULL)
     ).all()
 
