@@ -56,6 +56,13 @@ def live_server(live_app: Flask) -> Iterator[str]:
     server.server_close()
 
 
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than its viewport (0 = no sideways scroll)."""
+    width: int = page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+    return width - int(page.viewport_size["width"])
+
+
 class PageVisit:
     """A page opened in a fresh context, with every request the browser made."""
 
@@ -69,9 +76,7 @@ class PageVisit:
 
     def horizontal_overflow(self) -> int:
         """How many CSS pixels the page is wider than the viewport (0 = no sideways scroll)."""
-        width: int = self.page.evaluate(
-            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-        return width - int(self.page.viewport_size["width"])
+        return horizontal_overflow(self.page)
 
     def close(self) -> None:
         self.context.close()
@@ -90,3 +95,37 @@ def visit(browser: Any) -> Iterator[Any]:
     yield _visit
     for v in visits:
         v.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where a test's screenshots go: ``$PARTYCARD_SHOTS`` when set (for a person to look
+    at), else the test's own folder."""
+    folder = Path(os.environ.get("PARTYCARD_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def console_phone(browser: Any, live_server: str) -> Iterator[Any]:
+    """``console_phone(username, javascript=True)`` → a page on a 360 px phone, signed in
+    to the console (password ``tests.helpers.console.PASSWORD``); closed after the test."""
+    from tests.helpers.console import PASSWORD
+
+    contexts: list[Any] = []
+
+    def _open(username: str, javascript: bool = True) -> Any:
+        context = browser.new_context(viewport={"width": 360, "height": 800},
+                                      java_script_enabled=javascript, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server}/console/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server}/console/")
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

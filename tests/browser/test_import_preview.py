@@ -6,7 +6,6 @@ date, no dues or evaluation line. Screenshots go to ``$PARTYCARD_SHOTS`` to look
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ from core.db import db
 from profiles.audit.checklist import run_audit, settings_from_config
 from profiles.models import Branch, Member
 from profiles.queries import branch_page
-from tests.helpers.console import PASSWORD, make_account
+from tests.browser.conftest import horizontal_overflow
+from tests.helpers.console import make_account
 
 pytestmark = pytest.mark.browser
 BRANCH = "ZB02"
@@ -34,9 +34,7 @@ def _upload(page: Any, server: str, roster: Path, as_of: str = "") -> Any:
         page.fill("input[name=as_of]", as_of)
     page.click("form[enctype] button[type=submit]")
     page.wait_for_selector("section.consequences")
-    width = page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-    assert width <= 360  # nothing overflows sideways on a phone
+    assert horizontal_overflow(page) <= 0  # nothing overflows sideways on a phone
     return page.locator("section.consequences")
 
 
@@ -57,9 +55,8 @@ def _today(app: Flask) -> dt.date:
 
 
 def test_three_new_members_preview_their_consequences_at_360px(
-        browser: Any, live_app: Flask, live_server: str, tmp_path: Path) -> None:
-    shots = Path(os.environ.get("PARTYCARD_SHOTS", tmp_path / "shots"))
-    shots.mkdir(parents=True, exist_ok=True)
+        console_phone: Any, live_app: Flask, live_server: str, tmp_path: Path,
+        shots: Path) -> None:
     with live_app.app_context():
         make_account("sec18", Role.SECRETARY, BRANCH)
         name = db.session.scalar(select(Branch.name).where(Branch.code == BRANCH))
@@ -70,45 +67,36 @@ def test_three_new_members_preview_their_consequences_at_360px(
     roster.write_text("姓名,性别,出生日期,入党日期,转正日期,人员类别,所在支部\n" + "".join(
         f"{n},男,1975/3/1,2000年7月1日,2001.07.01,正式党员,{name}\n" for n in NEWCOMERS),
         encoding="utf-8-sig")
-    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server}/console/login")
-        page.fill("input[name=username]", "sec18")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/console/")
+    page = console_phone("sec18")
 
-        # 1. No date anywhere: nothing is counted against them, and the preview asks.
-        section = _upload(page, live_server, roster)
-        page.screenshot(path=str(shots / "18-import-1-asked.png"), full_page=True)
-        assert "不会给任何支部的自查清单新增问题" in section.inner_text()
-        asked = page.locator("fieldset#as-of")
-        assert all(n in asked.inner_text() for n in NEWCOMERS)
-        assert asked.locator("input[name=as_of]").get_attribute("required") is not None
+    # 1. No date anywhere: nothing is counted against them, and the preview asks.
+    section = _upload(page, live_server, roster)
+    page.screenshot(path=str(shots / "18-import-1-asked.png"), full_page=True)
+    assert "不会给任何支部的自查清单新增问题" in section.inner_text()
+    asked = page.locator("fieldset#as-of")
+    assert all(n in asked.inner_text() for n in NEWCOMERS)
+    assert asked.locator("input[name=as_of]").get_attribute("required") is not None
 
-        # 2. A date too early (where the record begins): the accusations, first.
-        section = _upload(page, live_server, roster, as_of="2025-01-01")
-        page.screenshot(path=str(shots / "18-import-2-accusations.png"), full_page=True)
-        assert "将新增" in section.inner_text()
-        for newcomer in NEWCOMERS:
-            line = section.locator("ul.added li", has_text=newcomer)
-            assert line.count() == 1
-            assert line.locator(".sev.critical").inner_text() == "严重"
-            assert "rgb(204, 0, 0)" == line.evaluate(
-                "e => getComputedStyle(e).borderLeftColor")
-        with live_app.app_context():
-            assert db.session.scalar(select(func.count(Member.id))) == before
+    # 2. A date too early (where the record begins): the accusations, first.
+    section = _upload(page, live_server, roster, as_of="2025-01-01")
+    page.screenshot(path=str(shots / "18-import-2-accusations.png"), full_page=True)
+    assert "将新增" in section.inner_text()
+    for newcomer in NEWCOMERS:
+        line = section.locator("ul.added li", has_text=newcomer)
+        assert line.count() == 1
+        assert line.locator(".sev.critical").inner_text() == "严重"
+        assert "rgb(204, 0, 0)" == line.evaluate(
+            "e => getComputedStyle(e).borderLeftColor")
+    with live_app.app_context():
+        assert db.session.scalar(select(func.count(Member.id))) == before
 
-        # 3. The day they came, as of: nothing added; confirmed, no dues or evaluation line.
-        came = _today(live_app).replace(day=1).isoformat()
-        section = _upload(page, live_server, roster, as_of=came)
-        assert "不会给任何支部的自查清单新增问题" in section.inner_text()
-        page.click("form[action$='/confirm'] button[type=submit]")
-        page.wait_for_load_state()
-        page.screenshot(path=str(shots / "18-import-3-confirmed.png"), full_page=True)
-        with live_app.app_context():
-            assert db.session.scalar(select(func.count(Member.id))) == before + 3
-        assert _newcomer_findings(live_app) == evaluation_before
-    finally:
-        context.close()
+    # 3. The day they came, as of: nothing added; confirmed, no dues or evaluation line.
+    came = _today(live_app).replace(day=1).isoformat()
+    section = _upload(page, live_server, roster, as_of=came)
+    assert "不会给任何支部的自查清单新增问题" in section.inner_text()
+    page.click("form[action$='/confirm'] button[type=submit]")
+    page.wait_for_load_state()
+    page.screenshot(path=str(shots / "18-import-3-confirmed.png"), full_page=True)
+    with live_app.app_context():
+        assert db.session.scalar(select(func.count(Member.id))) == before + 3
+    assert _newcomer_findings(live_app) == evaluation_before

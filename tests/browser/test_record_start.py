@@ -2,12 +2,11 @@
 administrator opens the setting from the home page, saves a month, and the home page
 says 记录自…起 (the range is the server's to refuse: tests/console). Nothing scrolls sideways.
 
-Screenshots go to ``$PARTYCARD_SHOTS`` when it is set, else tmp_path."""
+Screenshots go to ``$PARTYCARD_SHOTS`` when it is set (the ``shots`` fixture)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,37 +17,24 @@ from sqlalchemy import select
 from accounts.models import Role
 from core.db import db
 from profiles.models import Branch, Committee
-from tests.helpers.console import PASSWORD, make_account
+from tests.browser.conftest import horizontal_overflow
+from tests.helpers.console import make_account
 
 pytestmark = pytest.mark.browser
 
 
-def _overflow(page: Any) -> int:
-    width: int = page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-    return width - int(page.viewport_size["width"])
-
-
 def test_an_administrator_sets_where_the_record_begins(
-        browser: Any, live_app: Flask, live_server: str, tmp_path: Path) -> None:
-    shots = Path(os.environ.get("PARTYCARD_SHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
+        console_phone: Any, live_app: Flask, live_server: str, shots: Path) -> None:
     with live_app.app_context():
         make_account("boss", Role.ADMIN)
         db.session.commit()
         db.session.remove()
-    context = browser.new_context(viewport={"width": 360, "height": 800},
-                                  java_script_enabled=False, locale="zh-CN")
-    page = context.new_page()
+    page = console_phone("boss", javascript=False)
 
     def screen(name: str) -> None:
-        assert _overflow(page) <= 0, f"{page.url} scrolls sideways at 360 px"
+        assert horizontal_overflow(page) <= 0, f"{page.url} scrolls sideways at 360 px"
         page.screenshot(path=str(shots / f"record-start-{name}.png"), full_page=True)
 
-    page.goto(f"{live_server}/console/login")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
     assert page.locator(".record-since").count() == 1  # the demo's record has a start
     page.click(".record-since a")
     assert page.url.endswith("/console/settings/record")
@@ -61,13 +47,11 @@ def test_an_administrator_sets_where_the_record_begins(
     page.goto(f"{live_server}/console/")
     assert "记录自2025年1月起" in page.locator(".record-since").inner_text()
     screen("home")
-    context.close()
 
 
 def test_the_first_import_proposes_it_in_the_preview(
-        browser: Any, live_app: Flask, live_server: str, tmp_path: Path) -> None:
-    shots = Path(os.environ.get("PARTYCARD_SHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
+        console_phone: Any, live_app: Flask, live_server: str, tmp_path: Path,
+        shots: Path) -> None:
     with live_app.app_context():
         make_account("boss", Role.ADMIN)
         for committee in db.session.scalars(select(Committee)):
@@ -78,27 +62,20 @@ def test_the_first_import_proposes_it_in_the_preview(
     roster = tmp_path / "新党员.csv"
     roster.write_text("姓名,性别,入党日期,人员类别,所在支部\n"
                       f"浏览器新成员,女,2020年7月1日,正式党员,{name}\n", encoding="utf-8-sig")
-    context = browser.new_context(viewport={"width": 360, "height": 800},
-                                  java_script_enabled=False, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server}/console/login")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page = console_phone("boss", javascript=False)
     assert page.locator(".record-unset").count() == 1  # told it is not set
     page.goto(f"{live_server}/console/import")
     page.set_input_files("input[name=file]", str(roster))
     page.click("form[enctype] button[type=submit]")
     page.wait_for_selector("text=浏览器新成员")
     assert "记录起点：将设为2026年11月（导入当月）" in page.content()
-    assert _overflow(page) <= 0
+    assert horizontal_overflow(page) <= 0
     page.screenshot(path=str(shots / "record-start-import-preview.png"), full_page=True)
     page.fill("input[name=records_from]", "2025-01")
     page.click("text=导入以上更改")
     page.wait_for_selector("text=已导入")
     assert "记录起点：已设为2025年1月（所给的月份）" in page.content()
     page.screenshot(path=str(shots / "record-start-import-report.png"), full_page=True)
-    context.close()
     with live_app.app_context():
         assert {c.records_from for c in db.session.scalars(select(Committee))} == {
             dt.date(2025, 1, 1)}
