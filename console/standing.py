@@ -76,10 +76,12 @@ def member_standing(member: Member) -> ResponseReturnValue:
     if request.method == "GET":
         form.since.data = today()
     general: list[str] = []
-    if member.status in ENDED:
+    if member.status in ENDED and request.method == "GET":
         general.append(_("%(name)s's membership here has ended; a former member's standing "
                          "cannot change.", name=member.name))
-    elif form.validate_on_submit():
+    # A POST goes to the operations, which refuse a former member's change and take the
+    # same end submitted twice (a double tap) as done.
+    if request.method == "POST" and form.validate_on_submit():
         try:
             _apply(member, form)
         except RuleViolation as exc:

@@ -132,9 +132,10 @@ def restore(actor: Actor, member: Member, *, on: dt.date,
     """Back to 正常 on ``on`` (恢复党籍 after 停止党籍; back from 流动, 失联, 暂留): the
     current period ends that day. Already 正常: nothing changes."""
     _not_ended(member)
+    # The date is checked first: an impossible one is refused even when nothing would change.
+    check(standing_problems(MemberStatus.NORMAL, on, None, _today(today), member.joined_on))
     if member.status is MemberStatus.NORMAL:
         return member
-    check(standing_problems(MemberStatus.NORMAL, on, None, _today(today), member.joined_on))
     current = _open_period(member)
     if current is not None:
         if on < current.since:

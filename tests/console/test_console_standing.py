@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.db import db
 from profiles.enums import MemberStatus
@@ -109,6 +109,26 @@ def test_an_ended_member_is_a_former_member_in_the_console_only(
     again = auth.post(f"/console/members/{number}/standing", action="suspended",
                       since="2026-10-01", until="", reason="")
     assert again.status_code == 400 and _status(app, number) is MemberStatus.DECEASED
+    assert "历史党员的状态不能再更改" in again.get_data(as_text=True)
+    # The same end submitted again (a double tap): done, nothing written twice.
+    with app.app_context():
+        logged = db.session.scalar(select(func.count()).select_from(ChangeLog))
+    twice = auth.post(f"/console/members/{number}/standing", action="end",
+                      since="2026-09-01", until="", reason="deceased")
+    assert twice.status_code == 302 and _status(app, number) is MemberStatus.DECEASED
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ChangeLog)) == logged
+
+
+def test_an_impossible_date_is_refused_even_when_nothing_would_change(
+        app: Flask, world: World, auth: AuthActions) -> None:
+    number = world.a.member_numbers[0]  # 正常 already: 恢复 would change nothing
+    auth.login("sec_a")
+    for day in ("9999-12-31", "0001-01-01"):
+        refused = auth.post(f"/console/members/{number}/standing", action="normal",
+                            since=day, until="", reason="")
+        assert refused.status_code == 400, day
+    assert _status(app, number) is MemberStatus.NORMAL
 
 
 def test_a_former_members_photo_is_not_served_by_the_card(app: Flask, world: World,
