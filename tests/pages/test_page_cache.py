@@ -160,3 +160,36 @@ def test_a_dead_redis_falls_back_to_rendering(redis_down_app: Flask,
         from core.cache import cache
 
         assert cache.clear() is False
+
+
+def test_a_standing_and_the_record_start_are_seen_on_the_next_view(cached_app: Flask) -> None:
+    """Issue 18's writes move the cached pages too: a member's 失联 (a standing period, a
+    type no resolver names: every page moves) and where the record begins (a committee)."""
+    import datetime as dt
+
+    from core.changelog import Actor
+    from profiles.enums import MemberStatus
+    from profiles.members import standing
+    from profiles.models import Member
+    from profiles.org.operations import set_records_from
+    from tests.helpers.dates import TODAY
+
+    with cached_app.app_context():
+        member = factories.make_member(name="钱某")
+        db.session.commit()
+        branch_path = path(cached_app, "branch", member.branch_id)
+    client = cached_app.test_client()
+    before = client.get(branch_path).get_data(as_text=True)
+    assert "钱某：失联" not in before and "记录自" not in before
+    with cached_app.app_context():
+        who = Actor("test", "test")
+        standing.set_standing(who, db.session.scalars(db.select(Member)).one(),
+                              MemberStatus.LOST_CONTACT, since=dt.date(2026, 3, 1),
+                              until=None, today=TODAY)
+        db.session.commit()
+    after = client.get(branch_path).get_data(as_text=True)
+    assert "钱某：失联" in after
+    with cached_app.app_context():
+        set_records_from(Actor("test", "test"), dt.date(2025, 1, 1), today=TODAY)
+        db.session.commit()
+    assert "记录自2025年1月起" in client.get(branch_path).get_data(as_text=True)
