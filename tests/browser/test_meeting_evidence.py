@@ -95,9 +95,12 @@ def test_record_a_meeting_with_photos_and_print_its_record(browser: Any,
         page.wait_for_selector("ul.thumbs img")
         assert page.locator("ul.thumbs img").count() == 2
         assert page.locator("#evidence a", has_text="签到表.pdf").count() == 1
-        loaded = page.evaluate("Array.from(document.querySelectorAll('ul.thumbs img'))"
-                               ".every(i => i.complete && i.naturalWidth > 0)")
-        assert loaded  # the thumbnails came from the console
+        # The thumbnails are loading="lazy": the page is there before they are, so wait
+        # (up to 10 s) for both to be decoded instead of reading them at once; CI once read
+        # them while they were still on their way and failed a working page.
+        page.wait_for_function("Array.from(document.querySelectorAll('ul.thumbs img'))"
+                               ".every(i => i.complete && i.naturalWidth > 0)",
+                               timeout=10_000)  # the thumbnails came from the console
         page.screenshot(path=str(shots / "meeting-360.png"), full_page=True)
         wide = page.evaluate("Array.from(document.querySelectorAll('body *')).filter("
                              "e => e.getBoundingClientRect().right > 360).map(e => e.tagName"
