@@ -46,6 +46,16 @@ def database_files(path: Path) -> list[Path]:
     return [p for p in [path, *(Path(f"{path}{s}") for s in SIDE_FILES)] if p.exists()]
 
 
+def _mode(path: Path) -> int:
+    """The file's mode, 0 for one gone since it was listed: SQLite removes the -wal and -shm
+    files when another process closes the database, between ``exists`` and ``stat``
+    (seen as a failed start in a test whose importer started while a probe closed)."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        return 0
+
+
 def create_private(path: Path) -> None:
     """Create an empty file only its owner can read (SQLite opens it as a new database)."""
     try:
@@ -65,7 +75,7 @@ def prepare_database_file(uri: str, strict: bool) -> Path | None:
             create_private(path)
         except OSError:
             return path  # a read-only folder: the import and pages report it when they write
-    readable = [p for p in database_files(path) if p.stat().st_mode & 0o077]
+    readable = [p for p in database_files(path) if _mode(p) & 0o077]
     if readable:
         names = " ".join(str(p) for p in readable)
         message = (f"{names}: the database can be read by other users, and it holds ID "
@@ -101,6 +111,8 @@ def secure_instance(instance: Path, strict: bool) -> list[Path]:
             if path.stat().st_mode & 0o777 & ~mode:
                 path.chmod(mode)
                 changed.append(path)
+        except FileNotFoundError:
+            return  # gone since the walk listed it (a side file SQLite removed): nothing to fix
         except OSError:
             problems.append(path)
 

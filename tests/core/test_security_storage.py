@@ -66,3 +66,27 @@ def test_only_file_based_sqlite_is_checked() -> None:
     assert sqlite_path("sqlite://") is None
     assert sqlite_path("postgresql+psycopg://u@h/db") is None
     assert sqlite_path("sqlite:////srv/pc/db.sqlite3") == Path("/srv/pc/db.sqlite3")
+
+
+def test_a_side_file_sqlite_removes_during_the_start_is_not_a_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process closing the database removes its -wal and -shm between the start's
+    listing and its ``stat``: the start goes on (it once ended in FileNotFoundError)."""
+    import os
+
+    import core.storage as storage
+
+    _production(tmp_path)
+    database = tmp_path / "instance" / "partycard.sqlite3"
+    gone = Path(f"{database}-wal")  # listed, then removed before it is looked at
+    monkeypatch.setattr(storage, "database_files", lambda path: [path, gone])
+    real_walk = os.walk
+
+    def walk_listing_a_vanished_file(top: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        for root, dirs, files in real_walk(top, *args, **kwargs):  # type: ignore[call-overload]
+            yield root, dirs, [*files, gone.name] if Path(root) == database.parent else files
+
+    monkeypatch.setattr(storage.os, "walk", walk_listing_a_vanished_file)
+    app = _production(tmp_path)  # strict (not testing): a failure here would raise
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("partycard.sqlite3")
+    assert not gone.exists() and _mode(database) == 0o600

@@ -135,7 +135,9 @@ def target(request: pytest.FixtureRequest, tmp_path: Path,
 def _kill_inside_the_write(target: Target, proc: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 120
     while not target.writing():
-        assert proc.poll() is None, "the import finished before its write was observed"
+        if proc.poll() is not None:
+            raise AssertionError("the import finished before its write was observed: "
+                                 f"exit {proc.returncode}, {proc.stderr.read()[-2000:]}")  # type: ignore[union-attr]
         assert time.monotonic() < deadline, "no write transaction seen in 120 s"
         time.sleep(0.003)
     os.kill(proc.pid, signal.SIGKILL)
