@@ -52,11 +52,16 @@ def init_console(app: Flask) -> None:
         importlib.import_module(name)
     from accounts.views import bp as accounts_bp
     from console.blueprint import bp
+    from console.evidence import largest_upload
     from console.feedback import init_feedback
     from console.helpers import init_helpers
     from console.scan import checkin_redirect
     from qr.views import SCAN_HOOKS
 
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Without a cap a body sent with no Content-Length streamed into temporary files
+        # with no end; a deployment may set its own (smaller) cap.
+        app.config["MAX_CONTENT_LENGTH"] = largest_upload(app.config)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(bp)
     init_helpers(app)

@@ -107,6 +107,17 @@ def not_found(error: HTTPException) -> ResponseReturnValue:
     return error_page(error)
 
 
+@bp.app_errorhandler(413)
+def too_large(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """A body over the app's cap (MAX_CONTENT_LENGTH), refused before it was read."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return render_template("console/error.html", status=413, message=_(
+        "What was sent is larger than %(mb)s MB and was not received.",
+        mb=f"{limit / 2**20:.1f}".removesuffix(".0")), hint=_(
+        "Nothing was saved. Send fewer files at a time, or smaller ones, and try again.")), \
+        413, {"Cache-Control": "no-store"}
+
+
 @bp.app_errorhandler(429)
 def too_many(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """The login form was posted too often from this address."""

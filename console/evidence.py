@@ -9,6 +9,9 @@ operations. Uploads are a plain multipart form (no script needed).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -39,6 +42,14 @@ def _limits() -> EvidenceLimits:
     return EvidenceLimits.from_config(current_app.config)
 
 
+def largest_upload(config: Mapping[str, Any]) -> int:
+    """The largest body any console form takes: a full evidence post (12 files of 20 MB
+    by default, 241 MB) with 1 MB of form around it; every other upload (a roster, a
+    签到 photo: 20 MB each) is smaller. The app refuses anything larger before reading it,
+    and a body sent without a length is cut off there too (``MAX_CONTENT_LENGTH``)."""
+    return MAX_UPLOADS_AT_ONCE * EvidenceLimits.from_config(config).max_file_bytes + 2**20
+
+
 def _back(meeting: Meeting) -> Response:
     return redirect(url_for("console.meeting", meeting_id=meeting.id, _anchor="evidence"), 303)
 
@@ -48,7 +59,7 @@ def _back(meeting: Meeting) -> Response:
 def upload_files(meeting: Meeting) -> ResponseReturnValue:
     """Attach photos and documents (one form, several files); each kept or refused alone."""
     limits = _limits()
-    if (request.content_length or 0) > MAX_UPLOADS_AT_ONCE * limits.max_file_bytes + 2**20:
+    if (request.content_length or 0) > largest_upload(current_app.config):
         # Refused before the body is read: nothing this large can be kept.
         flash(_("At most %(count)d files at a time; send the rest in a second go.",
                 count=MAX_UPLOADS_AT_ONCE), "error")

@@ -154,3 +154,36 @@ def test_a_meeting_without_minutes_is_a_warning_linking_to_its_screen(app: Flask
         "days": 20})
     with app.test_request_context("/console/"):
         assert finding_url("ZB01", finding, {}, 202611) == "/console/meetings/42"
+
+
+def test_a_body_over_the_app_cap_is_refused_unread_with_or_without_a_length(
+        app: Flask, world: World, auth: AuthActions) -> None:
+    from console.evidence import largest_upload
+
+    # The default cap is the largest form the console takes: 12 files of 20 MB and 1 MB.
+    assert app.config["MAX_CONTENT_LENGTH"] == largest_upload(app.config) == 241 * 2**20
+    auth.login("sec_a", PASSWORD)
+    meeting_id = world.a.meeting_id
+    before = _count(app)
+    # A deployment's smaller cap; the bodies stay under the 500 kB the test client would
+    # spool to a temporary file.
+    app.config["MAX_CONTENT_LENGTH"] = 300 * 1024
+    try:
+        big = _jpeg() + b"\0" * (300 * 1024)
+        answer = _upload(auth, meeting_id, photos=(big, "大.jpg"))
+        assert answer.status_code == 413
+        assert "超过 0.3 MB，未被接收" in answer.get_data(as_text=True)
+        # A body sent with no Content-Length (chunked) is cut off at the cap as it streams.
+        # (A form, not multipart: werkzeug spools a multipart body of unknown length to a
+        # temporary file, which the cut leaves to the garbage collector.)
+        chunked = auth.client.post(
+            f"/console/meetings/{meeting_id}/files",
+            input_stream=io.BytesIO(b"file=" + b"1" * (300 * 1024)),
+            content_type="application/x-www-form-urlencoded",
+            environ_overrides={"wsgi.input_terminated": True})
+        assert chunked.status_code == 413
+        # Under the cap the same form is taken as before.
+        assert _upload(auth, meeting_id, photos=(_jpeg(), "小.jpg")).status_code == 200
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = largest_upload(app.config)
+    assert _count(app) == before + 1  # only the small photo was kept
