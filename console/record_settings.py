@@ -67,12 +67,12 @@ def save_record_settings() -> ResponseReturnValue:
         month = parse_month(text)
         if month is None:
             return _page(_("'%(value)s' is not a month; write it like 2025-01.", value=text),
-                         text, 200)
+                         text, 400)
     try:
         set_records_from(actor(), month, today=today())
     except RuleViolation as exc:
         db.session.rollback()
-        return _page(str(exc), text, 200)
+        return _page(str(exc), text, 400)
     db.session.commit()
     flash(_("Where the record begins is saved: %(month)s.", month=month_words(month))
           if month else _("Where the record begins is no longer set."))
