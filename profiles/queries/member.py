@@ -190,7 +190,11 @@ def _meetings(header: MemberHeader, years: tuple[int, int], today: dt.date,
     latest: list[MeetingLine] = []
     for held_on, kind, group_id, topic, status, in_range, range_group, made_up_on in rows:
         if status is None:
-            # No row: shown only if the rule says the member should have been there.
+            # No row: shown only if the rule says the member should have been there, and
+            # never before the record begins (no rule looks there: the meeting may be in the
+            # files while its attendance was never kept).
+            if header.records_from is not None and held_on < header.records_from:
+                continue
             invitee = Invitee(header.id, header.name, range_group, header.position,
                               MemberStatus.NORMAL, header.joined_on, tuple(standings))
             if in_range is None or not should_attend(kind, group_id, held_on, [invitee]):

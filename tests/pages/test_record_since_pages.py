@@ -103,3 +103,29 @@ def test_a_branch_that_reached_seven_full_members_in_september_owes_no_earlier_c
                                settings)
         committee = [row for row in table.rows if "支委会" in row]
         assert [row[-4:-1] for row in committee] == [(3, 1, 1)]
+
+
+def test_the_member_page_counts_no_unrecorded_meeting_from_before_the_record(
+        app: Flask, make_branch: Callable[..., Branch],
+        make_member: Callable[..., Member]) -> None:
+    from profiles.queries import member_page
+
+    branch = make_branch()
+    member = make_member(branch, name="王芳", joined_on=dt.date(2010, 7, 1))
+    factories.make_meeting(branch, MeetingKind.THEME_DAY, held_on=dt.date(2025, 3, 10))
+    kept = factories.make_meeting(branch, MeetingKind.THEME_DAY, held_on=dt.date(2025, 9, 10))
+    db.session.add(AttendanceRecord(meeting_id=kept.id, member_id=member.id,
+                                    status=Attendance.PRESENT))
+    factories.make_meeting(branch, MeetingKind.THEME_DAY, held_on=dt.date(2025, 10, 10))
+    db.session.commit()
+
+    def theme_days() -> tuple[int, int, int]:
+        page = member_page(member.id, TODAY)
+        assert page is not None
+        line = next(a for a in page.attendance[2025] if a.kind is MeetingKind.THEME_DAY)
+        return line.present, line.expected, line.not_recorded
+
+    assert theme_days() == (1, 3, 2)  # no start set: March and October are unrecorded
+    factories.committee().records_from = dt.date(2025, 6, 1)
+    db.session.commit()
+    assert theme_days() == (1, 2, 1)  # March is before the record: not owed, not shown
