@@ -20,6 +20,7 @@ from sheets.reading.values import yuan
 from sheets.report.outcome import Outcome
 
 MAX_LISTED = 200  # changes listed one by one; beyond that only counted
+SAID = frozenset({"number", "name"})  # already the line's key and label
 MAX_NAMES = 20  # names listed per meeting in the note on missing attendance
 MONEY = frozenset({"due", "paid"})
 
@@ -125,8 +126,19 @@ def _names(columns: Sequence[Column]) -> dict[str, str]:
 def _change_line(change: Change, names: dict[str, str]) -> str:
     where = gettext("row %(row)s", row=change.row)
     if change.action == "insert":
-        return str(gettext("New %(key)s %(label)s (%(where)s)", key=change.key,
-                           label=change.label, where=where)).replace("  ", " ")
+        # The values as read, so the preview shows what a new record would hold, not only
+        # whose it is (issue 20); private ones masked as everywhere in the report.
+        order = {f: i for i, f in enumerate(names)}  # the template's column order
+        read = [f"{names.get(f, f)} {_shown(f, new)}"
+                for f, (_old, new) in sorted(change.fields.items(),
+                                             key=lambda item: order.get(item[0], len(order)))
+                if f not in SAID and new not in (None, "")]
+        if not read:
+            return str(gettext("New %(key)s %(label)s (%(where)s)", key=change.key,
+                               label=change.label, where=where)).replace("  ", " ")
+        return str(gettext("New %(key)s %(label)s (%(where)s): %(fields)s", key=change.key,
+                           label=change.label, where=where, fields="; ".join(read))
+                   ).replace("  ", " ")
     parts = [f"{names.get(f, f)} {_shown(f, old)} → {_shown(f, new)}"
              for f, (old, new) in change.fields.items()]
     return str(gettext("Changed %(key)s %(label)s (%(where)s): %(fields)s", key=change.key,

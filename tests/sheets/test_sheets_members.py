@@ -172,6 +172,14 @@ def test_cli_reports_changes_with_private_fields_masked(app: Flask, branch: None
     first = runner.invoke(args=["import", "members", str(path), "--dry-run"])
     assert first.exit_code == 0, first.output
     assert "试运行" in first.output and "新增 3 条" in first.output
+    # each new member's values as read, private ones masked (the preview the console shows)
+    new_lines = [line.strip() for line in first.output.splitlines()
+                 if line.strip().startswith("新增 ") and "（第" in line]
+    assert len(new_lines) == 3, first.output
+    assert new_lines[0].startswith("新增 DY000001 张三（第2行）：性别 男")
+    assert "入党日期 2019-07-01" in new_lines[0] and "联系电话 138****5678" in new_lines[0]
+    assert "党小组 第2小组" in new_lines[2] and "出生日期 1988-**-**" in new_lines[2]
+    assert "13812345678" not in first.output
     assert runner.invoke(args=["import", "members", str(path)]).exit_code == 0
     same = runner.invoke(args=["import", "members", str(path)])
     assert "没有变化" in same.output
