@@ -28,8 +28,8 @@ def index() -> str:
     return render_template("profiles/index.html")
 
 
-def _month(yyyymm: int) -> str:
-    return period_label(Period(yyyymm // 100, yyyymm % 100, "month"))
+def _month(yyyymm: int, locale: str | None = None) -> str:
+    return period_label(Period(yyyymm // 100, yyyymm % 100, "month"), locale)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -44,8 +44,13 @@ def helpers() -> dict[str, Any]:
     def label(value: Any) -> str:
         return labels.label(value, code)
 
-    return {"label": label, "describe": describe, "rule_label": rule_label,
-            "period_label": period_label,
-            "short_period_label": short_period_label, "cadence_label": cadence_label,
-            "month_label": _month, "percent": _percent, "record_since": record_since,
+    # The word helpers with the page's language bound: each would otherwise look the
+    # locale up again through flask-babel's context proxies, ~55 times on a branch page.
+    return {"label": label, "describe": describe,
+            "rule_label": lambda finding: rule_label(finding, code),
+            "period_label": lambda period: period_label(period, code),
+            "short_period_label": lambda period: short_period_label(period, code),
+            "cadence_label": lambda cadence: cadence_label(cadence, code),
+            "month_label": lambda yyyymm: _month(yyyymm, code), "percent": _percent,
+            "record_since": record_since,
             "lang": locale_code, "stages": EvaluationStage, "ratings": Rating}
