@@ -101,8 +101,8 @@ STEP_FIELDS: dict[str, tuple[Field, ...]] = {
     "convert": _votes(),
     "convert_approve": (Field("approved_on", _l("Conversion approved by the 上级 on")),),
     "end": (Field("ended_on", _l("Ended on"), today=True),
-            Field("reason", _l("Why the way ends"), "end_reason"),
-            Field("note", _l("Note (required for «其他»)"), "text", required=False,
+            Field("end_reason", _l("Why the way ends"), "end_reason"),
+            Field("end_note", _l("Note (required for «其他»)"), "text", required=False,
                   length=rules.END_NOTE_MAX)),
 }
 
@@ -230,8 +230,8 @@ def _apply(step: str, a: Applicant, v: dict[str, Any]) -> str:
         return str(_("%(name)s is a full member now.", name=a.name))
     elif step == "end":
         already = a.ended_on is not None
-        ops.end_path(who, a, ended_on=v["ended_on"], reason=v["reason"], note=v["note"],
-                     today=day)
+        ops.end_path(who, a, ended_on=v["ended_on"], reason=v["end_reason"],
+                     note=v["end_note"], today=day)
         assert a.ended_on is not None
         if already:
             return str(_("The way of %(name)s had ended on %(date)s already; nothing "

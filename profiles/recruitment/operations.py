@@ -276,7 +276,7 @@ def end_path(actor: Actor, a: Applicant, *, ended_on: dt.date | None,
     note = note.strip()
     check(rules.end_problems(record_of(a), ended_on=ended_on, reason=reason, note=note,
                              today=today)
-          + text_problems({"note": note}))
+          + text_problems({"end_note": note}))
     return _write(actor, a, {"ended_on": ended_on, "end_reason": reason,
                              "end_note": note or None})
 

@@ -557,7 +557,9 @@ def end_problems(record: Record, *, ended_on: dt.date | None, reason: RecruitEnd
     """Ending the way before admission: an applicant who withdraws, an activist or 发展对象
     no longer suitable (细则: 对不再适合作为入党积极分子的应当取消其资格), a 发展对象 the
     支部大会 or the 上级 does not admit, someone who moves away. Dated on or after the
-    latest step, not in the future; "other" says what in the note. An end already on
+    latest step, not in the future; "other" says what in the note. The problems name the
+    record's columns (ended_on, end_reason, end_note: the form's and the register's
+    fields). An end already on
     record with the same values is no problem (a double tap), a different one is refused:
     a way ends once."""
     if record.stage not in END_STAGES:
@@ -578,17 +580,17 @@ def end_problems(record: Record, *, ended_on: dt.date | None, reason: RecruitEnd
     field, latest = latest_step(record)
     found += _not_before("ended_on", ended_on, latest, STEP_DATE_NAMES[field])
     if reason is None:
-        found.append(problem("reason", "Choose why the way ends."))
+        found.append(problem("end_reason", "Choose why the way ends."))
     elif record.stage not in END_REASON_STAGES[reason]:
-        found.append(problem("reason", "«%(reason)s» is not for a %(stage)s (it is for: "
+        found.append(problem("end_reason", "«%(reason)s» is not for a %(stage)s (it is for: "
                              "%(stages)s); choose another reason, or «其他» with a note.",
                              reason=label(reason), stage=label(record.stage),
                              stages="、".join(label(s) for s in END_REASON_STAGES[reason])))
     if len(note) > END_NOTE_MAX:
-        found.append(problem("note", "Too long: at most %(count)s characters.",
+        found.append(problem("end_note", "Too long: at most %(count)s characters.",
                              count=END_NOTE_MAX))
     elif reason is RecruitEnd.OTHER and not note:
-        found.append(problem("note", "Say in the note why the way ends (the reason is "
+        found.append(problem("end_note", "Say in the note why the way ends (the reason is "
                              "«其他»)."))
     return found
 

@@ -305,7 +305,7 @@ def test_the_secretary_ends_a_way_and_its_checklist_line_goes(app: Flask, setup)
     assert "终止发展" in form and 'value="2026-11-21"' in form  # today by default
     assert "本人撤回申请" in form and "调离本单位" in form
     done = auth.post(f"/console/recruitment/{person}/end", ended_on="2025-02-01",
-                     reason="withdrawn", note="本人书面撤回")
+                     end_reason="withdrawn", end_note="本人书面撤回")
     assert done.status_code == 303
     assert "撤回申请人 已于 2025-02-01 终止发展：本人撤回申请。" in auth.client.get(
         done.headers["Location"]).get_data(as_text=True)
@@ -338,13 +338,14 @@ def test_ending_twice_is_a_double_tap_and_a_different_end_is_refused(app: Flask,
     auth, _ = setup
     with app.app_context():
         person = make_applicant_in("FZ01", "调走者").id
-    data = {"ended_on": "2025-03-01", "reason": "moved_away", "note": ""}
+    data = {"ended_on": "2025-03-01", "end_reason": "moved_away", "end_note": ""}
     assert auth.post(f"/console/recruitment/{person}/end", **data).status_code == 303
     again = auth.post(f"/console/recruitment/{person}/end", **data)
     assert again.status_code == 303
     assert "未作改动" in auth.client.get(again.headers["Location"]).get_data(as_text=True)
     assert len(_end_log(app, person)) == 1
-    other = auth.post(f"/console/recruitment/{person}/end", **{**data, "reason": "withdrawn"})
+    other = auth.post(f"/console/recruitment/{person}/end",
+                      **{**data, "end_reason": "withdrawn"})
     assert other.status_code == 400
     assert "已于 2025-03-01 终止发展（调离本单位），只能终止一次" in other.get_data(as_text=True)
     assert len(_end_log(app, person)) == 1
@@ -354,7 +355,7 @@ def test_an_end_is_written_by_the_secretary_only(app: Flask, setup) -> None:
     _, n = setup
     with app.app_context():
         person = make_applicant_in("FZ01", "旁观者").id
-    data = {"ended_on": "2025-03-01", "reason": "withdrawn", "note": ""}
+    data = {"ended_on": "2025-03-01", "end_reason": "withdrawn", "end_note": ""}
     supervisor = _login(app, "super_fz")
     assert supervisor.client.get(f"/console/recruitment/{person}/end").status_code == 403
     assert supervisor.post(f"/console/recruitment/{person}/end", **data).status_code == 403
@@ -367,20 +368,21 @@ def test_an_end_is_written_by_the_secretary_only(app: Flask, setup) -> None:
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
-    ({"ended_on": "2026-11-22", "reason": "withdrawn"}, "ended_on", "晚于今天"),
-    ({"ended_on": "2025-01-09", "reason": "withdrawn"}, "ended_on", "早于递交入党申请书"),
-    ({"ended_on": "2025-13-01", "reason": "withdrawn"}, "ended_on", "不是日期"),
-    ({"ended_on": "2025-03-01", "reason": "other", "note": ""}, "note", "请在说明中写明"),
-    ({"ended_on": "2025-03-01", "reason": ""}, "reason", "请选择终止发展的原因"),
-    ({"ended_on": "2025-03-01", "reason": "not_admitted"}, "reason", "不适用于入党申请人"),
-    ({"ended_on": "2025-03-01", "reason": "withdrawn", "note": "长" * 201}, "note", "200"),
+    ({"ended_on": "2026-11-22"}, "ended_on", "晚于今天"),
+    ({"ended_on": "2025-01-09"}, "ended_on", "早于递交入党申请书"),
+    ({"ended_on": "2025-13-01"}, "ended_on", "不是日期"),
+    ({"end_reason": "other"}, "end_note", "请在说明中写明"),
+    ({"end_reason": ""}, "end_reason", "请选择终止发展的原因"),
+    ({"end_reason": "not_admitted"}, "end_reason", "不适用于入党申请人"),
+    ({"end_note": "长" * 201}, "end_note", "200"),
 ])
 def test_a_bad_end_is_refused_beside_its_field_and_writes_nothing(
         app: Flask, setup, data: dict[str, str], field: str, message: str) -> None:
     auth, _ = setup
     with app.app_context():
         person = make_applicant_in("FZ01", "待定者").id
-    response = auth.post(f"/console/recruitment/{person}/end", **{"note": "", **data})
+    good = {"ended_on": "2025-03-01", "end_reason": "withdrawn", "end_note": ""}
+    response = auth.post(f"/console/recruitment/{person}/end", **{**good, **data})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     beside = re.search(r'<label class="invalid">[^<]*<(?:input|select)[^>]*name="'
@@ -399,8 +401,8 @@ def test_the_yearly_table_counts_the_steps_before_the_end_and_the_end(app: Flask
     _step(auth, person, "talk", talk_on="2025-01-20")
     _step(auth, person, "activist", decided_on="2025-02-01", filed_on="2025-02-02",
           contact_1=n["one"], contact_2="")
-    _step(auth, person, "end", ended_on="2026-03-01", reason="disqualified",
-          note="不再适合作为入党积极分子")
+    _step(auth, person, "end", ended_on="2026-03-01", end_reason="disqualified",
+          end_note="不再适合作为入党积极分子")
     table = auth.client.get("/console/branches/FZ01/recruitment/table.xlsx?year=2026")
     ws = load_workbook(BytesIO(table.data)).active
     assert [c.value for c in ws[2]][-1] == "终止发展"

@@ -69,20 +69,20 @@ def test_a_probationary_or_full_member_is_not_ended_here() -> None:
 
 
 def test_a_reason_is_chosen_and_fits_the_stage() -> None:
-    assert _end(APPLIED, reason=None) == ["reason"]
+    assert _end(APPLIED, reason=None) == ["end_reason"]
     assert _end(APPLIED, reason=RecruitEnd.MOVED_AWAY) == []
-    assert _end(APPLIED, reason=RecruitEnd.DISQUALIFIED) == ["reason"]  # no 资格 yet
+    assert _end(APPLIED, reason=RecruitEnd.DISQUALIFIED) == ["end_reason"]  # no 资格 yet
     assert _end(ACTIVIST, reason=RecruitEnd.DISQUALIFIED) == []
-    assert _end(ACTIVIST, reason=RecruitEnd.NOT_ADMITTED) == ["reason"]  # no 支部大会 yet
+    assert _end(ACTIVIST, reason=RecruitEnd.NOT_ADMITTED) == ["end_reason"]  # no 支部大会 yet
     assert _end(CANDIDATE, reason=RecruitEnd.NOT_ADMITTED) == []
 
 
 def test_other_needs_a_note_and_a_note_fits() -> None:
-    assert _end(APPLIED, reason=RecruitEnd.OTHER) == ["note"]
-    assert _end(APPLIED, reason=RecruitEnd.OTHER, note="   ") == ["note"]
+    assert _end(APPLIED, reason=RecruitEnd.OTHER) == ["end_note"]
+    assert _end(APPLIED, reason=RecruitEnd.OTHER, note="   ") == ["end_note"]
     assert _end(APPLIED, reason=RecruitEnd.OTHER, note="本人长期出国") == []
     assert _end(APPLIED, note="长" * 200) == []
-    assert _end(APPLIED, note="长" * 201) == ["note"]
+    assert _end(APPLIED, note="长" * 201) == ["end_note"]
 
 
 def test_an_end_twice_the_same_is_no_problem_a_different_one_is_refused() -> None:
