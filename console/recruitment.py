@@ -104,6 +104,7 @@ STEP_FIELDS: dict[str, tuple[Field, ...]] = {
             Field("end_reason", _l("Why the way ends"), "end_reason"),
             Field("end_note", _l("Note (required for «其他»)"), "text", required=False,
                   length=rules.END_NOTE_MAX)),
+    "reopen": (),
 }
 
 STEP_TITLES = {
@@ -122,6 +123,17 @@ STEP_TITLES = {
     "convert": _l("支部大会 on the conversion (转正)"),
     "convert_approve": _l("Approval of the conversion"),
     "end": _l("End the way (终止发展)"),
+    "reopen": _l("Undo the end (恢复发展)"),
+}
+
+# What a form says before its fields (the steps whose consequence is not plain).
+STEP_HINTS = {
+    "end": _l("The person stays on record at the stage reached, listed under 已终止; "
+              "nothing more is due and no further step is taken. A 预备党员 is a member: "
+              "their end is recorded on the member's screen."),
+    "reopen": _l("Only for an end recorded in error: the person is on the way again at the "
+                 "stage reached. Someone who applies again after withdrawing hands in a new "
+                 "application: record it as new."),
 }
 
 # The steps each stage may take (a 公示 may be recorded after the fact, too). The way
@@ -228,6 +240,12 @@ def _apply(step: str, a: Applicant, v: dict[str, Any]) -> str:
     elif step == "convert_approve":
         ops.approve_conversion(who, a, approved_on=v["approved_on"], today=day)
         return str(_("%(name)s is a full member now.", name=a.name))
+    elif step == "reopen":
+        if a.ended_on is None:
+            return str(_("The way of %(name)s has not ended; nothing changed.", name=a.name))
+        ops.reopen(who, a)
+        return str(_("The end of %(name)s's way is undone: %(stage)s again.", name=a.name,
+                     stage=_label(a.stage)))
     elif step == "end":
         already = a.ended_on is not None
         ops.end_path(who, a, ended_on=v["ended_on"], reason=v["end_reason"],
@@ -461,8 +479,9 @@ def _person_view(a: Applicant, revealed: bool) -> str:
 
 
 def _steps(a: Applicant) -> tuple[str, ...]:
-    """The steps the person's screen offers: none once the way has ended."""
-    return () if a.ended_on is not None else STAGE_STEPS[a.stage]
+    """The steps the person's screen offers: once the way has ended, only undoing the end
+    (an end recorded in error)."""
+    return ("reopen",) if a.ended_on is not None else STAGE_STEPS[a.stage]
 
 
 @bp.get("/recruitment/<int:applicant_id>")
@@ -514,6 +533,7 @@ def recruitment_step(a: Applicant, step: str) -> ResponseReturnValue:
             return redirect(url_for("console.applicant", applicant_id=a.id), 303)
     return render_template(
         "console/recruitment_step.html", a=a, step=step, title=STEP_TITLES[step],
+        hint=STEP_HINTS.get(step),
         fields=fields, errors=errors, values=values,
         members=recruit_reads.full_members(a.branch_id), conclusions=list(ReviewConclusion),
         end_reasons=list(RecruitEnd), record=recruit_reads.record_of(a), key=ops.key_of(a),

@@ -281,6 +281,14 @@ def end_path(actor: Actor, a: Applicant, *, ended_on: dt.date | None,
                              "end_note": note or None})
 
 
+def reopen(actor: Actor, a: Applicant) -> Applicant:
+    """Undo an end recorded in error (恢复): the person is on the way again at the stage
+    reached, and the steps and the checklist take them up where they were. The change log
+    keeps the end and who undid it. A record not ended is left as it is (a double tap).
+    Someone who applies again after withdrawing hands in a new application instead."""
+    return _write(actor, a, {"ended_on": None, "end_reason": None, "end_note": None})
+
+
 # -- an imported register ----------------------------------------------------------------
 
 

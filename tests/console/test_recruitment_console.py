@@ -319,8 +319,8 @@ def test_the_secretary_ends_a_way_and_its_checklist_line_goes(app: Flask, setup)
     assert re.search(r"<span>入党申请人</span> <strong>0</strong>", pipeline)
     page = auth.client.get(f"/console/recruitment/{person}").get_data(as_text=True)
     assert "2025-02-01" in page and "本人撤回申请" in page
-    assert f"/console/recruitment/{person}/" not in page.replace(
-        f"/console/recruitment/{person}/reveal", "")  # no step offered any more
+    offered = set(re.findall(rf"/console/recruitment/{person}/(\w+)", page))
+    assert offered == {"reveal", "reopen"}  # no step any more: only undoing the end
     step = auth.post(f"/console/recruitment/{person}/talk", talk_on="2025-01-20")
     assert step.status_code == 400 and "已于 2025-02-01 终止发展" in step.get_data(as_text=True)
     with app.app_context():
@@ -409,3 +409,28 @@ def test_the_yearly_table_counts_the_steps_before_the_end_and_the_end(app: Flask
     rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=3, values_only=True)}
     assert rows[2025] == (1, 1, 0, 0, 0, 0)
     assert rows[2026] == (0, 0, 0, 0, 0, 1)
+
+
+def test_an_end_recorded_in_error_is_undone_and_the_way_goes_on(app: Flask, setup) -> None:
+    auth, _ = setup
+    with app.app_context():
+        person = make_applicant_in("FZ01", "误终止").id
+    _step(auth, person, "end", ended_on="2025-02-01", end_reason="moved_away", end_note="")
+    talk_line = "误终止：已递交入党申请书，尚未谈话"
+    assert talk_line not in _checklist(auth)
+    form = auth.client.get(f"/console/recruitment/{person}/reopen").get_data(as_text=True)
+    assert "仅用于纠正误登记的终止" in form
+    done = auth.post(f"/console/recruitment/{person}/reopen")
+    assert done.status_code == 303
+    assert "已恢复 误终止 的发展：重新为入党申请人" in auth.client.get(
+        done.headers["Location"]).get_data(as_text=True)
+    assert talk_line in _checklist(auth)  # owed again, as before the end
+    again = auth.post(f"/console/recruitment/{person}/reopen")  # a double tap
+    assert again.status_code == 303
+    assert "未终止发展，未作改动" in auth.client.get(
+        again.headers["Location"]).get_data(as_text=True)
+    pipeline = auth.client.get("/console/branches/FZ01/recruitment").get_data(as_text=True)
+    assert "已终止" not in pipeline and "误终止" in pipeline
+    _step(auth, person, "talk", talk_on="2025-01-20")
+    logged = _end_log(app, person)
+    assert len(logged) == 2 and '"ended_on": ["2025-02-01", null]' in logged[1]

@@ -175,3 +175,15 @@ def test_a_different_second_end_and_a_step_after_the_end_are_refused(
     assert (a.ended_on, a.end_reason, a.talk_on) == (D(2025, 3, 1), RecruitEnd.MOVED_AWAY,
                                                      None)
     assert len(_log(ops.key_of(a))) == 2
+
+
+def test_reopening_undoes_the_end_logged_and_the_steps_go_on(org: dict[str, Any]) -> None:
+    a = _applicant(org)
+    ops.end_path(WHO, a, ended_on=D(2025, 3, 1), reason=RecruitEnd.OTHER, note="误登记",
+                 today=TODAY)
+    ops.reopen(WHO, a)
+    assert (a.ended_on, a.end_reason, a.end_note) == (None, None, None)
+    ops.reopen(WHO, a)  # a double tap: nothing more
+    assert [row.action for row in _log(ops.key_of(a))] == ["insert", "update", "update"]
+    ops.record_talk(WHO, a, talk_on=D(2025, 1, 20), today=TODAY)
+    assert a.talk_on == D(2025, 1, 20)
