@@ -50,7 +50,7 @@ def branch_checklist(branch_id: int) -> BranchChecklist | None:
         return None
     numbers = members_reads.number_by_name(branch_id)
     month = yyyymm(day)
-    on_the_way = recruit_reads.branch_applicants(branch_id, include_full=False)
+    on_the_way = recruit_reads.branch_applicants(branch_id, on_the_way=True)
     # A 预备党员 who came through the recruitment record converts through its forms.
     recruits = {a.name: a.id for a in on_the_way if a.stage is RecruitStage.PROBATIONARY}
     lines = [

@@ -30,7 +30,7 @@ from core.clock import today
 from core.db import db
 from core.problems import Problem, problem
 from profiles.audit.wording import locale_code
-from profiles.enums import Gender, RecruitStage, ReviewConclusion
+from profiles.enums import Gender, RecruitEnd, RecruitStage, ReviewConclusion
 from profiles.labels import label
 from profiles.members import reads as members_reads
 from profiles.models import Applicant, Branch, Member
@@ -47,7 +47,8 @@ from sheets.writing.recruitment import write_yearly_table
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a step's form: ``kind`` is date, int, text, member or conclusion."""
+    """One input of a step's form: ``kind`` is date, int, text, member, conclusion or
+    end_reason; ``length`` a text's longest, ``today`` a date the form offers as today."""
 
     name: str
     label: Any  # a lazy string
@@ -55,6 +56,8 @@ class Field:
     required: bool = True
     low: int = 0
     high: int = 0
+    length: int = 60
+    today: bool = False
 
 
 def _votes(prefix: str = "") -> tuple[Field, ...]:
@@ -94,9 +97,14 @@ STEP_FIELDS: dict[str, tuple[Field, ...]] = {
                 Field("number", _l("党员编号 (empty: the next free one)"), "text", False)),
     "extend": (Field("decided_on", _l("Decided on")),
                Field("months", _l("Extension (months)"), "int", low=6, high=12),
-               Field("reason", _l("Reason"), "text")),
+               Field("reason", _l("Reason"), "text", length=200)),
     "convert": _votes(),
     "convert_approve": (Field("approved_on", _l("Conversion approved by the 上级 on")),),
+    "end": (Field("ended_on", _l("Ended on"), today=True),
+            Field("end_reason", _l("Why the way ends"), "end_reason"),
+            Field("end_note", _l("Note (required for «其他»)"), "text", required=False,
+                  length=rules.END_NOTE_MAX)),
+    "reopen": (),
 }
 
 STEP_TITLES = {
@@ -114,14 +122,27 @@ STEP_TITLES = {
     "extend": _l("Extend the probation (延长预备期)"),
     "convert": _l("支部大会 on the conversion (转正)"),
     "convert_approve": _l("Approval of the conversion"),
+    "end": _l("End the way (终止发展)"),
+    "reopen": _l("Undo the end (恢复发展)"),
 }
 
-# The steps each stage may take (a 公示 may be recorded after the fact, too).
+# What a form says before its fields (the steps whose consequence is not plain).
+STEP_HINTS = {
+    "end": _l("The person stays on record at the stage reached, listed under 已终止; "
+              "nothing more is due and no further step is taken. A 预备党员 is a member: "
+              "their end is recorded on the member's screen."),
+    "reopen": _l("Only for an end recorded in error: the person is on the way again at the "
+                 "stage reached. Someone who applies again after withdrawing hands in a new "
+                 "application: record it as new."),
+}
+
+# The steps each stage may take (a 公示 may be recorded after the fact, too). The way
+# ends ("end") before admission only: a 预备党员's end is the member's standing.
 STAGE_STEPS: dict[RecruitStage, tuple[str, ...]] = {
-    RecruitStage.APPLICANT: ("talk", "activist"),
-    RecruitStage.ACTIVIST: ("training", "candidate"),
+    RecruitStage.APPLICANT: ("talk", "activist", "end"),
+    RecruitStage.ACTIVIST: ("training", "candidate", "end"),
     RecruitStage.CANDIDATE: ("introducers", "review", "intensive", "training", "prereview",
-                             "notice", "admit", "approve"),
+                             "notice", "admit", "approve", "end"),
     RecruitStage.PROBATIONARY: ("extend", "convert", "convert_approve", "notice"),
     RecruitStage.FULL: ("notice",),
 }
@@ -139,7 +160,9 @@ def _read(fields: tuple[Field, ...], form: Any, branch_id: int) -> dict[str, Any
     values: dict[str, Any] = {}
     found: list[Problem] = []
     for f in fields:
-        text = str(form.get(f.name, "")).strip()[:200]
+        # One character past the longest field: a text too long is refused by its rule
+        # ("at most 200 characters"), never cut short silently.
+        text = str(form.get(f.name, "")).strip()[:201]
         if f.kind == "date":
             values[f.name] = parse_date(text) if text else None
             if text and values[f.name] is None:
@@ -159,6 +182,8 @@ def _read(fields: tuple[Field, ...], form: Any, branch_id: int) -> dict[str, Any
             values[f.name] = member
         elif f.kind == "conclusion":
             values[f.name] = ReviewConclusion(text) if text in set(ReviewConclusion) else None
+        elif f.kind == "end_reason":
+            values[f.name] = RecruitEnd(text) if text in set(RecruitEnd) else None
         else:
             values[f.name] = text
     if found:
@@ -215,6 +240,22 @@ def _apply(step: str, a: Applicant, v: dict[str, Any]) -> str:
     elif step == "convert_approve":
         ops.approve_conversion(who, a, approved_on=v["approved_on"], today=day)
         return str(_("%(name)s is a full member now.", name=a.name))
+    elif step == "reopen":
+        if a.ended_on is None:
+            return str(_("The way of %(name)s has not ended; nothing changed.", name=a.name))
+        ops.reopen(who, a)
+        return str(_("The end of %(name)s's way is undone: %(stage)s again.", name=a.name,
+                     stage=_label(a.stage)))
+    elif step == "end":
+        already = a.ended_on is not None
+        ops.end_path(who, a, ended_on=v["ended_on"], reason=v["end_reason"],
+                     note=v["end_note"], today=day)
+        assert a.ended_on is not None
+        if already:
+            return str(_("The way of %(name)s had ended on %(date)s already; nothing "
+                         "changed.", name=a.name, date=a.ended_on.isoformat()))
+        return str(_("The way of %(name)s ended on %(date)s: %(reason)s.", name=a.name,
+                     date=a.ended_on.isoformat(), reason=_label(a.end_reason)))
     return str(_("Saved: %(step)s.", step=STEP_TITLES[step]))
 
 
@@ -245,6 +286,23 @@ def _line(a: Applicant, day: dt.date) -> Line:
     due = rules.next_step(recruit_reads.record_of(a))
     overdue = bool(due and due.due_on and due.due_on < day)
     return Line(a.id, a.name, a.stage, a.applied_on, due, overdue)
+
+
+@dataclass(frozen=True)
+class EndedLine:
+    """A person whose way ended before admission: who, the stage reached, when and why."""
+
+    id: int
+    name: str
+    stage: RecruitStage
+    ended_on: dt.date
+    reason: RecruitEnd | None
+    note: str | None
+
+
+def _ended_line(a: Applicant) -> EndedLine:
+    assert a.ended_on is not None
+    return EndedLine(a.id, a.name, a.stage, a.ended_on, a.end_reason, a.end_note)
 
 
 def _member_of(a: Applicant) -> Member | None:
@@ -340,6 +398,9 @@ def _history(a: Applicant) -> list[Event]:
     if a.convert_approved_on and a.convert_meeting_on:
         events.append(Event(a.convert_approved_on, _("Conversion approved: full member"),
                             rules.approval_late(a.convert_meeting_on, a.convert_approved_on)))
+    if a.ended_on:
+        events.append(Event(a.ended_on, _("The way ended: %(reason)s", reason=_label(
+            a.end_reason)) + (f" · {a.end_note}" if a.end_note else "")))
     return sorted(events, key=lambda e: e.on)
 
 
@@ -353,13 +414,17 @@ def _label(value: Any) -> str:
 @bp.get("/branches/<code>/recruitment")
 @branch_access()
 def recruitment(branch: Branch) -> str:
-    """The branch's pipeline: how many at each stage, and who is due for what."""
+    """The branch's pipeline: how many at each stage, and who is due for what; those whose
+    way ended are listed apart (已终止), never counted in a stage as on the way."""
     day = today()
     people = recruit_reads.branch_applicants(branch.id)
-    lines = [_line(a, day) for a in people]
+    lines = [_line(a, day) for a in people if a.ended_on is None]
+    ended = sorted((_ended_line(a) for a in people if a.ended_on is not None),
+                   key=lambda e: (e.ended_on, e.id), reverse=True)
     counts = {stage: sum(1 for line in lines if line.stage is stage) for stage in RecruitStage}
     return render_template("console/recruitment.html", branch=branch, lines=lines,
-                           counts=counts, stages=list(RecruitStage), titles=STEP_TITLES,
+                           ended=ended, counts=counts, stages=list(RecruitStage),
+                           titles=STEP_TITLES,
                            manages=current_access().manages(branch.id), today=day,
                            year=day.year)
 
@@ -410,7 +475,13 @@ def _person_view(a: Applicant, revealed: bool) -> str:
         "console/recruitment_person.html", a=a, branch=branch, member=_member_of(a),
         key=ops.key_of(a), history=_history(a), manages=manages, revealed=revealed,
         private=_private(a, revealed) if manages else [], due=due, titles=STEP_TITLES,
-        steps=STAGE_STEPS[a.stage], today=today())
+        steps=_steps(a), today=today())
+
+
+def _steps(a: Applicant) -> tuple[str, ...]:
+    """The steps the person's screen offers: once the way has ended, only undoing the end
+    (an end recorded in error)."""
+    return ("reopen",) if a.ended_on is not None else STAGE_STEPS[a.stage]
 
 
 @bp.get("/recruitment/<int:applicant_id>")
@@ -444,7 +515,9 @@ def recruitment_step(a: Applicant, step: str) -> ResponseReturnValue:
     fields = STEP_FIELDS[step]
     errors: dict[str | None, list[str]] = {}
     status = 200
+    values: Any = {f.name: today().isoformat() for f in fields if f.today}
     if request.method == "POST":
+        values = request.form
         if not PostForm().validate_on_submit():
             abort(400)
         try:
@@ -460,10 +533,11 @@ def recruitment_step(a: Applicant, step: str) -> ResponseReturnValue:
             return redirect(url_for("console.applicant", applicant_id=a.id), 303)
     return render_template(
         "console/recruitment_step.html", a=a, step=step, title=STEP_TITLES[step],
-        fields=fields, errors=errors, values=request.form if request.method == "POST" else {},
+        hint=STEP_HINTS.get(step),
+        fields=fields, errors=errors, values=values,
         members=recruit_reads.full_members(a.branch_id), conclusions=list(ReviewConclusion),
-        record=recruit_reads.record_of(a), key=ops.key_of(a),
-        allowed=step in STAGE_STEPS[a.stage]), status
+        end_reasons=list(RecruitEnd), record=recruit_reads.record_of(a), key=ops.key_of(a),
+        allowed=step in _steps(a)), status
 
 
 @bp.get("/branches/<code>/recruitment/table.xlsx")

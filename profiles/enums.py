@@ -138,6 +138,18 @@ class RecruitStage(enum.StrEnum):
     FULL = "full"
 
 
+class RecruitEnd(enum.StrEnum):
+    """Why a person's way to membership ended before admission (发展终止): the record stays,
+    the stage reached stays, and nothing more is owed to them (细则: 对不再适合作为入党积极
+    分子的应当取消其资格)."""
+
+    WITHDRAWN = "withdrawn"  # 本人撤回入党申请
+    DISQUALIFIED = "disqualified"  # 取消入党积极分子资格 / 不再列为发展对象
+    NOT_ADMITTED = "not_admitted"  # 支部大会未通过或上级党委未批准
+    MOVED_AWAY = "moved_away"  # 调离本单位
+    OTHER = "other"  # 其他 (with a note)
+
+
 class ReviewConclusion(enum.StrEnum):
     """The conclusion of the political review (政治审查结论)."""
 

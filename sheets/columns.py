@@ -197,6 +197,10 @@ RECRUITMENT_COLUMNS: tuple[Column, ...] = (
     Column("extension_months", "延长预备期（月）", "Extension (months)", ("延长预备期",),
            width=8),
     Column("extension_reason", "延长原因", "Extension reason", ("延长预备期原因",), width=20),
+    # 发展终止: someone whose way ended before admission (withdrawn, disqualified, …).
+    Column("ended_on", "终止发展时间", "Ended on", ("终止时间", "终止日期", "撤回申请时间")),
+    Column("end_reason", "终止发展原因", "End reason", ("终止原因",), width=14),
+    Column("end_note", "终止发展说明", "End note", ("终止说明",), width=20),
     Column("number", "党员编号", "Member number", ("编号",)),
 )
 

@@ -34,10 +34,14 @@ class OnTheWay:
 
 def recruitment_findings(people: Iterable[OnTheWay], today: dt.date) -> list[Finding]:
     """Talks overdue, activists past a year with no decision (a warning, not a fault),
-    approvals overdue (admission or conversion), and a 公示 not held after the 预审."""
+    approvals overdue (admission or conversion), and a 公示 not held after the 预审.
+    Nothing for someone whose way has ended (withdrawn, disqualified, not admitted, moved
+    away): nothing more is owed to them, and a line would be false."""
     found = []
     for p in sorted(people, key=lambda p: (name_key(p.name), p.id)):
         r = p.record
+        if r.ended_on is not None:
+            continue
         base = {"name": p.name, "id": p.id}
         if r.stage is RecruitStage.APPLICANT and r.talk_on is None \
                 and talk_due(r.applied_on) < today:

@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
-from profiles.enums import Gender, RecruitStage, ReviewConclusion, enum_column
+from profiles.enums import Gender, RecruitEnd, RecruitStage, ReviewConclusion, enum_column
 
 MAX_HOURS = 1000  # training hours: 党校 courses run to some dozens, never a thousand
 MAX_VOTERS = 10_000  # voting members of a branch (a 支部大会)
@@ -50,6 +50,9 @@ class Applicant(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("member_id IS NOT NULL OR stage IN ('applicant', 'activist', "
                         "'candidate')", name="member_once_admitted"),
         CheckConstraint("talk_on IS NULL OR talk_on >= applied_on", name="talk_after_application"),
+        CheckConstraint("(ended_on IS NULL) = (end_reason IS NULL)", name="end_dated_with_reason"),
+        CheckConstraint("ended_on IS NULL OR (ended_on >= applied_on AND stage IN "
+                        "('applicant', 'activist', 'candidate'))", name="end_before_admission"),
         *_votes("admit"),
         *_votes("convert"),
     )
@@ -113,5 +116,11 @@ class Applicant(db.Model):  # type: ignore[name-defined,misc]
     convert_against: Mapped[int | None]
     convert_abstain: Mapped[int | None]
     convert_approved_on: Mapped[dt.date | None]
+    # The end of the way before admission (发展终止: withdrawn, disqualified, not admitted,
+    # moved away): the stage reached stays, nothing more is due. A 预备党员's end is the
+    # member's (profiles.members.standing).
+    ended_on: Mapped[dt.date | None]
+    end_reason: Mapped[RecruitEnd | None] = mapped_column(enum_column(RecruitEnd, "recruit_end"))
+    end_note: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now())

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from core.changelog import Actor, log_change
 from core.db import db
 from core.problems import Problem, problem
-from profiles.enums import ENDED, Category, Gender, RecruitStage, ReviewConclusion
+from profiles.enums import ENDED, Category, Gender, RecruitEnd, RecruitStage, ReviewConclusion
 from profiles.members.operations import create_member, open_first_membership, update_member
 from profiles.models import Applicant, Branch, Member
 from profiles.recruitment import rules
@@ -260,6 +260,33 @@ def approve_conversion(actor: Actor, a: Applicant, *, approved_on: dt.date | Non
                   today=today)
     _write(actor, a, {"convert_approved_on": approved_on, "stage": RecruitStage.FULL})
     return member
+
+
+# -- the end of the way before admission (发展终止) ----------------------------------------
+
+
+def end_path(actor: Actor, a: Applicant, *, ended_on: dt.date | None,
+             reason: RecruitEnd | None, note: str = "",
+             today: dt.date | None = None) -> Applicant:
+    """End the way of an applicant, activist or 发展对象 (withdrawn, disqualified, not
+    admitted, moved away, other): the record and the stage reached stay, nothing more is
+    due (no checklist line, no further step). The same end twice is a no-op (a double
+    tap: nothing written, nothing logged); a different one is refused. A 预备党员's end
+    is the member's (``profiles.members.standing``)."""
+    note = note.strip()
+    check(rules.end_problems(record_of(a), ended_on=ended_on, reason=reason, note=note,
+                             today=today)
+          + text_problems({"end_note": note}))
+    return _write(actor, a, {"ended_on": ended_on, "end_reason": reason,
+                             "end_note": note or None})
+
+
+def reopen(actor: Actor, a: Applicant) -> Applicant:
+    """Undo an end recorded in error (恢复): the person is on the way again at the stage
+    reached, and the steps and the checklist take them up where they were. The change log
+    keeps the end and who undid it. A record not ended is left as it is (a double tap).
+    Someone who applies again after withdrawing hands in a new application instead."""
+    return _write(actor, a, {"ended_on": None, "end_reason": None, "end_note": None})
 
 
 # -- an imported register ----------------------------------------------------------------

@@ -32,7 +32,8 @@ def record_of(a: Applicant) -> Record:
         notice_until=a.notice_until, pledge_number=a.pledge_number,
         admit_meeting_on=a.admit_meeting_on, approved_on=a.approved_on,
         extension_months=a.extension_months, convert_meeting_on=a.convert_meeting_on,
-        convert_approved_on=a.convert_approved_on)
+        convert_approved_on=a.convert_approved_on, ended_on=a.ended_on,
+        end_reason=a.end_reason, end_note=a.end_note)
 
 
 def applicant_by_id(applicant_id: int) -> Applicant | None:
@@ -45,12 +46,13 @@ def applicant_of_member(member_id: int) -> Applicant | None:
     return db.session.scalar(select(Applicant).where(Applicant.member_id == member_id))
 
 
-def branch_applicants(branch_id: int, *, include_full: bool = True) -> list[Applicant]:
-    """Everyone of the branch on the way (and, ``include_full``, those who arrived), in
-    the order they applied."""
+def branch_applicants(branch_id: int, *, on_the_way: bool = False) -> list[Applicant]:
+    """Everyone of the branch's record (the pipeline, the yearly table), in the order they
+    applied; ``on_the_way``: only those still on it, neither full members yet nor ended
+    (the checklist's people: nothing is owed to someone whose way has ended)."""
     query = select(Applicant).where(Applicant.branch_id == branch_id)
-    if not include_full:
-        query = query.where(Applicant.stage != RecruitStage.FULL)
+    if on_the_way:
+        query = query.where(Applicant.stage != RecruitStage.FULL, Applicant.ended_on.is_(None))
     return list(db.session.scalars(query.order_by(Applicant.applied_on, Applicant.id)))
 
 

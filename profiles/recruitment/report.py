@@ -1,6 +1,8 @@
 """The yearly development table (发展党员工作年度统计): per year, how many applied, became
-activists, became 发展对象, were admitted (预备党员, by the 上级's approval) and converted.
-Pure: applicant rows (or anything with their date attributes) in, counts out."""
+activists, became 发展对象, were admitted (预备党员, by the 上级's approval) and converted,
+and whose way ended before admission (终止发展). Someone whose way ended still counts for
+each step they took before the end. Pure: applicant rows (or anything with their date
+attributes) in, counts out."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any
 # The counted steps and the date that puts a person in a year's count.
 COUNTED = (("applications", "applied_on"), ("activists", "activist_on"),
            ("candidates", "candidate_on"), ("admitted", "approved_on"),
-           ("converted", "convert_approved_on"))
+           ("converted", "convert_approved_on"), ("ended", "ended_on"))
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class YearRow:
     candidates: int
     admitted: int
     converted: int
+    ended: int
 
 
 def yearly_table(people: Iterable[Any], until: int) -> list[YearRow]:

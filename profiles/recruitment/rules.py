@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from core.problems import Problem, problem
-from profiles.enums import RecruitStage, ReviewConclusion
+from profiles.enums import RecruitEnd, RecruitStage, ReviewConclusion
 from profiles.labels import label
 from profiles.members.rules import full_years, id_number_problems
 from profiles.months import add_months
@@ -111,6 +111,10 @@ class Record:
     extension_months: int = 0
     convert_meeting_on: dt.date | None = None
     convert_approved_on: dt.date | None = None
+    # 发展终止: the way ended before admission (the stage reached stays).
+    ended_on: dt.date | None = None
+    end_reason: RecruitEnd | None = None
+    end_note: str | None = None
 
     @property
     def probation_ends(self) -> dt.date | None:
@@ -120,7 +124,19 @@ class Record:
         return add_months(self.admit_meeting_on, PROBATION_MONTHS + self.extension_months)
 
 
+def _ended(record: Record) -> list[Problem]:
+    """A step for someone whose way has ended: refused (nothing more is taken or owed)."""
+    if record.ended_on is None:
+        return []
+    return [problem(None, "The way of this person ended on %(date)s (%(reason)s); no "
+                    "further step is recorded. If they apply again, record a new "
+                    "application.", date=record.ended_on.isoformat(),
+                    reason=label(record.end_reason))]
+
+
 def _stage(record: Record, *wanted: RecruitStage) -> list[Problem]:
+    if record.ended_on is not None:
+        return _ended(record)
     if record.stage in wanted:
         return []
     return [refusal(None, "order", "this step is for a %(wanted)s; the person is a %(stage)s "
@@ -340,7 +356,7 @@ def notice_problems(record: Record, *, notice_from: dt.date | None,
                     today: dt.date | None = None) -> list[Problem]:
     """公示 after the 预审, at least five days, ended before the 支部大会 (recorded late
     too, for a record kept after the fact)."""
-    found = []
+    found = _ended(record)
     if record.prereview_on is None:
         found.append(refusal("notice_from", "notice", "record the 预审 first."))
     found += _required("notice_from", notice_from, _l("the first day of the 公示"))
@@ -503,6 +519,82 @@ def conversion_approval_problems(record: Record, *, approved_on: dt.date | None,
     return found
 
 
+# -- the end of the way before admission (发展终止) ----------------------------------------
+
+# Who may end for which reason: a 支部大会 resolves only on a 发展对象, and a 资格 is
+# cancelled only of an activist or a 发展对象 (an applicant withdraws, moves or "other").
+END_STAGES = (RecruitStage.APPLICANT, RecruitStage.ACTIVIST, RecruitStage.CANDIDATE)
+END_REASON_STAGES: dict[RecruitEnd, tuple[RecruitStage, ...]] = {
+    RecruitEnd.WITHDRAWN: END_STAGES,
+    RecruitEnd.DISQUALIFIED: (RecruitStage.ACTIVIST, RecruitStage.CANDIDATE),
+    RecruitEnd.NOT_ADMITTED: (RecruitStage.CANDIDATE,),
+    RecruitEnd.MOVED_AWAY: END_STAGES,
+    RecruitEnd.OTHER: END_STAGES,
+}
+END_NOTE_MAX = 200
+
+# Every dated step a record holds, as a message names it (an end comes after the latest).
+STEP_DATE_NAMES = {
+    "applied_on": _l("the application"), "talk_on": _l("the talk"),
+    "activist_on": _l("becoming an activist"), "activist_filed_on": _l("the 上级 filing (备案)"),
+    "training_on": _l("the 党校 training"), "opinions_on": _l("the opinions heard (听取意见)"),
+    "candidate_on": _l("becoming a 发展对象"), "review_on": _l("the political review"),
+    "intensive_on": _l("the 集中培训"), "prereview_on": _l("the 预审"),
+    "notice_from": _l("the 公示"), "notice_until": _l("the end of the 公示"),
+    "admit_meeting_on": _l("the 支部大会"),
+}
+
+
+def latest_step(record: Record) -> tuple[str, dt.date]:
+    """The latest dated step on record (the application at least): (field, date)."""
+    days = [(getattr(record, f), f) for f in STEP_DATE_NAMES if getattr(record, f)]
+    day, field = max(days)
+    return field, day
+
+
+def end_problems(record: Record, *, ended_on: dt.date | None, reason: RecruitEnd | None,
+                 note: str = "", today: dt.date | None = None) -> list[Problem]:
+    """Ending the way before admission: an applicant who withdraws, an activist or 发展对象
+    no longer suitable (细则: 对不再适合作为入党积极分子的应当取消其资格), a 发展对象 the
+    支部大会 or the 上级 does not admit, someone who moves away. Dated on or after the
+    latest step, not in the future; "other" says what in the note. The problems name the
+    record's columns (ended_on, end_reason, end_note: the form's and the register's
+    fields). An end already on
+    record with the same values is no problem (a double tap), a different one is refused:
+    a way ends once."""
+    if record.stage not in END_STAGES:
+        return [problem(None, "A %(stage)s is a member already: a membership ends through "
+                        "the member's standing (转出, 去世, 自行脱党除名, 开除党籍, 退党) on "
+                        "the member's screen, not here.", stage=label(record.stage))]
+    note = note.strip()
+    if record.ended_on is not None:
+        if (ended_on, reason, note or None) == (record.ended_on, record.end_reason,
+                                                record.end_note):
+            return []
+        return [problem(None, "The way of this person ended already on %(date)s "
+                        "(%(reason)s); a way ends once. Open the person's record to see "
+                        "the end.", date=record.ended_on.isoformat(),
+                        reason=label(record.end_reason))]
+    found = _required("ended_on", ended_on, _l("the date of the end"))
+    found += _not_future("ended_on", ended_on, today)
+    field, latest = latest_step(record)
+    found += _not_before("ended_on", ended_on, latest, STEP_DATE_NAMES[field])
+    if reason is None:
+        found.append(problem("end_reason", "Choose why the way ends."))
+    elif record.stage not in END_REASON_STAGES[reason]:
+        found.append(problem("end_reason", "«%(reason)s» is not for a %(stage)s (it is for: "
+                             "%(stages)s); choose another reason, or «其他» with a note.",
+                             reason=label(reason), stage=label(record.stage),
+                             stages="、".join(label(s) for s in END_REASON_STAGES[reason])))
+    if len(note) > END_NOTE_MAX:
+        found.append(problem("end_note", "Too long: at most %(count)s characters.",
+                             count=END_NOTE_MAX))
+    elif reason is RecruitEnd.OTHER and not note:
+        found.append(problem("end_note", "Say in the note why the way ends (the reason is "
+                             "«其他»)."))
+    return found
+
+
 # -- what is due next --------------------------------------------------------------------
 
 
@@ -516,8 +608,11 @@ class Due:
 
 
 def next_step(record: Record) -> Due | None:
-    """The step the branch owes this person next (None once a full member)."""
+    """The step the branch owes this person next (None once a full member, or once the
+    way has ended)."""
     r = record
+    if r.ended_on is not None:
+        return None
     if r.stage is RecruitStage.APPLICANT:
         return Due("talk", talk_due(r.applied_on)) if r.talk_on is None else Due("activist")
     if r.stage is RecruitStage.ACTIVIST:

@@ -350,12 +350,14 @@ def points_by_member(scope: BranchScope, since: dt.date,
 
 
 def applicants_on_the_way(scope: BranchScope) -> list[Any]:
-    """Every 发展党员 record not yet at full membership (ORM rows: the recruitment rules
-    read them through ``profiles.recruitment.reads.record_of``), for the home's gaps."""
+    """Every 发展党员 record still on the way: not yet at full membership and not ended
+    (ORM rows: the recruitment rules read them through
+    ``profiles.recruitment.reads.record_of``), for the home's gaps."""
     from core.db import db
     from profiles.enums import RecruitStage
     from profiles.recruitment.models import Applicant
 
     return list(db.session.scalars(
-        select(Applicant).where(scope(Applicant.branch_id), Applicant.stage != RecruitStage.FULL)
+        select(Applicant).where(scope(Applicant.branch_id), Applicant.stage != RecruitStage.FULL,
+                                Applicant.ended_on.is_(None))
         .order_by(Applicant.branch_id, Applicant.id)))

@@ -201,7 +201,7 @@ def audits(branch_ids: Iterable[int], day: dt.date) -> dict[int, list[Finding]]:
         if page is None:
             continue
         people = [OnTheWay(a.id, a.name, recruit_reads.record_of(a))
-                  for a in recruit_reads.branch_applicants(branch_id, include_full=False)]
+                  for a in recruit_reads.branch_applicants(branch_id, on_the_way=True)]
         found[branch_id] = run_audit(page.audit, settings, day) + recruitment_findings(
             people, day)
     return found

@@ -4,8 +4,10 @@ Each row is checked with the rules of ``profiles.recruitment.rules`` (the age on
 the application, the dates the stage needs and their order, the year as activist, the
 培养联系人 and 入党介绍人 as full members on the roster) and planned; someone already
 admitted (预备党员, 正式党员) becomes a member of the branch as well, from the date of the
-支部大会. A person already on record (same branch, name and application date) is left as
-it is: a register imported twice adds nobody.
+支部大会. A row may say the way ended before admission (终止发展时间, 终止发展原因,
+终止发展说明), checked with the same rule as the console's 终止发展. A person already on
+record (same branch, name and application date) is left as it is: a register imported
+twice adds nobody.
 """
 
 from __future__ import annotations
@@ -18,8 +20,17 @@ from typing import Any
 from sqlalchemy import select
 
 from core.changelog import Change
+from core.clock import today
 from core.db import db
-from profiles.enums import ENDED, Category, Gender, MemberStatus, RecruitStage, ReviewConclusion
+from profiles.enums import (
+    ENDED,
+    Category,
+    Gender,
+    MemberStatus,
+    RecruitEnd,
+    RecruitStage,
+    ReviewConclusion,
+)
 from profiles.members.operations import next_member_number
 from profiles.models import Applicant, Member
 from profiles.recruitment import rules
@@ -101,6 +112,9 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                              max=MAX_HOURS)
         extension = cells.integer("extension_months", limit=12) or 0
         conclusion = cells.choice("review_conclusion", ReviewConclusion)
+        ended_on = cells.date("ended_on")
+        end_reason = cells.choice("end_reason", RecruitEnd)
+        end_note = cells.text("end_note", max_length=rules.END_NOTE_MAX)
         if not code or stage is None or not name:
             continue
         contacts = _people(cells, finder, "contacts", code)
@@ -116,7 +130,11 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             id_number=id_number))
         record = Record(stage=stage, applied_on=dates["applied_on"] or dt.date.min,
                         talk_on=dates["talk_on"], activist_on=dates["activist_on"],
-                        candidate_on=dates["candidate_on"],
+                        activist_filed_on=dates["activist_filed_on"],
+                        training_on=dates["training_on"], opinions_on=dates["opinions_on"],
+                        candidate_on=dates["candidate_on"], review_on=dates["review_on"],
+                        intensive_on=dates["intensive_on"], prereview_on=dates["prereview_on"],
+                        notice_from=dates["notice_from"], notice_until=dates["notice_until"],
                         admit_meeting_on=dates["admit_meeting_on"],
                         approved_on=dates["approved_on"],
                         convert_meeting_on=dates["convert_meeting_on"],
@@ -124,6 +142,9 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
                         extension_months=extension)
         if dates["applied_on"] is not None:
             report(cells, rules.register_problems(record, len(introducers), len(contacts)))
+            if ended_on or end_reason or end_note:
+                report(cells, rules.end_problems(record, ended_on=ended_on, reason=end_reason,
+                                                 note=end_note, today=today()))
         if id_number and id_number in taken_ids:
             cells.report("id_number", "This ID number is already on record for another "
                          "person; check it, or leave the cell empty.")
@@ -157,6 +178,7 @@ def _plan(rows: list[Cells], outcome: Outcome) -> Callable[[], None]:
             "pledge_number": cells.text("pledge_number", max_length=32) or None,
             "extension_months": extension,
             "extension_reason": cells.text("extension_reason") or None,
+            "ended_on": ended_on, "end_reason": end_reason, "end_note": end_note or None,
             "contact_1_id": contacts[0].id if contacts else None,
             "contact_2_id": contacts[1].id if len(contacts) > 1 else None,
             "introducer_1_id": introducers[0].id if introducers else None,

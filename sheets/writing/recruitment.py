@@ -19,6 +19,7 @@ TABLE_COLUMNS = (
     Column("candidates", "确定发展对象", "Candidates"),
     Column("admitted", "发展党员（预备党员）", "Admitted"),
     Column("converted", "预备党员转正", "Converted"),
+    Column("ended", "终止发展", "Ended"),
 )
 
 

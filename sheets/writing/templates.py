@@ -23,6 +23,7 @@ from profiles.enums import (
     MemberStatus,
     Position,
     Rating,
+    RecruitEnd,
     RecruitStage,
     ReviewConclusion,
 )
@@ -39,6 +40,7 @@ CHOICES: dict[str, type[enum.StrEnum]] = {
     "dues_basis": DuesBasis, "kind": MeetingKind, "attendance": Attendance,
     "stage": EvaluationStage, "rating": Rating,
     "recruit_stage": RecruitStage, "review_conclusion": ReviewConclusion,
+    "end_reason": RecruitEnd,
 }
 
 EXAMPLES: dict[str, dict[str, Any]] = {

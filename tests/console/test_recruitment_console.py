@@ -115,10 +115,10 @@ def test_one_person_from_application_to_full_membership(app: Flask, setup) -> No
     assert table.status_code == 200
     ws = load_workbook(BytesIO(table.data)).active
     rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=3, values_only=True)}
-    assert rows[2024] == (1, 1, 0, 0, 0)
-    assert rows[2025] == (0, 0, 1, 1, 0)
-    assert rows[2026] == (0, 0, 0, 0, 1)
-    assert rows["合计"] == (1, 1, 1, 1, 1)
+    assert rows[2024] == (1, 1, 0, 0, 0, 0)
+    assert rows[2025] == (0, 0, 1, 1, 0, 0)
+    assert rows[2026] == (0, 0, 0, 0, 1, 0)
+    assert rows["合计"] == (1, 1, 1, 1, 1, 0)
 
 
 def test_a_step_out_of_order_or_incomplete_is_refused_with_its_rule(app: Flask, setup) -> None:
@@ -280,3 +280,157 @@ def test_the_pipeline_and_the_checklist_run_as_many_statements_for_many_people(
         for i in range(12):
             make_applicant_in("FZ01", f"多人{i:02d}")
     assert [count(u) for u in urls] == few
+
+
+# -- the end of the way (发展终止) ------------------------------------------------------------
+
+
+def _end_log(app: Flask, person: int) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(ChangeLog.changes).where(
+            ChangeLog.table_name == "applicant", ChangeLog.record_key == f"FZ{person:06d}",
+            ChangeLog.changes.contains("ended_on")).order_by(ChangeLog.id)))
+
+
+def test_the_secretary_ends_a_way_and_its_checklist_line_goes(app: Flask, setup) -> None:
+    auth, _ = setup
+    with app.app_context():
+        person = make_applicant_in("FZ01", "撤回申请人").id  # applied 2025-01-10, no talk
+    talk_line = "撤回申请人：已递交入党申请书，尚未谈话"
+    assert talk_line in _checklist(auth) and talk_line in auth.client.get(
+        "/console/").get_data(as_text=True)
+    offered = auth.client.get(f"/console/recruitment/{person}").get_data(as_text=True)
+    assert f"/console/recruitment/{person}/end" in offered
+    form = auth.client.get(f"/console/recruitment/{person}/end").get_data(as_text=True)
+    assert "终止发展" in form and 'value="2026-11-21"' in form  # today by default
+    assert "本人撤回申请" in form and "调离本单位" in form
+    done = auth.post(f"/console/recruitment/{person}/end", ended_on="2025-02-01",
+                     end_reason="withdrawn", end_note="本人书面撤回")
+    assert done.status_code == 303
+    assert "撤回申请人 已于 2025-02-01 终止发展：本人撤回申请。" in auth.client.get(
+        done.headers["Location"]).get_data(as_text=True)
+    assert talk_line not in _checklist(auth)
+    assert talk_line not in auth.client.get("/console/").get_data(as_text=True)
+    pipeline = auth.client.get("/console/branches/FZ01/recruitment").get_data(as_text=True)
+    ended = pipeline.split("已终止", 1)[1]
+    for text in ("撤回申请人", "入党申请人", "2025-02-01", "本人撤回申请", "本人书面撤回"):
+        assert text in ended, text
+    assert "撤回申请人" not in pipeline.split("已终止", 1)[0].split("</ul>", 1)[1]
+    assert re.search(r"<span>入党申请人</span> <strong>0</strong>", pipeline)
+    page = auth.client.get(f"/console/recruitment/{person}").get_data(as_text=True)
+    assert "2025-02-01" in page and "本人撤回申请" in page
+    offered = set(re.findall(rf"/console/recruitment/{person}/(\w+)", page))
+    assert offered == {"reveal", "reopen"}  # no step any more: only undoing the end
+    step = auth.post(f"/console/recruitment/{person}/talk", talk_on="2025-01-20")
+    assert step.status_code == 400 and "已于 2025-02-01 终止发展" in step.get_data(as_text=True)
+    with app.app_context():
+        a = db.session.get(Applicant, person)
+        assert (a.ended_on, a.end_reason.value, a.stage) == (
+            dt.date(2025, 2, 1), "withdrawn", RecruitStage.APPLICANT)
+        from profiles.reports.reads import applicants_on_the_way
+
+        assert person not in {x.id for x in applicants_on_the_way(
+            lambda column: column == a.branch_id)}  # the organisation home's gaps
+
+
+def test_ending_twice_is_a_double_tap_and_a_different_end_is_refused(app: Flask,
+                                                                     setup) -> None:
+    auth, _ = setup
+    with app.app_context():
+        person = make_applicant_in("FZ01", "调走者").id
+    data = {"ended_on": "2025-03-01", "end_reason": "moved_away", "end_note": ""}
+    assert auth.post(f"/console/recruitment/{person}/end", **data).status_code == 303
+    again = auth.post(f"/console/recruitment/{person}/end", **data)
+    assert again.status_code == 303
+    assert "未作改动" in auth.client.get(again.headers["Location"]).get_data(as_text=True)
+    assert len(_end_log(app, person)) == 1
+    other = auth.post(f"/console/recruitment/{person}/end",
+                      **{**data, "end_reason": "withdrawn"})
+    assert other.status_code == 400
+    assert "已于 2025-03-01 终止发展（调离本单位），只能终止一次" in other.get_data(as_text=True)
+    assert len(_end_log(app, person)) == 1
+
+
+def test_an_end_is_written_by_the_secretary_only(app: Flask, setup) -> None:
+    _, n = setup
+    with app.app_context():
+        person = make_applicant_in("FZ01", "旁观者").id
+    data = {"ended_on": "2025-03-01", "end_reason": "withdrawn", "end_note": ""}
+    supervisor = _login(app, "super_fz")
+    assert supervisor.client.get(f"/console/recruitment/{person}/end").status_code == 403
+    assert supervisor.post(f"/console/recruitment/{person}/end", **data).status_code == 403
+    other = _login(app, "sec_other")
+    assert other.client.get(f"/console/recruitment/{person}/end").status_code == 404
+    assert other.post(f"/console/recruitment/{person}/end", **data).status_code == 404
+    assert _end_log(app, person) == []
+    with app.app_context():
+        assert db.session.get(Applicant, person).ended_on is None
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({"ended_on": "2026-11-22"}, "ended_on", "晚于今天"),
+    ({"ended_on": "2025-01-09"}, "ended_on", "早于递交入党申请书"),
+    ({"ended_on": "2025-13-01"}, "ended_on", "不是日期"),
+    ({"end_reason": "other"}, "end_note", "请在说明中写明"),
+    ({"end_reason": ""}, "end_reason", "请选择终止发展的原因"),
+    ({"end_reason": "not_admitted"}, "end_reason", "不适用于入党申请人"),
+    ({"end_note": "长" * 201}, "end_note", "200"),
+])
+def test_a_bad_end_is_refused_beside_its_field_and_writes_nothing(
+        app: Flask, setup, data: dict[str, str], field: str, message: str) -> None:
+    auth, _ = setup
+    with app.app_context():
+        person = make_applicant_in("FZ01", "待定者").id
+    good = {"ended_on": "2025-03-01", "end_reason": "withdrawn", "end_note": ""}
+    response = auth.post(f"/console/recruitment/{person}/end", **{**good, **data})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    beside = re.search(r'<label class="invalid">[^<]*<(?:input|select)[^>]*name="'
+                       + field + r'"[\s\S]*?</label>', page)
+    assert beside and message in beside.group(0), page[-2500:]
+    assert _end_log(app, person) == []
+    with app.app_context():
+        assert db.session.get(Applicant, person).ended_on is None
+
+
+def test_the_yearly_table_counts_the_steps_before_the_end_and_the_end(app: Flask,
+                                                                      setup) -> None:
+    auth, n = setup
+    with app.app_context():
+        person = make_applicant_in("FZ01", "中途终止").id
+    _step(auth, person, "talk", talk_on="2025-01-20")
+    _step(auth, person, "activist", decided_on="2025-02-01", filed_on="2025-02-02",
+          contact_1=n["one"], contact_2="")
+    _step(auth, person, "end", ended_on="2026-03-01", end_reason="disqualified",
+          end_note="不再适合作为入党积极分子")
+    table = auth.client.get("/console/branches/FZ01/recruitment/table.xlsx?year=2026")
+    ws = load_workbook(BytesIO(table.data)).active
+    assert [c.value for c in ws[2]][-1] == "终止发展"
+    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows[2025] == (1, 1, 0, 0, 0, 0)
+    assert rows[2026] == (0, 0, 0, 0, 0, 1)
+
+
+def test_an_end_recorded_in_error_is_undone_and_the_way_goes_on(app: Flask, setup) -> None:
+    auth, _ = setup
+    with app.app_context():
+        person = make_applicant_in("FZ01", "误终止").id
+    _step(auth, person, "end", ended_on="2025-02-01", end_reason="moved_away", end_note="")
+    talk_line = "误终止：已递交入党申请书，尚未谈话"
+    assert talk_line not in _checklist(auth)
+    form = auth.client.get(f"/console/recruitment/{person}/reopen").get_data(as_text=True)
+    assert "仅用于纠正误登记的终止" in form
+    done = auth.post(f"/console/recruitment/{person}/reopen")
+    assert done.status_code == 303
+    assert "已恢复 误终止 的发展：重新为入党申请人" in auth.client.get(
+        done.headers["Location"]).get_data(as_text=True)
+    assert talk_line in _checklist(auth)  # owed again, as before the end
+    again = auth.post(f"/console/recruitment/{person}/reopen")  # a double tap
+    assert again.status_code == 303
+    assert "未终止发展，未作改动" in auth.client.get(
+        again.headers["Location"]).get_data(as_text=True)
+    pipeline = auth.client.get("/console/branches/FZ01/recruitment").get_data(as_text=True)
+    assert "已终止" not in pipeline and "误终止" in pipeline
+    _step(auth, person, "talk", talk_on="2025-01-20")
+    logged = _end_log(app, person)
+    assert len(logged) == 2 and '"ended_on": ["2025-02-01", null]' in logged[1]

@@ -113,3 +113,64 @@ def test_0017_accepts_the_new_statuses_and_ends_and_only_after_it(database_url: 
         db.session.remove()
         db.engine.dispose()
     release_db(app)
+
+
+def test_0018_adds_the_end_of_the_way_with_its_checks_and_downgrades(database_url: str,
+                                                                       tmp_path: Path) -> None:
+    """An applicant's end (发展终止): a date without a reason, a reason without a date, an
+    end before the application or of a 预备党员 are refused by the database; the rows
+    before 0018 stay (SQLite copies the table), and the downgrade drops the columns."""
+    from sqlalchemy.exc import IntegrityError
+
+    app = make_app(database_url, tmp_path / "instance")
+    insert = db.text(
+        "INSERT INTO applicant (id, branch_id, name, stage, applied_on, extension_months, "
+        "updated_at) VALUES (:id, 1, :name, 'applicant', '2025-01-10', 0, "
+        "'2026-05-04 10:00:00')")
+    end = db.text("UPDATE applicant SET ended_on = :on, end_reason = :reason, "
+                  "stage = :stage, member_id = :member WHERE id = 1")
+
+    def refused(member: int | None = None, **values: object) -> bool:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(end, {**values, "member": member})
+        except IntegrityError:
+            return True
+        return False
+
+    with app.app_context():
+        downgrade(revision="0017")
+        db.session.execute(db.text("INSERT INTO committee (id, name) VALUES (1, '党委')"))
+        db.session.execute(db.text(
+            "INSERT INTO branch (id, code, name, committee_id, card_generation) "
+            "VALUES (1, 'A', '一支部', 1, 1)"))
+        db.session.execute(insert, {"id": 1, "name": "申请人甲"})
+        db.session.execute(db.text(
+            "INSERT INTO member (id, number, name, branch_id, category, status, joined_on, "
+            "probation_extension_months, dues_basis, card_generation, updated_at) VALUES "
+            "(1, 'M1', '申请人甲', 1, 'probationary', 'normal', '2025-06-01', 0, 'wage', 1, "
+            "'2026-05-04 10:00:00')"))
+        db.session.commit()
+        upgrade(revision="0018")
+        assert db.session.execute(db.text("SELECT name FROM applicant WHERE id = 1")).scalar() \
+            == "申请人甲"
+        assert refused(on="2025-03-01", reason=None, stage="applicant")
+        assert refused(on=None, reason="withdrawn", stage="applicant")
+        assert refused(on="2025-01-09", reason="withdrawn", stage="applicant")
+        assert refused(on="2025-03-01", reason="nonsense", stage="applicant")
+        assert not refused(on=None, reason=None, stage="probationary", member=1)
+        assert refused(on="2025-03-01", reason="withdrawn", stage="probationary", member=1)
+        assert not refused(on="2025-03-01", reason="withdrawn", stage="activist")
+        db.session.commit()
+        downgrade(revision="0017")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("applicant")}
+        assert not {"ended_on", "end_reason", "end_note"} & columns
+        assert db.session.execute(db.text("SELECT stage FROM applicant WHERE id = 1")).scalar() \
+            == "activist"
+        db.session.execute(db.text("DELETE FROM applicant"))
+        db.session.execute(db.text("DELETE FROM member"))
+        db.session.commit()
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    release_db(app)

@@ -8,7 +8,8 @@ from profiles import enums
 from profiles.labels import LABELS, label, parse_label
 
 ENUMS = [enums.Category, enums.Position, enums.MemberStatus, enums.Gender, enums.DuesBasis,
-         enums.MeetingKind, enums.Attendance, enums.EvaluationStage, enums.Rating]
+         enums.MeetingKind, enums.Attendance, enums.EvaluationStage, enums.Rating,
+         enums.RecruitStage, enums.ReviewConclusion, enums.RecruitEnd]
 
 
 @pytest.mark.parametrize("enum_cls", ENUMS, ids=lambda e: e.__name__)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core.changelog import Actor
 from core.db import db
-from profiles.enums import Category, RecruitStage
+from profiles.enums import Category, RecruitEnd, RecruitStage
 from profiles.models import Applicant, ChangeLog, Member, Membership
 from profiles.recruitment import operations as ops
 from sheets.importers.recruitment import import_recruitment
@@ -137,3 +137,38 @@ def test_the_member_page_names_the_introducers_only_if_the_organisation_enables_
     app.config["SHOW_INTRODUCERS"] = True
     page = client.get(url).get_data(as_text=True)
     assert "入党介绍人" in page and "老党员甲、老党员乙" in page
+
+
+def test_a_register_may_say_a_way_ended_and_the_end_is_checked(app: Flask, register: Path,
+                                                                tmp_path: Path) -> None:
+    """终止发展时间 / 原因 / 说明: the person is on record as ended (no checklist line for
+    them), checked with the console's rule: after the latest step, a reason that fits the
+    stage, never for someone admitted."""
+    header = [*HEADER, "终止发展时间", "终止发展原因", "终止发展说明"]
+    ended = [*ROWS[1], "2025-09-01", "取消入党积极分子资格", "不再适合作为入党积极分子"]
+    path = xlsx(tmp_path / "ended.xlsx", [header, [*ROWS[0], "", "", ""], ended])
+    with app.app_context():
+        import_recruitment(_upload(path), actor="tester")
+        people = {a.name: a for a in db.session.scalars(select(Applicant))}
+        a = people["钱积极"]
+        assert (a.ended_on, a.end_reason, a.end_note, a.stage) == (
+            dt.date(2025, 9, 1), RecruitEnd.DISQUALIFIED, "不再适合作为入党积极分子",
+            RecruitStage.ACTIVIST)
+        assert people["赵申请"].ended_on is None
+        from profiles.audit.recruitment import OnTheWay, recruitment_findings
+        from profiles.recruitment.reads import record_of
+
+        assert not recruitment_findings([OnTheWay(a.id, a.name, record_of(a))],
+                                        dt.date(2026, 11, 21))
+        db.session.rollback()
+    for row, message in (
+            ([*ROWS[1], "2025-02-01", "本人撤回申请", ""], "早于确定为入党积极分子"),
+            ([*ROWS[1], "2025-09-01", "", ""], "请选择终止发展的原因"),
+            ([*ROWS[0], "2026-10-02", "支部大会未通过或上级未批准", ""], "不适用于入党申请人"),
+            ([*ROWS[2], "2026-08-01", "调离本单位", ""], "已是党员")):
+        bad = xlsx(tmp_path / "bad-end.xlsx", [header, row])
+        with app.app_context(), pytest.raises(SheetRefused) as refused:
+            import_recruitment(_upload(bad), actor="tester")
+        with app.test_request_context(), force_locale("zh"):
+            text = "；".join(str(p) for p in refused.value.problems)
+        assert message in text and "第2行" in text, text
