@@ -102,6 +102,24 @@ def test_the_pipeline_and_a_step_form_at_360_px(browser: Any, live_app: Flask,
     body = page.inner_text("main")
     assert "预备党员" in body and "逾期" in body and "ZY2024-017" in body
     screen("history")
+    # 吴逾期 withdrew: the way ends (a reason from the list, the date), the overdue talk's
+    # line leaves the branch's checklist, and the pipeline lists the person apart.
+    page.goto(f"{live_server}/console/branches/ZB03")
+    assert "吴逾期" in page.inner_text("main")
+    page.goto(f"{live_server}/console/branches/ZB03/recruitment")
+    page.click("text=吴逾期")
+    page.click("a:has-text('终止发展')")
+    page.fill("input[name=ended_on]", "2026-11-02")
+    page.select_option("select[name=end_reason]", "withdrawn")
+    screen("end-form")
+    page.click("button:has-text('保存')")
+    assert "终止发展" in page.inner_text("main") and "2026-11-02" in page.inner_text("main")
+    page.goto(f"{live_server}/console/branches/ZB03/recruitment")
+    ended = page.inner_text("ul.rows.ended")
+    assert "吴逾期" in ended and "2026-11-02" in ended
+    screen("pipeline-ended")
+    page.goto(f"{live_server}/console/branches/ZB03")
+    assert "吴逾期" not in page.inner_text("main")
     page.goto(f"{live_server}/console/branches/ZB03/recruitment?lang=en")
     assert "Probationary member" in page.inner_text("main")
     screen("pipeline-en")
