@@ -35,6 +35,7 @@ class Arrears:
     unpaid: list[int]
     paid_through: int | None
     consecutive: int
+    exempt: tuple[int, ...] = ()  # the months from first_month to current not owed at all
 
 
 def first_month_owed(entered: dt.date, tracked_from: dt.date | None) -> int:
@@ -64,4 +65,6 @@ def arrears(first_month: int, current: int, settled: Iterable[int],
         through, month = month, add_month(month, 1)
     last = max((m for m in paid if first_month <= m <= current), default=None)
     run_from = add_month(last, 1) if last is not None else first_month
-    return Arrears(first_month, current, unpaid, through, month_count(run_from, current))
+    exempted = set(exempt)
+    return Arrears(first_month, current, unpaid, through, month_count(run_from, current),
+                   tuple(m for m in month_range(first_month, current) if m in exempted))

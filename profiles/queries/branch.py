@@ -8,6 +8,7 @@ into the template's dataclasses and the self-audit's input.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from profiles.audit.checklist import (
@@ -22,12 +23,13 @@ from profiles.audit.checklist import (
 )
 from profiles.collation import name_key
 from profiles.dues import reads as dues_reads
+from profiles.dues.reads import MemberDues
 from profiles.enums import Category, EvaluationStage, MeetingKind, MemberStatus, Position, Rating
 from profiles.evaluations import reads as evaluations_reads
 from profiles.meetings import reads as meetings_reads
 from profiles.members import reads as members_reads
 from profiles.members.rules import PoliticalBirthday, political_birthdays, probation_end
-from profiles.months import add_months, yyyymm
+from profiles.months import add_months, month_range, yyyymm
 from profiles.org import reads as org_reads
 from profiles.org.rules import committee_from, full_here_since, has_committee
 from profiles.points import reads as points_reads
@@ -104,6 +106,11 @@ class DuesCollection:
     members_settled: int
     year_due: int
     year_paid: int
+    # This year's months owed by the current members and those of them settled, rows or
+    # no rows: the page's rate. The amounts above cover recorded months only, so a new
+    # member's unrecorded months made a branch look 98 % paid while it owed them.
+    year_months_owed: int = 0
+    year_months_paid: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,8 +200,7 @@ def branch_page(branch_id: int, today: dt.date, lookback_months: int = 12) -> Br
         members=members,
         secretary=next((m for m in members if m.position is Position.SECRETARY), None),
         rates=_rates(branch_id, today),
-        dues=_collection(branch_id, today,
-                         sum(1 for o in owing if o.arrears.first_month <= o.arrears.current)),
+        dues=_collection(branch_id, today, owing),
         evaluation=evaluation,
         ranking=_ranking(branch_id, today),
         audit=audit,
@@ -227,13 +233,24 @@ def _rates(branch_id: int, today: dt.date) -> list[KindRate]:
     return sorted(rates, key=lambda r: order.index(r.kind))
 
 
-def _collection(branch_id: int, today: dt.date, members_due: int) -> DuesCollection:
+def _collection(branch_id: int, today: dt.date,
+                owing: Sequence[MemberDues]) -> DuesCollection:
     row = dues_reads.branch_collection(branch_id, today)
     month_due, month_paid, settled_count, year_due, year_paid = (int(v) for v in row)
-    # Who owes this month comes from the membership, not from rows: a missing row is the
-    # common case and must not make the branch look fully paid.
+    # Who owes comes from the membership, not from rows: a missing row is the common case
+    # and must not make the branch look fully paid.
+    members_due = sum(1 for o in owing if o.arrears.first_month <= o.arrears.current)
+    january = today.year * 100 + 1
+    owed = unpaid = 0
+    for o in owing:
+        a = o.arrears
+        exempt = set(a.exempt)
+        owed += sum(1 for m in month_range(max(a.first_month, january), a.current)
+                    if m not in exempt)
+        unpaid += sum(1 for m in a.unpaid if m >= january)
     return DuesCollection(yyyymm(today), month_due, month_paid,
-                          max(members_due, settled_count), settled_count, year_due, year_paid)
+                          max(members_due, settled_count), settled_count, year_due, year_paid,
+                          owed, owed - unpaid)
 
 
 def _evaluation(branch_id: int, year: int) -> EvaluationProgress:

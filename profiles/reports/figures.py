@@ -261,7 +261,7 @@ def dues_table(scope: BranchScope, infos: Sequence[BranchInfo], period: Period,
             rows.append((*_branch_cells(info), f"{month // 100}-{month % 100:02d}", Money(due),
                          Money(paid), settled_rows, members, owed_months))
     return Table("dues", "党费收缴情况",
-                 (*BRANCH_COLUMNS, "月份", "应缴金额（元）", "实缴金额（元）", "已缴清人数",
+                 (*BRANCH_COLUMNS, "月份", "已登记应缴金额（元）", "实缴金额（元）", "已缴清人数",
                   "月末欠缴人数", "月末欠缴月数"), rows)
 
 

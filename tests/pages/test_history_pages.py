@@ -57,6 +57,13 @@ def test_missing_months_are_arrears_and_the_branch_counts_who_owes(
     assert page is not None
     # Four members owe November, one paid it (ahead): rows or no rows.
     assert (page.dues.members_due, page.dues.members_settled) == (4, 1)
+    # The year's rate counts the months owed, rows or no rows: 11 + 11 + 2 (the newcomer's
+    # October and November, never recorded) + 11, of which 9 + 8 + 0 + 11 are settled. The
+    # recorded amounts alone said 28,000 of 29,000 fen (97 %).
+    assert (page.dues.year_months_owed, page.dues.year_months_paid) == (35, 28)
+    assert (page.dues.year_paid, page.dues.year_due) == (28_000, 29_000)
+    html = app.test_client().get(path(app, "branch", branch.id)).get_data(as_text=True)
+    assert "2026年累计：应交党费 35 人次，已交清 28 人次（80%）。" in html
     mine = member_page(newcomer.id, TODAY)
     assert mine is not None and mine.dues.unpaid == [202610, 202611]
     prepaid = member_page(ahead.id, TODAY)

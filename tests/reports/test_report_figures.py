@@ -193,7 +193,7 @@ def _check_common(report: Report, first: dt.date, last: dt.date) -> None:
         month = int(month_text.replace("-", ""))
         seen_months.add(month)
         due, paid, settled = sums.get((code, month), (0, 0, 0))
-        assert (row["应缴金额（元）"], row["实缴金额（元）"], row["已缴清人数"]) == (
+        assert (row["已登记应缴金额（元）"], row["实缴金额（元）"], row["已缴清人数"]) == (
             Money(due), Money(paid), settled), (code, month)
         assert (row["月末欠缴人数"], row["月末欠缴月数"]) == _expected_arrears(month).get(
             code, (0, 0)), (code, month)
