@@ -99,6 +99,10 @@ def _run(kind: str, path: Path, lang: str | None, column_map: tuple[str, ...] = 
                 _echo(line, err=True)
             unread = [p.kwargs["name"] for p in refused.problems
                       if p.msgid.startswith("Column '%(name)s' was not read")]
+            if any(p.msgid.startswith("The sheet names no branch") for p in refused.problems):
+                # the console offers the branch as a choice; here it is an option
+                _echo(gettext("On the command line the branch is given with --branch CODE."),
+                      err=True)
             if unread:  # the console offers a choice per column; here it is an option
                 _echo(gettext("Say which field a column holds with --map \"%(name)s=FIELD\", "
                               "e.g. --map \"%(name)s=%(field)s\".", name=unread[0],

@@ -107,7 +107,7 @@ def _check_branch(cells: Cells, supplied: Supplied) -> None:
         cells.report("branch_code" if code and code != supplied.branch_code else "branch",
                      "This row is about %(value)s, but the file is being imported into "
                      "%(branch)s; correct the row, or import the file without choosing a "
-                     "branch (no --branch).",
+                     "branch.",
                      value=name or code, branch=supplied.branch_name)
 
 
@@ -144,8 +144,7 @@ def missing_help(kind: str, missing: set[str]) -> list[Any]:
     if "branch" in missing:
         found.append(problem(None,
             "The sheet names no branch (所在支部 or 支部编号). If it is one branch's own "
-            "list, import it into that branch: choose the branch on the console's import "
-            "screen, or give --branch CODE on the command line."))
+            "list, choose that branch when you import it."))
     if kind == "evaluations" and "year" in missing:
         found.append(problem(None,
             "The sheet does not say the year: add a 年度 column, put the year in the title "

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import current_app
 from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -100,8 +101,12 @@ def test_branch_given_for_a_roster_without_one(branch: Branch, tmp_path: Path) -
     path = xlsx(tmp_path / "r.xlsx", [["姓名", "人员类别", "入党日期"],
                                       ["新甲", "正式党员", "2010-07-01"]])
     message = _refusal(lambda: import_members(path, actor="t", today=TODAY))
-    assert "--branch" in message and "import screen" in message
-    assert "--branch" in _refusal(lambda: import_members(path, actor="t", today=TODAY), "zh")
+    # the problem names no command-line option (the console shows it); the CLI adds it
+    assert "choose that branch" in message and "--" not in message
+    zh = _refusal(lambda: import_members(path, actor="t", today=TODAY), "zh")
+    assert "请在导入时选择该支部" in zh and "--" not in zh
+    cli = current_app.test_cli_runner().invoke(args=["import", "members", str(path)])
+    assert cli.exit_code == 1 and "在命令行中用 --branch 支部编号 指定支部" in cli.output
     unknown = _refusal(lambda: import_members(path, actor="t", today=TODAY, branch="ZB99"))
     assert "ZB99" in unknown and "支部编号" in unknown
     outcome = import_members(path, actor="t", today=TODAY, branch="ZB02")
