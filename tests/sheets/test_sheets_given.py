@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import current_app
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
