@@ -107,6 +107,19 @@ def not_found(error: HTTPException) -> ResponseReturnValue:
     return error_page(error)
 
 
+@bp.app_errorhandler(400)
+def bad_request(error: HTTPException) -> ResponseReturnValue:
+    """A request the console cannot take (a tampered form, a month typed as 2026年11月 in
+    an address): its own page, in the reader's language, with the way back (werkzeug's
+    is English, 980 px wide and without the console). Elsewhere werkzeug's answer."""
+    if not request.path.startswith(bp.url_prefix or "/console"):
+        return error
+    return render_template("console/error.html", status=400, message=_(
+        "This request could not be taken; nothing was changed."), hint=_(
+        "Go back, check what was typed or chosen (a month is written like 2026-11), and "
+        "try again.")), 400, {"Cache-Control": "no-store"}
+
+
 @bp.app_errorhandler(413)
 def too_large(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """A body over the app's cap (MAX_CONTENT_LENGTH), refused before it was read."""

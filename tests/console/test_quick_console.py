@@ -246,6 +246,20 @@ def test_the_consoles_own_404_keeps_the_navigation(app: Flask) -> None:
 
 
 @SQLITE
+def test_a_request_the_console_cannot_take_gets_its_own_400_page(app: Flask) -> None:
+    auth, _ = _setup(app)
+    for url in ("/console/reports/file?kind=month&period=2026年11月&format=xlsx",
+                "/console/scores/file?month=abc"):
+        page = auth.client.get(url)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 400 and "无法处理这个请求" in text, url
+        assert 'class="menu"' in text and "Bad Request" not in text, url
+    # a forged form (no CSRF token) keeps its own message
+    forged = auth.client.post("/console/password", data={"current": PASSWORD})
+    assert forged.status_code == 400 and "表单已过期" in forged.get_data(as_text=True)
+
+
+@SQLITE
 def test_every_account_changes_its_own_password(app: Flask) -> None:
     auth, _ = _setup(app)
     url = "/console/password"
