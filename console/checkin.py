@@ -99,7 +99,10 @@ def checkin(meeting: Meeting) -> Response:
     after 签到, the rest marked 请假 or 缺席 in one step."""
     room = _room(meeting)
     query = request.args.get("q", "").strip()[:40]
-    found = [m for m in room["waiting"] if matches(m.name, query)] if query else None
+    # Those marked 请假 or 缺席 too: a member who comes late, after the rest were marked
+    # and 签到 opened again, is found and checked in (the check-in changes the mark).
+    found = [m for m in room["waiting"] + room["marked"] if matches(m.name, query)] \
+        if query else None
     times = meetings_reads.checkin_times(meeting) if room["present"] else {}
     response = Response(render_template(
         "console/record_checkin.html", meeting=meeting, branch=meeting.branch,

@@ -281,6 +281,19 @@ def test_by_name_or_pinyin_then_sign_out_then_the_rest_in_one_step(app: Flask) -
     assert _login(app, "sec_b").post(f"{base}/rest", status="absent") \
         .status_code == 404
 
+    # 李娜 comes late: 签到 opened again, found by name among those marked, checked in.
+    sec.post(f"{base}/open")
+    late = _text(sec.client.get(f"{base}?q=lina")).split('id="found"')[1].split("</ul>")[0]
+    assert "李娜" in late and "没有这个姓名" not in late
+    marked = _text(sec.client.get(base)).split('id="marked"')[1].split("</ul>")[0]
+    assert f"by-name/{room.numbers[3]}" in marked  # a 签到 button beside the mark
+    assert sec.post(f"{base}/by-name/{room.numbers[3]}").status_code == 303
+    assert sec.post(f"{base}/by-name/{room.numbers[3]}").status_code == 303  # double tap
+    with app.app_context():
+        record = db.session.get_one(AttendanceRecord, (room.meeting_id, room.ids[3]))
+        assert record.status is Attendance.PRESENT
+    assert "已到 2/6" in _text(sec.client.get(base))
+
 
 def test_the_scanner_checks_in_at_once_and_undo_takes_it_back(keyed_app: Flask,
                                                              card_photos: dict[str, bytes]
