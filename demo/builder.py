@@ -32,6 +32,7 @@ from profiles.enums import (
     Position,
     Rating,
 )
+from profiles.meetings.attendance_points import ATTENDED, DEFAULT_RULES, MISSED
 from profiles.meetings.attendees import Invitee, should_attend
 from profiles.members.rules import id_check_digit, probation_end
 from profiles.models import (
@@ -97,9 +98,11 @@ DELIBERATE_GAPS = (
     "sides: neither branch reports her.",
 )
 
+# Attendance's two rules are the ones 签到 and the attendance screens credit (their codes):
+# with codes of its own the demo got a second "无故缺席组织生活" at the first 签到.
 POINTS_RULES: tuple[tuple[str, str, int], ...] = (
-    ("attend", "参加组织生活", 2),
-    ("absent", "无故缺席组织生活", -2),
+    (ATTENDED, *DEFAULT_RULES[ATTENDED]),
+    (MISSED, *DEFAULT_RULES[MISSED]),
     ("study", "理论学习打卡", 3),
     ("quiz", "知识竞答首次答对", 3),
     ("volunteer", "参加志愿服务", 5),
@@ -616,7 +619,7 @@ class DemoBuilder:
             meeting = meeting_by_id[a["meeting_id"]]
             if meeting["kind"] not in POINTS_KINDS or a["status"] is Attendance.EXCUSED:
                 continue
-            code = "attend" if a["status"] is Attendance.PRESENT else "absent"
+            code = ATTENDED if a["status"] is Attendance.PRESENT else MISSED
             yield self._entry(a["member_id"], meeting["held_on"], code,
                               f"{meeting['held_on']:%m月%d日}{meeting['topic']}", secretary)
         for m in members:
