@@ -18,7 +18,20 @@ from typing import Any
 from flask import render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
@@ -30,14 +43,18 @@ from profiles.enums import (
     Category,
     DuesBasis,
     EvaluationStage,
+    EvidenceKind,
     Gender,
     MeetingKind,
     MemberStatus,
     Position,
     Rating,
+    RecruitEnd,
+    RecruitStage,
+    ReviewConclusion,
 )
 from profiles.labels import label
-from profiles.models import Branch, ChangeLog, Member
+from profiles.models import Applicant, Branch, ChangeLog, Member
 
 PAGE = 100
 
@@ -60,6 +77,9 @@ TABLES = {
     "meeting": _l("meeting"), "attendance": _l("attendance"), "dues": _l("dues"),
     "points_entry": _l("points"), "points_rule": _l("points rule"),
     "evaluation": _l("evaluation"), "account": _l("account"), "committee": _l("committee"),
+    "meeting_file": _l("meeting file"), "applicant": _l("recruitment record"),
+    "score_month": _l("monthly score"), "score_rule": _l("scoring rule"),
+    "score_adjustment": _l("score adjustment"),
 }
 ACTIONS = {
     "insert": _l("added"), "update": _l("changed"), "delete": _l("deleted"),
@@ -89,15 +109,42 @@ FIELDS = {
     "month": _l("Month"), "founded_on": _l("Founded on"), "dissolved_on": _l("Dissolved on"),
     "code": _l("Code"), "records_from": _l("Record begins"),
     "arrived_on": _l("Here since"),  # the day a member's record here begins (issue 18)
+    "moved_on": _l("Moved on"), "standing_until": _l("Until"), "since": _l("Since"),
+    "due": _l("Due (yuan)"), "paid": _l("Paid (yuan)"),
+    # the meeting's record and its files (痕迹管理, issue 21)
+    "host": _l("Host"), "recorder": _l("Recorder"), "guests": _l("Guests (列席)"),
+    "minutes": _l("Minutes"), "resolutions": _l("Resolutions"), "size": _l("Size (bytes)"),
+    "made_up_on": _l("Made up on"), "checked_in_at": _l("Checked in at"),
+    "checked_out_at": _l("Checked out at"),
+    # 发展党员 (issue 23): the dates and people of each step
+    "applied_on": _l("Applied on"), "talk_on": _l("Talk on"), "talk_by": _l("Talk by"),
+    "activist_on": _l("Activist since"), "activist_filed_on": _l("Filed with the 上级 on"),
+    "contact_1_id": _l("培养联系人"), "contact_2_id": _l("培养联系人"),
+    "training_on": _l("党校 training on"), "training_hours": _l("党校 hours"),
+    "opinions_on": _l("Opinions heard on"), "candidate_on": _l("发展对象 since"),
+    "introducer_1_id": _l("入党介绍人"), "introducer_2_id": _l("入党介绍人"),
+    "review_on": _l("Political review on"), "review_conclusion": _l("Review conclusion"),
+    "intensive_on": _l("集中培训 on"), "intensive_hours": _l("集中培训 hours"),
+    "prereview_on": _l("预审 on"), "notice_from": _l("公示 from"),
+    "notice_until": _l("公示 until"), "pledge_number": _l("志愿书 number"),
+    "admit_meeting_on": _l("支部大会 on"), "superior_talk_on": _l("上级 talk on"),
+    "approved_on": _l("Approved on"), "extension_months": _l("Extension (months)"),
+    "extension_reason": _l("Extension reason"), "extended_on": _l("Extended on"),
+    "convert_meeting_on": _l("转正 支部大会 on"), "convert_approved_on": _l("转正 approved on"),
+    "ended_on": _l("Ended on"), "end_reason": _l("Why it ended"), "end_note": _l("Note"),
 }
 
 # Fields whose stored codes are one of the fixed value sets: shown by their labels.
-ENUM_FIELDS: dict[str, type[enum.StrEnum]] = {
-    "attendance": Attendance, "stage": EvaluationStage, "rating": Rating, "kind": MeetingKind,
-    "category": Category, "status": MemberStatus, "position": Position, "gender": Gender,
-    "dues_basis": DuesBasis,
+# A name several tables use (a meeting's kind, a file's kind; an evaluation's stage, a
+# recruitment record's stage) is read by the first set that knows the value.
+ENUM_FIELDS: dict[str, tuple[type[enum.StrEnum], ...]] = {
+    "attendance": (Attendance,), "stage": (EvaluationStage, RecruitStage),
+    "rating": (Rating,), "kind": (MeetingKind, EvidenceKind), "category": (Category,),
+    "status": (MemberStatus,), "position": (Position,), "gender": (Gender,),
+    "dues_basis": (DuesBasis,), "review_conclusion": (ReviewConclusion,),
+    "end_reason": (RecruitEnd,),
 }
-CENTS_FIELDS = frozenset({"paid_cents", "due_cents", "dues_base_cents"})
+CENTS_FIELDS = frozenset({"paid_cents", "due_cents", "dues_base_cents", "paid", "due"})
 
 
 def _field(name: str) -> str:
@@ -124,12 +171,11 @@ def _shown(field: str, value: Any) -> str:
         return str(mask(field, value))
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
-    kind = ENUM_FIELDS.get(field)
-    if kind is not None:
+    for kind in ENUM_FIELDS.get(field, ()):
         try:
             return label(kind(str(value)), str(get_locale() or "zh"))
         except ValueError:
-            return str(value)
+            continue
     if field in CENTS_FIELDS and isinstance(value, int):
         return format_yuan(value)
     if field == "revealed":  # the private fields looked at, by their codes
@@ -165,16 +211,28 @@ def _member_rows(number: str) -> ColumnElement[bool]:
                ChangeLog.record_key.startswith(number + " ", autoescape=True))
 
 
+# The tables whose keys begin with the branch's code (a meeting's key, and its files').
+BRANCH_KEYED = ("branch", "meeting", "party_group", "meeting_file")
+
+
 def _branch_scope(branch_ids: ColumnElement[bool]) -> ColumnElement[bool]:
     """Rows about a branch whose id satisfies ``branch_ids`` (a clause on Branch.id) or
     about one of its members."""
     by_branch = exists().where(branch_ids, _keyed_by(Branch.code),
-                               ChangeLog.table_name.in_(("branch", "meeting", "party_group")))
+                               ChangeLog.table_name.in_(BRANCH_KEYED))
+    # A recruitment record's key is FZ + its id (no branch in it): the branch's people on
+    # the way, by id. (Their log was the administrator's only.)
+    digits = cast(Applicant.id, String)
+    padded = case((func.length(digits) < 6,  # f"FZ{id:06d}" (profiles.recruitment)
+                   func.substr(literal("000000") + digits, func.length(digits) + 1)),
+                  else_=digits)
+    by_applicant = and_(ChangeLog.table_name == "applicant", exists().where(
+        Applicant.branch_id.in_(select(Branch.id).where(branch_ids)),
+        ChangeLog.record_key == literal("FZ") + padded))
     by_member = exists().where(
         Member.branch_id.in_(select(Branch.id).where(branch_ids)), _keyed_by(Member.number),
-        ChangeLog.table_name.not_in(("branch", "meeting", "party_group", "account",
-                                     "committee")))
-    return or_(by_branch, by_member)
+        ChangeLog.table_name.not_in((*BRANCH_KEYED, "account", "committee", "applicant")))
+    return or_(by_branch, by_member, by_applicant)
 
 
 def _scope(access: Access) -> ColumnElement[bool]:

@@ -10,6 +10,7 @@ from profiles.enums import (
     Category,
     DuesBasis,
     EvaluationStage,
+    EvidenceKind,
     Gender,
     MeetingKind,
     MemberStatus,
@@ -76,6 +77,8 @@ LABELS: dict[enum.StrEnum, tuple[str, str]] = {
     RecruitEnd.OTHER: ("其他", "Other"),
     ReviewConclusion.PASSED: ("合格", "Passed"),
     ReviewConclusion.FAILED: ("不合格", "Not passed"),
+    EvidenceKind.PHOTO: ("照片", "Photo"),
+    EvidenceKind.DOCUMENT: ("文件", "Document"),
 }
 
 

@@ -231,3 +231,56 @@ def test_a_search_with_many_matches_shows_the_first_in_pinyin_order(
     assert more
     assert [r.name for r in rows] == ["汪三", "王二", "王五"]
     assert all(r.name != "吴六" for r in rows)
+
+
+def test_history_reads_the_new_records_and_a_secretary_sees_their_own(
+        app: Flask, world: World, auth: AuthActions) -> None:
+    """The change log of meetings' records and files and of 发展党员 in the reader's words,
+    and a secretary's log holds their own branch's recruitment and files, not another's."""
+    from profiles.models import Meeting
+    from profiles.recruitment.operations import key_of
+
+    with app.app_context():
+        mine = db.session.get(Meeting, world.a.meeting_id)
+        theirs = db.session.get(Meeting, world.b.meeting_id)
+        assert mine is not None and theirs is not None
+        from profiles.meetings.operations import meeting_key_of
+
+        keys = {"a_file": f"{meeting_key_of(mine)} 合影.jpg",
+                "b_file": f"{meeting_key_of(theirs)} 他们的合影.jpg"}
+        from profiles.models import Applicant
+
+        a_key = key_of(db.session.get_one(Applicant, world.a.applicant_id))
+        b_key = key_of(db.session.get_one(Applicant, world.b.applicant_id))
+        db.session.add_all([
+            ChangeLog(actor="sec_a", source="console", table_name="meeting_file",
+                      record_key=keys["a_file"], action="insert",
+                      changes=json.dumps({"kind": [None, "photo"], "size": [None, 7170]})),
+            ChangeLog(actor="sec_b", source="console", table_name="meeting_file",
+                      record_key=keys["b_file"], action="insert",
+                      changes=json.dumps({"kind": [None, "photo"]})),
+            ChangeLog(actor="sec_a", source="console", table_name="applicant",
+                      record_key=a_key, action="update",
+                      changes=json.dumps({"stage": ["applicant", "activist"],
+                                          "talk_on": [None, "2025-02-01"]})),
+            ChangeLog(actor="sec_b", source="console", table_name="applicant",
+                      record_key=b_key, action="update",
+                      changes=json.dumps({"talk_by": [None, "乙书记"]})),
+            ChangeLog(actor="sec_a", source="console", table_name="meeting",
+                      record_key=meeting_key_of(mine), action="update",
+                      changes=json.dumps({"host": ["", "张书记"], "minutes": ["", "纪要"]})),
+            ChangeLog(actor="sec_a", source="console", table_name="dues",
+                      record_key=f"{world.a.member_numbers[0]} 2026-05", action="update",
+                      changes=json.dumps({"paid": [0, 29040]})),
+        ])
+        db.session.commit()
+    auth.login("sec_a")
+    for url in ("/console/history", f"/console/branches/{world.a.code}/history"):
+        body = auth.client.get(url).get_data(as_text=True)
+        assert "合影.jpg" in body and a_key in body, url  # their own branch's
+        assert "他们的合影" not in body and b_key not in body and "乙书记" not in body, url
+        for words in ("会议附件", "照片", "发展党员记录", "入党申请人", "入党积极分子",
+                      "谈话日期", "主持人", "会议纪要", "290.40"):
+            assert words in body, (url, words)
+        for raw in ("meeting_file", "talk_on", "host:", ">photo<", "29040"):
+            assert raw not in body, (url, raw)

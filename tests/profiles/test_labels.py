@@ -9,7 +9,7 @@ from profiles.labels import LABELS, label, parse_label
 
 ENUMS = [enums.Category, enums.Position, enums.MemberStatus, enums.Gender, enums.DuesBasis,
          enums.MeetingKind, enums.Attendance, enums.EvaluationStage, enums.Rating,
-         enums.RecruitStage, enums.ReviewConclusion, enums.RecruitEnd]
+         enums.RecruitStage, enums.ReviewConclusion, enums.RecruitEnd, enums.EvidenceKind]
 
 
 @pytest.mark.parametrize("enum_cls", ENUMS, ids=lambda e: e.__name__)
