@@ -80,7 +80,10 @@ def import_home() -> str:
     """The upload form (for those who write a branch) and the template downloads."""
     access = current_access()
     branches = org_reads.branch_choices(access.writable)
-    return render_template("console/import.html", kinds=list(COLUMNS), branches=branches,
+    from sheets.writing.export import TITLES
+
+    return render_template("console/import.html", kinds=list(COLUMNS), titles=TITLES,
+                           branches=branches,
                            may_import=access.admin or bool(access.branches),
                            admin=access.admin, suffixes=SUFFIXES,
                            today_iso=today().isoformat())
@@ -239,7 +242,11 @@ def template(kind: str) -> ResponseReturnValue:
         abort(404)
     body = io.BytesIO()  # written in memory: a download needs no temporary file
     write_template(kind, body)
-    return downloads.xlsx(body.getvalue(), f"partycard-{kind}-template.xlsx")
+    from sheets.writing.export import TITLES
+
+    # Named as the sheet is titled (党员名册模板.xlsx): a secretary's downloads folder holds
+    # many .xlsx files, and members.xlsx said nothing to them.
+    return downloads.xlsx(body.getvalue(), f"{TITLES[kind]}模板.xlsx")
 
 
 @bp.get("/branches/<code>/export.xlsx")

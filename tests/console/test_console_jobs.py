@@ -255,6 +255,10 @@ def test_templates_and_the_logged_branch_export(app: Flask, world: World,
     template = auth.client.get("/console/templates/members.xlsx")
     assert template.status_code == 200
     assert load_workbook(io.BytesIO(template.data)).active.max_row >= 2
+    # named as the sheet is titled, in Chinese (RFC 5987), with an ASCII fallback
+    assert "filename*=UTF-8''%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C" in template.headers[
+        "Content-Disposition"]  # 党员名册
+    assert "模板: 党员名册" in auth.client.get("/console/import").get_data(as_text=True)
     assert auth.client.get("/console/templates/nothing.xlsx").status_code == 404
     # the export holds private data: supervisors may not, the branch's secretary may
     assert auth.client.get(f"/console/branches/{world.a.code}/export.xlsx").status_code == 403
