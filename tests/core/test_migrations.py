@@ -8,10 +8,29 @@ from alembic.command import check
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from core.db import db
 from tests.helpers.app import make_app, release_db
 from tests.helpers.databases import TABLES
+
+
+def _refused(statement: object, values: dict[str, object]) -> bool:
+    """Whether the database refuses ``statement`` (a savepoint keeps the session usable)."""
+    try:
+        with db.session.begin_nested():
+            db.session.execute(statement, values)
+    except IntegrityError:
+        return True
+    return False
+
+
+def _one_branch() -> None:
+    """Committee 1 and branch 1 ('A'), written with SQL as an older schema has them."""
+    db.session.execute(db.text("INSERT INTO committee (id, name) VALUES (1, '党委')"))
+    db.session.execute(db.text(
+        "INSERT INTO branch (id, code, name, committee_id, card_generation) "
+        "VALUES (1, 'A', '一支部', 1, 1)"))
 
 
 def _tables(app: Flask) -> set[str]:
@@ -56,7 +75,6 @@ def test_0017_accepts_the_new_statuses_and_ends_and_only_after_it(database_url: 
     0017 (the member table is not copied: its rows and ids stay), refused again after the
     downgrade, which first refuses to run while a row uses a new value."""
     import pytest
-    from sqlalchemy.exc import IntegrityError
 
     app = make_app(database_url, tmp_path / "instance")
     insert_member = db.text(
@@ -68,19 +86,11 @@ def test_0017_accepts_the_new_statuses_and_ends_and_only_after_it(database_url: 
         "end_reason) VALUES (1, 1, '2010-07-01', '2020-01-01', 'joined', :r)")
 
     def refused(statement: object, **values: object) -> bool:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(statement, values)
-        except IntegrityError:
-            return True
-        return False
+        return _refused(statement, values)
 
     with app.app_context():
         downgrade(revision="0016")
-        db.session.execute(db.text("INSERT INTO committee (id, name) VALUES (1, '党委')"))
-        db.session.execute(db.text(
-            "INSERT INTO branch (id, code, name, committee_id, card_generation) "
-            "VALUES (1, 'A', '一支部', 1, 1)"))
+        _one_branch()
         db.session.execute(insert_member, {"id": 1, "n": "M1", "s": "normal"})
         db.session.commit()
         assert refused(insert_member, id=2, n="M2", s="suspended")
@@ -120,7 +130,6 @@ def test_0018_adds_the_end_of_the_way_with_its_checks_and_downgrades(database_ur
     """An applicant's end (发展终止): a date without a reason, a reason without a date, an
     end before the application or of a 预备党员 are refused by the database; the rows
     before 0018 stay (SQLite copies the table), and the downgrade drops the columns."""
-    from sqlalchemy.exc import IntegrityError
 
     app = make_app(database_url, tmp_path / "instance")
     insert = db.text(
@@ -131,19 +140,11 @@ def test_0018_adds_the_end_of_the_way_with_its_checks_and_downgrades(database_ur
                   "stage = :stage, member_id = :member WHERE id = 1")
 
     def refused(member: int | None = None, **values: object) -> bool:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(end, {**values, "member": member})
-        except IntegrityError:
-            return True
-        return False
+        return _refused(end, {**values, "member": member})
 
     with app.app_context():
         downgrade(revision="0017")
-        db.session.execute(db.text("INSERT INTO committee (id, name) VALUES (1, '党委')"))
-        db.session.execute(db.text(
-            "INSERT INTO branch (id, code, name, committee_id, card_generation) "
-            "VALUES (1, 'A', '一支部', 1, 1)"))
+        _one_branch()
         db.session.execute(insert, {"id": 1, "name": "申请人甲"})
         db.session.execute(db.text(
             "INSERT INTO member (id, number, name, branch_id, category, status, joined_on, "
