@@ -18,20 +18,7 @@ from typing import Any
 from flask import render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    ColumnElement,
-    String,
-    and_,
-    case,
-    cast,
-    exists,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
 from accounts.access import Access, branch_access, current_access, member_access, signed_in
 from console.blueprint import bp
@@ -55,6 +42,7 @@ from profiles.enums import (
 )
 from profiles.labels import label
 from profiles.models import Applicant, Branch, ChangeLog, Member
+from profiles.recruitment.operations import key_column as applicant_key
 
 PAGE = 100
 
@@ -222,13 +210,9 @@ def _branch_scope(branch_ids: ColumnElement[bool]) -> ColumnElement[bool]:
                                ChangeLog.table_name.in_(BRANCH_KEYED))
     # A recruitment record's key is FZ + its id (no branch in it): the branch's people on
     # the way, by id. (Their log was the administrator's only.)
-    digits = cast(Applicant.id, String)
-    padded = case((func.length(digits) < 6,  # f"FZ{id:06d}" (profiles.recruitment)
-                   func.substr(literal("000000") + digits, func.length(digits) + 1)),
-                  else_=digits)
     by_applicant = and_(ChangeLog.table_name == "applicant", exists().where(
         Applicant.branch_id.in_(select(Branch.id).where(branch_ids)),
-        ChangeLog.record_key == literal("FZ") + padded))
+        ChangeLog.record_key == applicant_key()))
     by_member = exists().where(
         Member.branch_id.in_(select(Branch.id).where(branch_ids)), _keyed_by(Member.number),
         ChangeLog.table_name.not_in((*BRANCH_KEYED, "account", "committee", "applicant")))

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, case, cast, func, literal, select
 
 from core.changelog import Actor, log_change
 from core.db import db
@@ -32,9 +32,22 @@ from profiles.writes import apply_values, changed_values, check
 PRIVATE = ("birth_date", "id_number", "phone", "address")  # moved to the member at admission
 
 
+KEY_PREFIX, KEY_DIGITS = "FZ", 6
+
+
 def key_of(applicant: Applicant) -> str:
     """The person's key in the change log and on screens: ``FZ`` + the record's id."""
-    return f"FZ{applicant.id:06d}"
+    return f"{KEY_PREFIX}{applicant.id:0{KEY_DIGITS}d}"
+
+
+def key_column() -> ColumnElement[str]:
+    """:func:`key_of` in SQL, over ``Applicant.id`` (the change log's rows of a branch's
+    people on the way: their key names no branch). Zero-padded as ``:06d`` pads, without a
+    padding function SQLite and PostgreSQL share."""
+    digits = cast(Applicant.id, String)
+    padded = case((func.length(digits) < KEY_DIGITS, func.substr(
+        literal("0" * KEY_DIGITS) + digits, func.length(digits) + 1)), else_=digits)
+    return literal(KEY_PREFIX) + padded
 
 
 def person(member: Member) -> Person:
