@@ -18,7 +18,7 @@ from profiles.evaluations.rules import excellent_over_share
 from profiles.meetings.rules import minutes_overdue
 from profiles.members.rules import LOST_CONTACT_DECISION_MONTHS, months_lost
 from profiles.months import Cadence, Period, add_months, months_since, period_of, periods_between
-from profiles.org.rules import alive_through
+from profiles.org.rules import alive_through, before_committee
 
 DEFAULT_CADENCES: dict[str, Cadence | None] = {
     MeetingKind.GENERAL.value: "quarter",
@@ -241,8 +241,8 @@ def missed_meetings(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
         owners: Sequence[GroupRef | None] = groups if kind is MeetingKind.GROUP else [None]
         for period in complete_periods(cadence, today, lookback_months, founded_on,
                                        dissolved_on):
-            if (kind is MeetingKind.COMMITTEE and committee_from is not None
-                    and period.first_day < committee_from):
+            if before_committee(kind is MeetingKind.COMMITTEE, period.first_day,
+                                committee_from):
                 continue  # the branch had not yet its seven full members
             for owner in owners:
                 if owner is not None and not alive_through(
@@ -446,9 +446,8 @@ def cadence_table(meetings: Iterable[HeldMeeting], groups: Sequence[GroupRef],
                                  and (owner is None or alive_through(
                                      p.first_day, p.last_day, owner.founded_on,
                                      owner.dissolved_on))
-                                 and not (kind is MeetingKind.COMMITTEE
-                                          and committee_from is not None
-                                          and p.first_day < committee_from))
+                                 and not before_committee(kind is MeetingKind.COMMITTEE,
+                                                          p.first_day, committee_from))
                      for p in periods]
             rows.append(CadenceRow(kind, cadence, owner.name if owner else None, cells))
     return rows

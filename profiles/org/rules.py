@@ -76,6 +76,14 @@ def committee_from(full_since: Iterable[dt.date], setting: bool | None) -> dt.da
         else None
 
 
+def before_committee(is_committee_meeting: bool, first_day: dt.date,
+                     committee_from: dt.date | None) -> bool:
+    """Whether a period starting ``first_day`` owes no 支委会 because the branch had not yet
+    its committee (:func:`committee_from`): the one test the checklist, the cadence table,
+    the reports and 三级考核 apply."""
+    return is_committee_meeting and committee_from is not None and first_day < committee_from
+
+
 def alive_through(first_day: dt.date, last_day: dt.date, founded_on: dt.date | None,
                   dissolved_on: dt.date | None) -> bool:
     """Whether a unit existed for the whole of a period (only such periods are audited)."""

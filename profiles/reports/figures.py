@@ -46,7 +46,7 @@ from profiles.members.membership import MembershipEnd, MembershipStart
 from profiles.members.rules import exempt_months, probation_end
 from profiles.months import Period, month_range, period_of, periods_between, yyyymm
 from profiles.org.reads import BranchScope
-from profiles.org.rules import alive_through, has_committee
+from profiles.org.rules import alive_through, before_committee, has_committee
 from profiles.reports import reads
 from profiles.reports.overview import BranchInfo, branch_infos, committees_from
 
@@ -188,8 +188,8 @@ def meetings_table(scope: BranchScope, infos: Sequence[BranchInfo], period: Peri
                         and alive_through(p.first_day, p.last_day, _audited_from(info),
                                           info.dissolved_on)):
                     continue
-                if kind is MeetingKind.COMMITTEE and p.first_day < committees.get(
-                        info.id, p.first_day):
+                if before_committee(kind is MeetingKind.COMMITTEE, p.first_day,
+                                    committees.get(info.id)):
                     continue
                 for owner in owners:
                     if owner is not None and not alive_through(p.first_day, p.last_day,

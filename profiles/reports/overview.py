@@ -43,7 +43,13 @@ from profiles.months import (
     yyyymm,
 )
 from profiles.org.reads import BranchScope
-from profiles.org.rules import alive_through, committee_from, full_here_since, has_committee
+from profiles.org.rules import (
+    alive_through,
+    before_committee,
+    committee_from,
+    full_here_since,
+    has_committee,
+)
 from profiles.recruitment.reads import record_of
 from profiles.reports import reads
 
@@ -250,8 +256,8 @@ def owed_periods(data: AuditInput, cadences: Mapping[MeetingKind, Cadence | None
         if period.last_day != last_day or not alive_through(
                 period.first_day, period.last_day, audited_from(data), data.dissolved_on):
             continue
-        if (kind is MeetingKind.COMMITTEE and data.committee_from is not None
-                and period.first_day < data.committee_from):
+        if before_committee(kind is MeetingKind.COMMITTEE, period.first_day,
+                            data.committee_from):
             continue  # as missed_meetings: before the branch's seventh full member
         owners: Sequence[GroupRef | None] = data.groups if kind is MeetingKind.GROUP \
             else [None]
