@@ -37,6 +37,13 @@ class Arrears:
     consecutive: int
     exempt: tuple[int, ...] = ()  # the months from first_month to current not owed at all
 
+    def owed_and_unpaid_from(self, month: int) -> tuple[int, int]:
+        """From ``month`` to the current one: how many months are owed (exempt ones left
+        out) and how many of them are unpaid (the branch page's yearly rate)."""
+        window = month_range(max(self.first_month, month), self.current)
+        owed = len(window) - sum(1 for m in self.exempt if m >= month)
+        return owed, sum(1 for m in self.unpaid if m >= month)
+
 
 def first_month_owed(entered: dt.date, tracked_from: dt.date | None) -> int:
     """The first month (YYYYMM) a member owes dues here.
@@ -58,13 +65,14 @@ def arrears(first_month: int, current: int, settled: Iterable[int],
     (停止党籍, 出国（境）暂留: ``profiles.members.rules.exempt_months``): never unpaid, and
     they neither break "paid through" nor lengthen the run of unpaid months.
     """
-    paid = set(settled) | set(exempt)
-    unpaid = [m for m in month_range(first_month, current) if m not in paid]
+    exempted = set(exempt)
+    paid = set(settled) | exempted
+    months = month_range(first_month, current)
+    unpaid = [m for m in months if m not in paid]
     month, through = first_month, None
     while month in paid:
         through, month = month, add_month(month, 1)
     last = max((m for m in paid if first_month <= m <= current), default=None)
     run_from = add_month(last, 1) if last is not None else first_month
-    exempted = set(exempt)
     return Arrears(first_month, current, unpaid, through, month_count(run_from, current),
-                   tuple(m for m in month_range(first_month, current) if m in exempted))
+                   tuple(m for m in months if m in exempted))

@@ -29,7 +29,7 @@ from profiles.evaluations import reads as evaluations_reads
 from profiles.meetings import reads as meetings_reads
 from profiles.members import reads as members_reads
 from profiles.members.rules import PoliticalBirthday, political_birthdays, probation_end
-from profiles.months import add_months, month_range, yyyymm
+from profiles.months import add_months, yyyymm
 from profiles.org import reads as org_reads
 from profiles.org.rules import committee_from, full_here_since, has_committee
 from profiles.points import reads as points_reads
@@ -240,14 +240,8 @@ def _collection(branch_id: int, today: dt.date,
     # Who owes comes from the membership, not from rows: a missing row is the common case
     # and must not make the branch look fully paid.
     members_due = sum(1 for o in owing if o.arrears.first_month <= o.arrears.current)
-    january = today.year * 100 + 1
-    owed = unpaid = 0
-    for o in owing:
-        a = o.arrears
-        exempt = set(a.exempt)
-        owed += sum(1 for m in month_range(max(a.first_month, january), a.current)
-                    if m not in exempt)
-        unpaid += sum(1 for m in a.unpaid if m >= january)
+    year = [o.arrears.owed_and_unpaid_from(today.year * 100 + 1) for o in owing]
+    owed, unpaid = sum(o for o, _ in year), sum(u for _, u in year)
     return DuesCollection(yyyymm(today), month_due, month_paid,
                           max(members_due, settled_count), settled_count, year_due, year_paid,
                           owed, owed - unpaid)
