@@ -128,11 +128,11 @@ def _change_line(change: Change, names: dict[str, str]) -> str:
     if change.action == "insert":
         # The values as read, so the preview shows what a new record would hold, not only
         # whose it is (issue 20); private ones masked as everywhere in the report.
-        order = {f: i for i, f in enumerate(names)}  # the template's column order
-        read = [f"{names.get(f, f)} {_shown(f, new)}"
-                for f, (_old, new) in sorted(change.fields.items(),
-                                             key=lambda item: order.get(item[0], len(order)))
-                if f not in SAID and new not in (None, "")]
+        # in the template's column order (``names`` is), then what it has no column for
+        fields = [f for f in names if f in change.fields] + [
+            f for f in change.fields if f not in names]
+        read = [f"{names.get(f, f)} {_shown(f, change.fields[f][1])}" for f in fields
+                if f not in SAID and change.fields[f][1] not in (None, "")]
         if not read:
             return str(gettext("New %(key)s %(label)s (%(where)s)", key=change.key,
                                label=change.label, where=where)).replace("  ", " ")
