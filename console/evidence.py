@@ -47,7 +47,11 @@ def largest_upload(config: Mapping[str, Any]) -> int:
     by default, 241 MB) with 1 MB of form around it; every other upload (a roster, a
     签到 photo: 20 MB each) is smaller. The app refuses anything larger before reading it,
     and a body sent without a length is cut off there too (``MAX_CONTENT_LENGTH``)."""
-    return MAX_UPLOADS_AT_ONCE * EvidenceLimits.from_config(config).max_file_bytes + 2**20
+    return _largest_post(EvidenceLimits.from_config(config))
+
+
+def _largest_post(limits: EvidenceLimits) -> int:
+    return MAX_UPLOADS_AT_ONCE * limits.max_file_bytes + 2**20
 
 
 def _back(meeting: Meeting) -> Response:
@@ -59,7 +63,7 @@ def _back(meeting: Meeting) -> Response:
 def upload_files(meeting: Meeting) -> ResponseReturnValue:
     """Attach photos and documents (one form, several files); each kept or refused alone."""
     limits = _limits()
-    if (request.content_length or 0) > largest_upload(current_app.config):
+    if (request.content_length or 0) > _largest_post(limits):
         # Refused before the body is read: nothing this large can be kept.
         flash(_("At most %(count)d files at a time; send the rest in a second go.",
                 count=MAX_UPLOADS_AT_ONCE), "error")
