@@ -39,7 +39,7 @@ from core.tasks import enqueue
 from profiles.models import Branch
 from profiles.org import reads as org_reads
 from profiles.org.rules import parse_month, records_from_problems
-from sheets.columns import COLUMNS
+from sheets.columns import COLUMNS, TITLES
 from sheets.reading.package_checks import inflated_size
 from sheets.upload_jobs import (
     MAX_BYTES,
@@ -80,8 +80,6 @@ def import_home() -> str:
     """The upload form (for those who write a branch) and the template downloads."""
     access = current_access()
     branches = org_reads.branch_choices(access.writable)
-    from sheets.writing.export import TITLES
-
     return render_template("console/import.html", kinds=list(COLUMNS), titles=TITLES,
                            branches=branches,
                            may_import=access.admin or bool(access.branches),
@@ -242,8 +240,6 @@ def template(kind: str) -> ResponseReturnValue:
         abort(404)
     body = io.BytesIO()  # written in memory: a download needs no temporary file
     write_template(kind, body)
-    from sheets.writing.export import TITLES
-
     # Named as the sheet is titled (党员名册模板.xlsx): a secretary's downloads folder holds
     # many .xlsx files, and members.xlsx said nothing to them.
     return downloads.xlsx(body.getvalue(), f"{TITLES[kind]}模板.xlsx")

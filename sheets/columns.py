@@ -204,6 +204,16 @@ RECRUITMENT_COLUMNS: tuple[Column, ...] = (
     Column("number", "党员编号", "Member number", ("编号",)),
 )
 
+# The title of a kind's sheet (an export's, a template's) and its downloads' names.
+TITLES = {
+    "members": "党员名册",
+    "meetings": "组织生活会议及出勤",
+    "dues": "党费收缴",
+    "points": "党员积分",
+    "evaluations": "民主评议党员",
+    "recruitment": "发展党员工作台账",
+}
+
 # The export's sheet names; each importer reads its own sheet from an exported workbook.
 SHEET_NAMES = {
     "members": "党员",

@@ -27,20 +27,10 @@ from profiles.models import (
     PointsRule,
 )
 from profiles.months import month_label
-from sheets.columns import COLUMNS, SHEET_NAMES
+from sheets.columns import COLUMNS, SHEET_NAMES, TITLES
 from sheets.reading.values import yuan
 from sheets.writing.safe_text import write_as_text
 from sheets.writing.styling import format_rows, start_sheet
-
-TITLES = {
-    "members": "党员名册",
-    "meetings": "组织生活会议及出勤",
-    "dues": "党费收缴",
-    "points": "党员积分",
-    "evaluations": "民主评议党员",
-    "recruitment": "发展党员工作台账",
-}
-
 
 # The kinds a branch export holds (a 发展党员 register is imported, not exported: the
 # branch's people on the way are in the console, and its yearly table is its own export).

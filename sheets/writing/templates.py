@@ -28,8 +28,7 @@ from profiles.enums import (
     ReviewConclusion,
 )
 from profiles.labels import LABELS
-from sheets.columns import COLUMNS, SHEET_NAMES
-from sheets.writing.export import TITLES
+from sheets.columns import COLUMNS, SHEET_NAMES, TITLES
 from sheets.writing.safe_text import write_as_text
 from sheets.writing.styling import format_rows, start_sheet
 
