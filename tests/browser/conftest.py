@@ -57,7 +57,10 @@ def live_server(live_app: Flask) -> Iterator[str]:
 
 
 def horizontal_overflow(page: Any) -> int:
-    """How many CSS pixels the page is wider than its viewport (0 = no sideways scroll)."""
+    """How many CSS pixels the page is wider than its viewport (0 = no sideways scroll).
+    Measured once the page has loaded: right after a click that navigates, the old
+    document may be gone and the new one have no body yet (a CI run read a null body)."""
+    page.wait_for_load_state()
     width: int = page.evaluate(
         "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     return width - int(page.viewport_size["width"])

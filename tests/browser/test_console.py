@@ -20,15 +20,10 @@ from accounts.models import Role
 from core.db import db
 from profiles.models import Member
 from qr.links import card_url
+from tests.browser.conftest import horizontal_overflow
 from tests.helpers.console import PASSWORD, make_account
 
 pytestmark = pytest.mark.browser
-
-
-def _overflow(page: Any) -> int:
-    width: int = page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-    return width - int(page.viewport_size["width"])
 
 
 def test_a_secretary_keeps_the_record_from_a_phone(
@@ -54,7 +49,7 @@ def test_a_secretary_keeps_the_record_from_a_phone(
     page.on("request", lambda request: requests.append(request.url))
 
     def screen(name: str) -> None:
-        assert _overflow(page) <= 0, f"{page.url} scrolls sideways at 360 px"
+        assert horizontal_overflow(page) <= 0, f"{page.url} scrolls sideways at 360 px"
         page.screenshot(path=str(shots / f"console-{name}.png"), full_page=True)
 
     page.goto(f"{live_server}/console/")

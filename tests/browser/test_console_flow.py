@@ -24,6 +24,7 @@ from core.db import db
 from profiles.enums import MemberStatus
 from profiles.models import Branch, Member
 from qr.links import card_url
+from tests.browser.conftest import horizontal_overflow
 from tests.helpers.app import make_app, release_db
 from tests.helpers.console import PASSWORD, make_account
 from tests.helpers.pdf import decode_pages
@@ -82,12 +83,6 @@ def _login(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/console/")
 
 
-def _overflow(page: Any) -> int:
-    width: int = page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-    return width - 360
-
-
 def _download(page: Any, click: str) -> bytes:
     with page.expect_download() as info:
         page.click(click)
@@ -103,7 +98,7 @@ def test_a_secretarys_day_at_360px(browser: Any, jobs_server: tuple[str, Flask],
         _login(page, base, "sec")
         page.screenshot(path=str(shots / "1-home.png"), full_page=True)
         assert page.locator("ul.checklist li a").count() >= 3
-        assert _overflow(page) <= 0
+        assert horizontal_overflow(page) <= 0
         # ZB04: 王芳's probation ended months ago and she is not converted; the line
         # leads to her record's edit form (the meeting and dues screens come from another
         # branch of work; their lines lead to /console/branches/<code>/meetings/new etc.)
@@ -137,7 +132,7 @@ def test_a_secretarys_day_at_360px(browser: Any, jobs_server: tuple[str, Flask],
 
         # download the branch's cards and decode every code
         page.goto(f"{base}/console/branches/{BRANCH}/print")
-        assert _overflow(page) <= 0
+        assert horizontal_overflow(page) <= 0
         page.screenshot(path=str(shots / "5-print.png"), full_page=True)
         pdf = _download(page, "text=下载党员卡（PDF）")
         codes = [c for p in decode_pages(pdf) for c in p]
@@ -183,7 +178,7 @@ def test_the_whole_organisation_prints_as_a_job(browser: Any, jobs_server: tuple
         # the page reloads itself (meta refresh) until the download appears
         page.wait_for_selector("text=下载 PDF", timeout=240_000)
         page.screenshot(path=str(shots / "10-job-done.png"), full_page=True)
-        assert _overflow(page) <= 0
+        assert horizontal_overflow(page) <= 0
         pdf = _download(page, "text=下载 PDF")
         codes = [c for p in decode_pages(pdf) for c in p]
         with app.app_context():

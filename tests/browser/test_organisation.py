@@ -21,15 +21,10 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from core.db import db
+from tests.browser.conftest import horizontal_overflow
 from tests.helpers.console import PASSWORD, make_account
 
 pytestmark = pytest.mark.browser
-
-
-def _overflow(page: Any) -> int:
-    width: int = page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-    return width - int(page.viewport_size["width"])
 
 
 def test_a_supervisor_sees_every_branch_and_downloads_a_report_from_a_phone(
@@ -48,7 +43,7 @@ def test_a_supervisor_sees_every_branch_and_downloads_a_report_from_a_phone(
     page.on("request", lambda request: requests.append(request.url))
 
     def screen(name: str) -> None:
-        assert _overflow(page) <= 0, f"{page.url} scrolls sideways at 360 px"
+        assert horizontal_overflow(page) <= 0, f"{page.url} scrolls sideways at 360 px"
         page.screenshot(path=str(shots / f"organisation-{name}.png"), full_page=True)
 
     page.goto(f"{live_server}/console/login")

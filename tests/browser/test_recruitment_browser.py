@@ -19,6 +19,7 @@ from profiles.enums import Category, MemberStatus, ReviewConclusion
 from profiles.models import Applicant, Branch, Member
 from profiles.recruitment import operations as ops
 from profiles.recruitment.rules import Votes
+from tests.browser.conftest import horizontal_overflow
 from tests.helpers.console import PASSWORD, make_account
 
 pytestmark = pytest.mark.browser
@@ -70,9 +71,7 @@ def test_the_pipeline_and_a_step_form_at_360_px(browser: Any, live_app: Flask,
     page = context.new_page()
 
     def screen(name: str) -> None:
-        width = page.evaluate("Math.max(document.documentElement.scrollWidth, "
-                              "document.body.scrollWidth)")
-        assert width <= 360, f"{page.url} scrolls sideways at 360 px"
+        assert horizontal_overflow(page) <= 0, f"{page.url} scrolls sideways at 360 px"
         page.screenshot(path=str(shots / f"recruitment-{name}.png"), full_page=True)
 
     page.goto(f"{live_server}/console/login")
